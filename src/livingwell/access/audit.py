@@ -1,0 +1,101 @@
+"""Writing and verifying the audit trail.
+
+Every event is appended inside the caller's transaction, under a lock on the chain head, so the
+chain never forks and an event exists exactly when the change it records does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from livingwell.access.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def acting_context(user) -> tuple[str, str]:
+    """The role and organisation a user acts in: their first current membership."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "", ""
+    from livingwell.access.relationships import _memberships
+
+    memberships = _memberships(user)
+    if not memberships:
+        return "", ""
+    first = memberships[0]
+    return first.role, first.organisation.name if first.organisation_id else ""
+
+
+def record(
+    *,
+    by,
+    action: str,
+    person=None,
+    person_id=None,
+    category: str = "",
+    purpose: str = "direct_care",
+    outcome: str = AuditEvent.Outcome.ALLOWED,
+    severity: str = AuditEvent.Severity.NORMAL,
+    obj=None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append one audit event. `detail` must never carry clinical content."""
+    role, org_name = acting_context(by)
+    with transaction.atomic():
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"last_hash": GENESIS}
+        )
+        event = AuditEvent(
+            at=timezone.now(),
+            actor=by if getattr(by, "is_authenticated", False) else None,
+            actor_name=str(by) if getattr(by, "is_authenticated", False) else "",
+            acting_role=role,
+            organisation_name=org_name,
+            person_id=person.pk if person is not None else person_id,
+            action=action,
+            category=category,
+            purpose=purpose,
+            outcome=outcome,
+            severity=severity,
+            object_id=str(obj.pk) if obj is not None else "",
+            detail=detail or {},
+            prev_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(id=1).update(last_hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_broken_id: int | None = None
+    problem: str = ""
+
+
+def verify_chain(batch_size: int = 5000) -> VerifyResult:
+    """Walk the chain in order and report the first event whose link or content is wrong."""
+    expected_prev = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            break
+        for event in batch:
+            if event.prev_hash != expected_prev:
+                return VerifyResult(False, checked, event.id, "link to the previous event is broken")
+            if event.compute_hash() != event.hash:
+                return VerifyResult(False, checked, event.id, "content does not match its hash")
+            expected_prev = event.hash
+            checked += 1
+            last_id = event.id
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and checked and head.last_hash != expected_prev:
+        return VerifyResult(False, checked, None, "the newest events have been removed")
+    return VerifyResult(True, checked)

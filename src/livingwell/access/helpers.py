@@ -1,0 +1,108 @@
+"""The one way views load a person's data: check the relationship, record the read.
+
+No relationship looks exactly like no such record: a 404, on every path.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404
+
+from livingwell.access import audit
+from livingwell.access.models import AuditEvent
+from livingwell.access.permissions import Permission, has_permission
+from livingwell.access.relationships import Relationship, relationship
+
+
+def _as_uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def refuse(request, *, person_id=None, category: str, action: str = "read"):
+    audit.record(
+        by=request.user,
+        action=action,
+        person_id=person_id,
+        category=category,
+        outcome=AuditEvent.Outcome.REFUSED,
+    )
+    raise Http404
+
+
+def check_person(request, person, *, permission: Permission, category: str, full: bool = True):
+    """Raise 404 (and audit the refusal) unless the user may act on this person."""
+    rel = relationship(request.user, person)
+    allowed = (
+        rel is not None
+        and (rel.full or not full)
+        and has_permission(request.user, permission, person=person)
+    )
+    if not allowed:
+        refuse(request, person_id=person.pk, category=category)
+    return rel
+
+
+def open_person(
+    request, person_id, *, category: str = "record", permission: Permission = Permission.VIEW_RECORD
+):
+    """Load a person for a view, or 404. Records the read on GET."""
+    from livingwell.people.models import Person
+
+    pid = _as_uuid(person_id)
+    person = Person.objects.filter(pk=pid).first() if pid else None
+    if person is None:
+        refuse(request, category=category)
+    rel = check_person(request, person, permission=permission, category=category)
+    if request.method == "GET":
+        audit.record(
+            by=request.user,
+            action="read",
+            person=person,
+            category=category,
+            purpose=_purpose(rel),
+            severity=_severity(rel),
+        )
+    return person, rel
+
+
+def open_introduction(
+    request,
+    introduction_id,
+    *,
+    category: str = "record",
+    permission: Permission = Permission.VIEW_RECORD,
+    full: bool = True,
+):
+    """Load an introduction (and so its person) for a view, or 404. Records the read on GET."""
+    from livingwell.intake.models import Introduction
+
+    iid = _as_uuid(introduction_id)
+    intro = (
+        Introduction.objects.select_related("person", "owner").filter(pk=iid).first() if iid else None
+    )
+    if intro is None:
+        refuse(request, category=category)
+    rel = check_person(request, intro.person, permission=permission, category=category, full=full)
+    if request.method == "GET":
+        audit.record(
+            by=request.user,
+            action="read",
+            person=intro.person,
+            category=category,
+            purpose=_purpose(rel),
+            severity=_severity(rel),
+            obj=intro,
+        )
+    return intro, rel
+
+
+def _purpose(rel: Relationship) -> str:
+    return "break_glass" if rel.basis == "break_glass" else "direct_care"
+
+
+def _severity(rel: Relationship) -> str:
+    return AuditEvent.Severity.HIGH if rel.basis == "break_glass" else AuditEvent.Severity.NORMAL

@@ -1,0 +1,43 @@
+"""Make the audit trail append-only in the database too, and create the chain head."""
+
+from django.db import migrations
+
+SQLITE = [
+    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON access_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
+    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON access_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
+]
+SQLITE_REVERSE = ["DROP TRIGGER audit_no_update;", "DROP TRIGGER audit_no_delete;"]
+
+POSTGRES = [
+    """CREATE FUNCTION livingwell_audit_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql;""",
+    """CREATE TRIGGER audit_no_update_delete BEFORE UPDATE OR DELETE ON access_auditevent
+       FOR EACH ROW EXECUTE FUNCTION livingwell_audit_append_only();""",
+    """CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON access_auditevent
+       FOR EACH STATEMENT EXECUTE FUNCTION livingwell_audit_append_only();""",
+]
+POSTGRES_REVERSE = [
+    "DROP TRIGGER audit_no_truncate ON access_auditevent;",
+    "DROP TRIGGER audit_no_update_delete ON access_auditevent;",
+    "DROP FUNCTION livingwell_audit_append_only();",
+]
+
+
+def forwards(apps, schema_editor):
+    statements = POSTGRES if schema_editor.connection.vendor == "postgresql" else SQLITE
+    for sql in statements:
+        schema_editor.execute(sql)
+    apps.get_model("access", "AuditChainHead").objects.get_or_create(id=1, defaults={"last_hash": "0" * 64})
+
+
+def backwards(apps, schema_editor):
+    statements = POSTGRES_REVERSE if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("access", "0002_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

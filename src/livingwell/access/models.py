@@ -1,0 +1,137 @@
+"""Audit events (append-only, hash-chained) and break-glass grants."""
+
+import hashlib
+import json
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditImmutableError(RuntimeError):
+    """Raised when code tries to change or remove an audit event."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditImmutableError("Audit events cannot be updated")
+
+    def delete(self):
+        raise AuditImmutableError("Audit events cannot be deleted")
+
+    # bulk_update goes through update(); bulk_create would skip the chain.
+    def bulk_create(self, *args, **kwargs):
+        raise AuditImmutableError("Audit events are written one at a time through access.audit")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which person's data, when, why, and whether it was allowed.
+
+    Never clinical content: categories and identifiers only.
+    """
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("Allowed")
+        REFUSED = "refused", _("Refused")
+
+    class Severity(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    acting_role = models.CharField(max_length=30, blank=True)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    person_id = models.UUIDField(null=True, blank=True, db_index=True)
+    action = models.CharField(max_length=60)  # e.g. "read", "introduction.create"
+    category = models.CharField(max_length=40, blank=True)  # data category, e.g. "record", "plan"
+    purpose = models.CharField(max_length=60, blank=True)  # e.g. "direct_care", "break_glass"
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.ALLOWED)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.NORMAL)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["actor", "at"]), models.Index(fields=["person_id", "at"])]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditImmutableError("Audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutableError("Audit events cannot be deleted")
+
+    def payload(self) -> str:
+        """The canonical text that the hash covers."""
+        fields = {
+            "at": self.at.isoformat(),
+            "actor": str(self.actor_id or ""),
+            "actor_name": self.actor_name,
+            "acting_role": self.acting_role,
+            "organisation_name": self.organisation_name,
+            "person_id": str(self.person_id or ""),
+            "action": self.action,
+            "category": self.category,
+            "purpose": self.purpose,
+            "outcome": self.outcome,
+            "severity": self.severity,
+            "object_id": self.object_id,
+            "detail": self.detail,
+        }
+        return json.dumps(fields, sort_keys=True, separators=(",", ":"))
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256((self.prev_hash + self.payload()).encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """A single row locked while an event is appended, so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="auditchainhead_singleton")]
+
+
+class BreakGlass(models.Model):
+    """Emergency access without a legitimate relationship: time-limited and always reviewed."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROPRIATE = "appropriate", _("Appropriate")
+        INAPPROPRIATE = "inappropriate", _("Not appropriate: action taken")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="break_glass")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    review = models.CharField(max_length=20, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("started_at")), name="breakglass_expiry"),
+            models.CheckConstraint(
+                condition=Q(review="pending", reviewed_at__isnull=True)
+                | (~Q(review="pending") & Q(reviewed_at__isnull=False)),
+                name="breakglass_review_pair",
+            ),
+        ]

@@ -1,0 +1,79 @@
+"""Every view declares its access policy; a meta-test checks that none is missing.
+
+- `public`: no login (the front door, urgent help, the public directory, the ORUK API). The names
+  of all public URL patterns are listed once, in PUBLIC_URL_NAMES, and the meta-test holds the
+  decorators and the list to each other.
+- `staff(permission)`: a signed-in member of staff who has passed MFA and holds the permission.
+  Person-scoped views then load the person through `access.helpers`, which checks the legitimate
+  relationship and records the read.
+- `authenticated_only`: a signed-in user part-way through sign-in (MFA steps) or managing their
+  own account.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from livingwell.access.permissions import Permission, has_permission
+
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "core:home",
+        "core:urgent_help",
+        "core:accessibility",
+        "core:privacy",
+        "intake:start",
+        "intake:self",
+        "intake:family",
+        "intake:done",
+        "accounts:login",
+        "directory:public_search",
+        "directory:public_service",
+        "oruk-api",  # the whole ORUK API namespace (django-ninja), public and read-only
+        "outcomes:respond",
+        "outcomes:respond_done",
+    }
+)
+
+
+def public(view):
+    view.access_policy = "public"
+    return view
+
+
+def authenticated_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapper.access_policy = "authenticated"
+    return wrapper
+
+
+def staff(permission: Permission):
+    """Signed in, MFA passed, holding `permission` through a current role."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.is_verified():
+                from django.shortcuts import redirect
+
+                return redirect("accounts:mfa")
+            if not has_permission(user, permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.access_policy = f"staff:{permission}"
+        wrapper.permission = permission
+        return wrapper
+
+    return decorator

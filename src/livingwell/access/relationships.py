@@ -1,0 +1,117 @@
+"""Legitimate relationships: the only way a member of staff may open a person's record.
+
+Deny by default. A user has a relationship with a person when:
+- they are in a Hub team and the person has an open introduction, or a closed one whose open
+  door has not yet shut (the Hub holds the door open);
+- they are the allocated key worker, or in the key worker's team;
+- their organisation has accepted a handover for the person, for as long as it runs;
+- their organisation has an offer waiting (a limited view, to decide on the offer);
+- they hold an unexpired break-glass grant.
+Ending a membership ends the relationships that came with it at once, because memberships are
+read on every check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Basis(StrEnum):
+    HUB = "hub"
+    KEY_WORKER = "key_worker"
+    CARE_TEAM = "care_team"
+    PARTNER_HANDOVER = "partner_handover"
+    HANDOVER_OFFER = "handover_offer"
+    BREAK_GLASS = "break_glass"
+
+
+# Bases that allow the full record; an offer allows only the summary needed to reply.
+FULL_RECORD = {Basis.HUB, Basis.KEY_WORKER, Basis.CARE_TEAM, Basis.PARTNER_HANDOVER, Basis.BREAK_GLASS}
+
+
+@dataclass(frozen=True)
+class Relationship:
+    basis: Basis
+    organisation_id: object | None = None
+    team_id: object | None = None
+
+    @property
+    def full(self) -> bool:
+        return self.basis in FULL_RECORD
+
+
+def _memberships(user):
+    cached = getattr(user, "_lw_memberships", None)
+    if cached is None:
+        from livingwell.accounts.models import Membership
+
+        cached = list(Membership.objects.current().filter(user=user).select_related("team"))
+        user._lw_memberships = cached
+    return cached
+
+
+def user_team_ids(user) -> set:
+    return {m.team_id for m in _memberships(user) if m.team_id}
+
+
+def user_hub_team_ids(user) -> set:
+    return {m.team_id for m in _memberships(user) if m.team_id and m.team.is_hub and m.team.is_active}
+
+
+def user_organisation_ids(user) -> set:
+    return {m.organisation_id for m in _memberships(user)}
+
+
+def relationship(user, person) -> Relationship | None:
+    """The strongest current relationship between `user` and `person`, or None."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or person is None:
+        return None
+    from livingwell.access.models import BreakGlass
+    from livingwell.hub.models import Allocation, Handover
+    from livingwell.intake.models import Introduction
+
+    now = timezone.now()
+    teams = user_team_ids(user)
+    orgs = user_organisation_ids(user)
+    if not teams and not orgs:
+        return None
+    hub_teams = user_hub_team_ids(user)
+    person_id = person.pk
+
+    if hub_teams:
+        held_open = Introduction.objects.filter(person_id=person_id).filter(
+            ~Q(state=Introduction.State.CLOSED) | Q(open_door_until__gt=now)
+        )
+        if held_open.exists():
+            return Relationship(Basis.HUB, team_id=next(iter(hub_teams)))
+
+    current = (
+        Allocation.objects.filter(introduction__person_id=person_id, ended_at__isnull=True)
+        .filter(Q(key_worker=user) | Q(team_id__in=teams))
+        .values_list("key_worker_id", "team_id", "organisation_id")
+        .first()
+    )
+    if current:
+        key_worker_id, team_id, org_id = current
+        basis = Basis.KEY_WORKER if key_worker_id == user.pk else Basis.CARE_TEAM
+        return Relationship(basis, organisation_id=org_id, team_id=team_id)
+
+    handovers = list(
+        Handover.objects.filter(introduction__person_id=person_id, to_organisation_id__in=orgs)
+        .filter(state__in=[Handover.State.ACCEPTED, Handover.State.STARTED, Handover.State.OFFERED])
+        .values_list("state", "to_organisation_id")
+    )
+    accepted = [org for state, org in handovers if state != Handover.State.OFFERED]
+    if accepted:
+        return Relationship(Basis.PARTNER_HANDOVER, organisation_id=accepted[0])
+
+    if BreakGlass.objects.filter(user=user, person_id=person_id, expires_at__gt=now).exists():
+        return Relationship(Basis.BREAK_GLASS)
+
+    if handovers:
+        return Relationship(Basis.HANDOVER_OFFER, organisation_id=handovers[0][1])
+    return None

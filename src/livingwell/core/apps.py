@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "livingwell.core"
+    label = "core"
+
+    def ready(self):
+        from livingwell.core import checks  # noqa: F401  (registers the deploy checks)

@@ -1,0 +1,42 @@
+"""Site-wide configuration that a site administrator may change without a deploy."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteConfig(models.Model):
+    """One row: the settings a Living Well site configures for itself."""
+
+    name = models.CharField(_("site name"), max_length=120, default="Living Well")
+    area_name = models.CharField(_("area served"), max_length=120, default="Demo Borough")
+    open_door_months = models.PositiveSmallIntegerField(_("open-door period (months)"), default=6)
+    handover_reply_days = models.PositiveSmallIntegerField(
+        _("days a handover offer may wait for a reply before alerting its owner"), default=5
+    )
+    no_contact_alert_days = models.PositiveSmallIntegerField(
+        _("days without contact before a person shows on the board"), default=14
+    )
+    first_conversation_due_days = models.PositiveSmallIntegerField(
+        _("days within which a first conversation is due"), default=5
+    )
+    break_glass_minutes = models.PositiveSmallIntegerField(_("break-glass access (minutes)"), default=60)
+    unusual_access_threshold = models.PositiveSmallIntegerField(
+        _("records opened outside caseload in a day before it is flagged"), default=20
+    )
+    suppression_threshold = models.PositiveSmallIntegerField(
+        _("suppress counts from 1 up to"), default=7
+    )
+    suppression_rounding = models.PositiveSmallIntegerField(_("round other counts to"), default=5)
+    spc_run_length = models.PositiveSmallIntegerField(_("SPC run and trend length"), default=7)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="siteconfig_singleton")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "SiteConfig":
+        config, _created = cls.objects.get_or_create(id=1)
+        return config

@@ -1,0 +1,113 @@
+"""Making an introduction: stored completely or not at all, once, with a reference."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from livingwell.access import audit
+from livingwell.core.references import new_reference
+from livingwell.intake.models import Introduction, RiskNow, Route
+from livingwell.people.actions import create_person, flag_likely_matches
+
+# Anything other than a clear "no" about immediate risk is answered as urgent: an unsure answer at
+# 2 a.m. deserves a same-day call, not a queue.
+URGENT_RISK = {RiskNow.SELF, RiskNow.OTHERS, RiskNow.NOT_SURE}
+
+PERSON_FIELDS = {
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "postcode",
+    "phone",
+    "email",
+    "nhs_number",
+    "sex",
+    "gender",
+    "ethnicity",
+    "preferred_language",
+    "deprivation_decile",
+}
+
+
+def _unique_reference() -> str:
+    for _attempt in range(20):
+        ref = new_reference()
+        if not Introduction.objects.filter(reference=ref).exists():
+            return ref
+    raise RuntimeError("Could not allocate a unique reference")
+
+
+def submit_introduction(
+    *,
+    by,
+    submission_key: str,
+    route: str,
+    person: dict | None = None,
+    existing_person=None,
+    details: dict,
+    at=None,
+) -> tuple[Introduction, bool]:
+    """Create the person (or use a known one) and their introduction, in one transaction.
+
+    Returns (introduction, created). The same submission key twice returns the first
+    introduction: a double click or a resubmitted form never makes a second one.
+    """
+    existing = Introduction.objects.filter(submission_key=submission_key).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            intro = _create(
+                by=by,
+                submission_key=submission_key,
+                route=route,
+                person=person,
+                existing_person=existing_person,
+                details=details,
+                at=at,
+            )
+    except IntegrityError:
+        existing = Introduction.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return intro, True
+
+
+def _create(*, by, submission_key, route, person, existing_person, details, at) -> Introduction:
+    at = at or timezone.now()
+    if route not in Route.values:
+        raise ValueError(f"Unknown route {route!r}")
+    if existing_person is None:
+        person_fields = {k: v for k, v in (person or {}).items() if k in PERSON_FIELDS and v not in (None,)}
+        subject = create_person(by=by, at=at, **person_fields)
+    else:
+        subject = existing_person
+    risk_now = details.get("risk_now", RiskNow.NOT_SURE)
+    intro = Introduction(
+        reference=_unique_reference(),
+        person=subject,
+        route=route,
+        received_at=at,
+        submission_key=submission_key,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        risk_now=risk_now,
+        urgent=risk_now in URGENT_RISK or bool(details.get("urgent")),
+        **{k: v for k, v in details.items() if k not in {"risk_now", "urgent"}},
+    )
+    intro.full_clean(exclude=["person", "owner", "created_by"])
+    intro.save(force_insert=True)
+    audit.record(
+        by=by,
+        action="introduction.create",
+        person=subject,
+        category="introduction",
+        purpose="self_introduction" if route == Route.SELF else "introduction",
+        obj=intro,
+        detail={"route": route, "urgent": intro.urgent},
+    )
+    if existing_person is None:
+        flag_likely_matches(by=by, person=subject, at=at)
+    return intro

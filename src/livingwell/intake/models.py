@@ -1,0 +1,111 @@
+"""Introductions: the one front door (the word Living Well uses instead of "referral")."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Route(models.TextChoices):
+    SELF = "self", _("The person themselves")
+    FAMILY = "family", _("Family, friend or carer")
+    GP = "gp", _("GP or primary care")
+    PROFESSIONAL = "professional", _("Another service or professional")
+    PARTNER = "partner", _("A partner organisation in the network")
+
+
+class RiskNow(models.TextChoices):
+    NO = "no", _("No")
+    SELF = "self", _("Yes, to themselves")
+    OTHERS = "others", _("Yes, to other people")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+class YesNoUnsure(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+class ClosedReason(models.TextChoices):
+    SUPPORTED = "supported", _("Supported, support has ended")
+    HANDED_OVER = "handed_over", _("Handed over and accepted by another service")
+    PERSON_DECLINED = "person_declined", _("The person decided not to go ahead")
+    NOT_REACHED = "not_reached", _("Could not be reached after documented attempts")
+    MOVED_AWAY = "moved_away", _("Moved out of the area")
+
+
+class Introduction(models.Model):
+    class State(models.TextChoices):
+        NEW = "new", _("New: waiting for a first conversation")
+        IN_SUPPORT = "in_support", _("In support")
+        CLOSED = "closed", _("Closed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=12, unique=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="introductions")
+    route = models.CharField(max_length=20, choices=Route.choices)
+    # Who made the introduction, when it was not the person.
+    introducer_name = models.CharField(max_length=150, blank=True)
+    introducer_role = models.CharField(max_length=150, blank=True)
+    introducer_organisation = models.CharField(max_length=150, blank=True)
+    introducer_phone = models.CharField(max_length=30, blank=True)
+    introducer_email = models.EmailField(blank=True)
+    relationship_to_person = models.CharField(max_length=100, blank=True)
+    person_knows = models.CharField(max_length=10, choices=YesNoUnsure.choices, blank=True)
+    person_agrees = models.CharField(max_length=10, choices=YesNoUnsure.choices, blank=True)
+    # In the person's (or introducer's) own words.
+    whats_happening = models.TextField()
+    what_would_help = models.TextField(blank=True)
+    contact_preference = models.CharField(max_length=200, blank=True)
+    safe_to_leave_message = models.BooleanField(default=False)
+    risk_now = models.CharField(max_length=10, choices=RiskNow.choices)
+    urgent = models.BooleanField(default=False)
+
+    state = models.CharField(max_length=12, choices=State.choices, default=State.NEW)
+    received_at = models.DateTimeField()
+    first_conversation_at = models.DateTimeField(null=True, blank=True)
+    # The Hub worker holding the introduction until a key worker is allocated.
+    owner = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="owned_introductions"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=20, choices=ClosedReason.choices, blank=True)
+    closed_note = models.TextField(blank=True)
+    open_door_until = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A random token issued with the form: the same submission twice makes one introduction.
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-urgent", "received_at"]
+        indexes = [
+            models.Index(fields=["state", "urgent", "received_at"]),
+            models.Index(fields=["received_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(closed_at__isnull=True) & Q(closed_reason=""))
+                | (Q(closed_at__isnull=False) & ~Q(closed_reason="")),
+                name="introduction_closed_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="closed", closed_at__isnull=False)
+                | (~Q(state="closed") & Q(closed_at__isnull=True)),
+                name="introduction_closed_state",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="in_support") | Q(first_conversation_at__isnull=False),
+                name="introduction_support_after_conversation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.CLOSED

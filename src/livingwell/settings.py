@@ -1,0 +1,227 @@
+"""Django settings for Living Well, read from the environment (see .env.example).
+
+LIVINGWELL_ENV chooses the profile: "development" (the default, used by `make run`), "test" or
+"production". Production refuses to start without a secret key, a database URL and allowed hosts,
+and demo mode fails its deploy check.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+from livingwell.env import ConfigError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(env_str("LIVINGWELL_VAR_DIR", str(PROJECT_DIR / "var")))
+
+ENVIRONMENT = env_str("LIVINGWELL_ENV", "development")
+if ENVIRONMENT not in {"development", "test", "production"}:
+    raise ConfigError(f"LIVINGWELL_ENV={ENVIRONMENT!r}: use development, test or production")
+PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env_bool("LIVINGWELL_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ConfigError("LIVINGWELL_DEBUG must be off in production")
+
+if PRODUCTION:
+    SECRET_KEY = env_str("LIVINGWELL_SECRET_KEY")
+else:
+    SECRET_KEY = env_str("LIVINGWELL_SECRET_KEY", "insecure-development-key-" + "x" * 40)
+
+# Demo mode shows the current MFA code for seeded demo personas on the MFA step, so that
+# someone trying the demo can sign in. A deploy check refuses it (livingwell.core.checks).
+DEMO_MODE = env_bool("LIVINGWELL_DEMO_MODE", default=False)
+
+ALLOWED_HOSTS = env_list(
+    "LIVINGWELL_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("LIVINGWELL_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "livingwell.core",
+    "livingwell.accounts",
+    "livingwell.access",
+    "livingwell.people",
+    "livingwell.intake",
+    "livingwell.hub",
+    "livingwell.outcomes",
+    "livingwell.directory",
+    "livingwell.insight",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "livingwell.accounts.middleware.SessionSecurityMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "livingwell.core.middleware.PrivacyHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "livingwell.urls"
+WSGI_APPLICATION = "livingwell.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "livingwell.core.context_processors.site",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'livingwell.sqlite3'}")
+if PRODUCTION and DATABASE_URL.startswith("sqlite"):
+    # A site may choose SQLite for a small pilot, but it must say so explicitly.
+    if not env_bool("LIVINGWELL_ALLOW_SQLITE_IN_PRODUCTION", default=False):
+        raise ConfigError("Production needs DATABASE_URL=postgres://... (PostgreSQL 15)")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # Writers queue instead of failing with "database is locked" mid-transaction.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication ---------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "hub:board"
+LOGOUT_REDIRECT_URL = "core:home"
+
+AXES_FAILURE_LIMIT = env_int("LIVINGWELL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LIVINGWELL_LOCKOUT_MINUTES", 15, minimum=1))
+# Lock the account being attacked. Not by IP address: a whole NHS site often shares one NAT
+# address, and one person's typos must not lock out a ward. Per-IP rate limits belong at the proxy.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = env_str("LIVINGWELL_SITE_NAME", "Living Well")
+
+# --- Sessions and cookies -----------------------------------------------------------------------
+IDLE_TIMEOUT_MINUTES = env_int("LIVINGWELL_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request pushes the expiry forward
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE = env_bool("LIVINGWELL_SECURE_COOKIES", default=PRODUCTION)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = env_bool("LIVINGWELL_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("LIVINGWELL_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LIVINGWELL_BEHIND_PROXY") else None
+)
+X_FRAME_OPTIONS = "DENY"
+
+# Only our own origin, everywhere: no third-party scripts, fonts, pixels or CDNs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English")]
+TIME_ZONE = env_str("LIVINGWELL_TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("LIVINGWELL_STATIC_ROOT", str(VAR_DIR / "static")))
+STATICFILES_DIRS = [PROJECT_DIR / "frontend" / "build"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- Messages to people (links for PROMs etc.) ----------------------------------------------------
+EMAIL_BACKEND = env_str("LIVINGWELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+LIVINGWELL_MESSAGE_BACKEND = env_str(
+    "LIVINGWELL_MESSAGE_BACKEND", "livingwell.core.messaging.ConsoleBackend"
+)
+
+# --- Logging: no person data in logs; request paths carry only opaque identifiers ----------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LIVINGWELL_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("livingwell.core.urls")),
+    path("introduce/", include("livingwell.intake.urls")),
+    path("account/", include("livingwell.accounts.urls")),
+    path("hub/", include("livingwell.hub.urls")),
+    path("people/", include("livingwell.people.urls")),
+    path("access/", include("livingwell.access.urls")),
+]
+
+handler400 = "livingwell.core.errors.bad_request"
+handler403 = "livingwell.core.errors.forbidden"
+handler404 = "livingwell.core.errors.not_found"
+handler500 = "livingwell.core.errors.server_error"

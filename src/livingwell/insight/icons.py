@@ -1,0 +1,242 @@
+"""The project's own variation and assurance icons, as inline SVG with text labels.
+
+Drawn for Living Well (not copied from NHS England's artwork): a ring whose colour follows the
+Making Data Count convention (blue improvement, orange concern, purple neutral, grey common cause)
+and, so that colour is never the only cue, a glyph that differs by meaning:
+
+* common cause: a flat wavy line;
+* improvement: an arrow (up for high, down for low) with a small "+";
+* concern: an arrow with a small "!";
+* neutral: an arrow with a small dot;
+* assurance pass: a tick; fail: a cross; hit and miss: a tick and a cross side by side.
+
+Every icon carries a ``<title>`` with its label and ``role="img"``; pages should still print the
+label next to it (:func:`variation_label` / :func:`assurance_label`). Pure Python, no Django
+required.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from livingwell.insight.spc import XmRPoint
+
+__all__ = [
+    "ASSURANCE_KEYS",
+    "COLOURS",
+    "SVG_NAMESPACE",
+    "VARIATION_KEYS",
+    "assurance_icon",
+    "assurance_label",
+    "translate",
+    "variation_icon",
+    "variation_icon_key",
+    "variation_label",
+]
+
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+
+
+def translate(message: str) -> str:
+    """gettext when Django is configured, the message itself otherwise.
+
+    The SPC code is used by Django views and by plain scripts and unit tests; marking strings
+    with this function (imported as ``_``) lets makemessages find them without making this
+    module depend on Django settings.
+    """
+    try:
+        from django.conf import settings
+    except ImportError:  # pragma: no cover - Django is a project dependency
+        return message
+    if not settings.configured:
+        return message
+    from django.utils.translation import gettext
+
+    return gettext(message)
+
+
+_ = translate
+
+VariationIcon = Literal[
+    "common_cause",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
+]
+AssuranceIcon = Literal["pass", "fail", "hit_and_miss"]
+
+VARIATION_KEYS: tuple[VariationIcon, ...] = (
+    "common_cause",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
+)
+ASSURANCE_KEYS: tuple[AssuranceIcon, ...] = ("pass", "fail", "hit_and_miss")
+
+# Colours chosen for contrast on white (all >= 3:1 for graphics, WCAG 1.4.11). The meaning never
+# rests on them alone.
+COLOURS = {
+    "common_cause": "#5f6b73",
+    "improvement": "#005eb8",
+    "concern": "#b35900",
+    "neutral": "#6b2c91",
+}
+
+
+def variation_label(key: str) -> str:
+    """The words for a variation icon, in the active language."""
+    labels = {
+        "common_cause": _("Common cause variation"),
+        "improvement_high": _("Special cause improvement (higher values)"),
+        "improvement_low": _("Special cause improvement (lower values)"),
+        "concern_high": _("Special cause concern (higher values)"),
+        "concern_low": _("Special cause concern (lower values)"),
+        "neutral_high": _("Special cause variation, neither good nor bad (higher values)"),
+        "neutral_low": _("Special cause variation, neither good nor bad (lower values)"),
+    }
+    if key not in labels:
+        raise ValueError(f"unknown variation icon {key!r}; expected one of {VARIATION_KEYS}")
+    return labels[key]
+
+
+def assurance_label(key: str) -> str:
+    """The words for an assurance icon, in the active language."""
+    labels = {
+        "pass": _("Target consistently met"),
+        "fail": _("Target consistently missed"),
+        "hit_and_miss": _("Target hit and miss"),
+    }
+    if key not in labels:
+        raise ValueError(f"unknown assurance icon {key!r}; expected one of {ASSURANCE_KEYS}")
+    return labels[key]
+
+
+def variation_icon_key(point: XmRPoint | None) -> VariationIcon | None:
+    """Which variation icon a point shows; pass ``result.latest_point`` for a chart's icon."""
+    if point is None or point.variation is None:
+        return None
+    if point.variation == "common_cause":
+        return "common_cause"
+    kind = point.variation.removeprefix("special_cause_")
+    return f"{kind}_{point.side}"  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing. Icons are drawn on a 40 x 40 grid and scaled by the width/height attributes.
+
+
+def _root(label: str, size: int, id_prefix: str) -> ET.Element:
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NAMESPACE,
+            "viewBox": "0 0 40 40",
+            "width": str(size),
+            "height": str(size),
+            "role": "img",
+            "aria-labelledby": f"{id_prefix}-title",
+            "focusable": "false",
+        },
+    )
+    title = ET.SubElement(svg, "title", {"id": f"{id_prefix}-title"})
+    title.text = label
+    return svg
+
+
+def _ring(svg: ET.Element, colour: str) -> None:
+    ET.SubElement(
+        svg,
+        "circle",
+        {
+            "cx": "20",
+            "cy": "20",
+            "r": "17",
+            "fill": "#ffffff",
+            "stroke": colour,
+            "stroke-width": "3",
+        },
+    )
+
+
+def _stroke(svg: ET.Element, d: str, colour: str, width: str = "3") -> None:
+    ET.SubElement(
+        svg,
+        "path",
+        {
+            "d": d,
+            "fill": "none",
+            "stroke": colour,
+            "stroke-width": width,
+            "stroke-linecap": "round",
+            "stroke-linejoin": "round",
+        },
+    )
+
+
+def _arrow(svg: ET.Element, colour: str, up: bool) -> None:
+    # Shaft plus chevron head, a little left of centre to leave room for the badge.
+    if up:
+        _stroke(svg, "M17 29 V11 M10 18 L17 11 L24 18", colour)
+    else:
+        _stroke(svg, "M17 11 V29 M10 22 L17 29 L24 22", colour)
+
+
+def _badge(svg: ET.Element, colour: str, kind: str) -> None:
+    if kind == "plus":
+        _stroke(svg, "M26 27 H32 M29 24 V30", colour, "2.5")
+    elif kind == "bang":
+        _stroke(svg, "M29 22 V27", colour, "2.5")
+        ET.SubElement(svg, "circle", {"cx": "29", "cy": "31", "r": "1.5", "fill": colour})
+    else:
+        ET.SubElement(svg, "circle", {"cx": "29", "cy": "27", "r": "2.5", "fill": colour})
+
+
+def _serialise(svg: ET.Element) -> str:
+    return ET.tostring(svg, encoding="unicode")
+
+
+def variation_icon(key: str, *, size: int = 40, id_prefix: str | None = None) -> str:
+    """SVG markup for a variation icon (see ``VARIATION_KEYS``)."""
+    if key not in VARIATION_KEYS:
+        raise ValueError(f"unknown variation icon {key!r}; expected one of {VARIATION_KEYS}")
+    svg = _root(variation_label(key), size, id_prefix or f"lw-variation-{key}")
+    if key == "common_cause":
+        colour = COLOURS["common_cause"]
+        _ring(svg, colour)
+        _stroke(svg, "M9 20 Q12.5 14 16 20 T23 20 T30 20", colour)
+    else:
+        kind, direction = key.rsplit("_", 1)
+        colour = COLOURS[kind]
+        _ring(svg, colour)
+        _arrow(svg, colour, up=direction == "high")
+        _badge(svg, colour, {"improvement": "plus", "concern": "bang"}.get(kind, "dot"))
+    return _serialise(svg)
+
+
+def assurance_icon(key: str, *, size: int = 40, id_prefix: str | None = None) -> str:
+    """SVG markup for an assurance icon (see ``ASSURANCE_KEYS``)."""
+    if key not in ASSURANCE_KEYS:
+        raise ValueError(f"unknown assurance icon {key!r}; expected one of {ASSURANCE_KEYS}")
+    svg = _root(assurance_label(key), size, id_prefix or f"lw-assurance-{key}")
+    if key == "pass":
+        colour = COLOURS["improvement"]
+        _ring(svg, colour)
+        _stroke(svg, "M12 21 L18 27 L29 13", colour, "3.5")
+    elif key == "fail":
+        colour = COLOURS["concern"]
+        _ring(svg, colour)
+        _stroke(svg, "M13 13 L27 27 M27 13 L13 27", colour, "3.5")
+    else:
+        colour = COLOURS["common_cause"]
+        _ring(svg, colour)
+        _stroke(svg, "M8 20 L11.5 24 L17 15", colour, "2.5")
+        _stroke(svg, "M23 15 L32 25 M32 15 L23 25", colour, "2.5")
+    return _serialise(svg)

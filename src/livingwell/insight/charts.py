@@ -1,0 +1,629 @@
+"""Server-side SVG rendering of an XmR chart, and its reading in plain English.
+
+No third-party script, font or URL: the chart is built with ElementTree (which escapes all text)
+and uses the generic ``sans-serif`` family, so it renders the same in a page, a CSV-adjacent
+export and the PDF board report. The only ``http`` string is the SVG namespace identifier, which
+is never fetched.
+
+Accessibility: ``role="img"`` with ``<title>`` (the measure's name) and ``<desc>`` (the same text
+as :func:`summarise`); each point has its own ``<title>``; special cause points differ from
+common cause ones by shape as well as colour (improvement a square, concern a triangle, neutral a
+diamond, common cause a small circle), and a legend names every shape. Pages should still show
+the accessible table of values next to the chart.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from livingwell.insight.icons import COLOURS, SVG_NAMESPACE
+from livingwell.insight.icons import translate as _
+from livingwell.insight.spc import (
+    MIN_POINTS_FOR_FIRM_LIMITS,
+    Rule,
+    Side,
+    XmRPoint,
+    XmRResult,
+)
+
+__all__ = ["format_value", "render_xmr_svg", "summarise"]
+
+_TEXT = "#212b32"
+_LINE = "#425563"
+_TARGET = "#330072"
+_GRID = "#d8dde0"
+_FONT = "sans-serif"
+
+
+# --------------------------------------------------------------------------------------------
+# Words
+
+
+def format_value(value: float, unit: str = "") -> str:
+    """A figure for people: 3 significant-ish digits, no trailing zeros, with its unit."""
+    if math.isclose(value, round(value), abs_tol=1e-9):
+        text = str(int(round(value)))
+    else:
+        magnitude = abs(value)
+        decimals = 1 if magnitude >= 1 else 2
+        text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    if not unit:
+        return text
+    # Symbols sit against the number; words get a space ("80%" but "12 days").
+    return f"{text}{unit}" if unit in {"%", "‰"} else f"{text} {unit}"
+
+
+def _rule_phrase(rule: Rule, side: Side, result: XmRResult) -> str:
+    high = side == "high"
+    if rule == "outside_limits":
+        return _("above the upper process limit") if high else _("below the lower process limit")
+    if rule == "run":
+        text = (
+            _("part of a run of {n} or more values above the mean")
+            if high
+            else _("part of a run of {n} or more values below the mean")
+        )
+        return text.format(n=result.run_length)
+    if rule == "trend":
+        text = (
+            _("part of {n} or more values in a row that keep rising")
+            if high
+            else _("part of {n} or more values in a row that keep falling")
+        )
+        return text.format(n=result.trend_length)
+    return (
+        _("one of two out of three values close to the upper process limit")
+        if high
+        else _("one of two out of three values close to the lower process limit")
+    )
+
+
+def _join(phrases: Sequence[str]) -> str:
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return _("{first} and {last}").format(first=", ".join(phrases[:-1]), last=phrases[-1])
+
+
+def _variation_sentence(point: XmRPoint, result: XmRResult) -> str:
+    if point.variation == "common_cause":
+        return ""
+    phrases = []
+    seen: set[tuple[str, str]] = set()
+    for signal in point.signals:
+        if (signal.rule, signal.side) not in seen:
+            seen.add((signal.rule, signal.side))
+            phrases.append(_rule_phrase(signal.rule, signal.side, result))
+    kind = {
+        "special_cause_improvement": _("special cause improvement"),
+        "special_cause_concern": _("special cause concern"),
+        "special_cause_neutral": _("special cause variation (neither good nor bad)"),
+    }[point.variation or ""]
+    return _("The latest value shows {kind}: it is {reasons}.").format(
+        kind=kind, reasons=_join(phrases)
+    )
+
+
+def summarise(result: XmRResult, name: str, unit: str = "") -> str:
+    """A plain-English reading of the chart: what the latest value says, and about the target.
+
+    Used as the chart's ``<desc>``, beside the chart on screen and in the board report.
+    """
+    latest = result.latest_point
+    if latest is None or latest.value is None:
+        return _("{name}: no values have been recorded yet, so there is nothing to read.").format(
+            name=name
+        )
+    segment = result.segments[latest.segment]
+    sentences = [
+        _("{name}: the latest value is {value}.").format(
+            name=name, value=format_value(latest.value, unit)
+        )
+    ]
+    if not segment.has_limits:
+        sentences.append(
+            _(
+                "There are not yet two values in consecutive periods since the limits were last "
+                "set, so the usual range of variation cannot be worked out."
+            )
+        )
+        return " ".join(sentences)
+
+    assert segment.mean is not None and segment.lpl is not None and segment.upl is not None
+    sentences.append(
+        _(
+            "The average is {mean}; from the variation so far, values between {lpl} and {upl} "
+            "are to be expected by chance alone."
+        ).format(
+            mean=format_value(segment.mean, unit),
+            lpl=format_value(segment.lpl, unit),
+            upl=format_value(segment.upl, unit),
+        )
+    )
+
+    in_segment = [p for p in result.points if p.segment == latest.segment and p.value is not None]
+    special = [p for p in in_segment if p.is_special_cause]
+    if latest.is_special_cause:
+        sentences.append(_variation_sentence(latest, result))
+    elif special:
+        sentences.append(
+            _(
+                "The latest value is within the usual variation, but {count} earlier value(s) "
+                "since the limits were set stood out as special cause variation."
+            ).format(count=len(special))
+        )
+    else:
+        sentences.append(
+            _(
+                "Common cause variation only: nothing since the limits were set stands out from "
+                "the usual ups and downs."
+            )
+        )
+
+    if result.target is not None:
+        target = format_value(result.target, unit)
+        if result.improvement == "neutral":
+            sentences.append(
+                _(
+                    "A target of {target} is shown, but no assurance is given because neither "
+                    "direction counts as better for this measure."
+                ).format(target=target)
+            )
+        elif result.assurance == "pass":
+            sentences.append(
+                _(
+                    "The process can be relied on to meet the target of {target}: both process "
+                    "limits are on the right side of it."
+                ).format(target=target)
+            )
+        elif result.assurance == "fail":
+            sentences.append(
+                _(
+                    "The process cannot meet the target of {target} as it stands: both process "
+                    "limits are on the wrong side of it, so it will keep missing it until the "
+                    "process itself changes."
+                ).format(target=target)
+            )
+        elif result.assurance == "hit_and_miss":
+            sentences.append(
+                _(
+                    "The target of {target} lies between the process limits, so the process "
+                    "cannot be relied on to meet it: by chance alone it will be met at some "
+                    "points and missed at others."
+                ).format(target=target)
+            )
+
+    for later in result.segments[1:]:
+        note = later.note or _("no reason recorded")
+        sentences.append(
+            _("The limits were recalculated from value {position} ({note}).").format(
+                position=later.start + 1, note=note
+            )
+        )
+    if segment.trial_limits:
+        sentences.append(
+            _(
+                "These are trial limits: they rest on {count} value(s), fewer than the {minimum} "
+                "recommended, and will move as more data arrive."
+            ).format(count=segment.n_points, minimum=MIN_POINTS_FOR_FIRM_LIMITS)
+        )
+    elif result.trial_limits:
+        sentences.append(
+            _(
+                "An earlier period has trial limits (fewer than {minimum} values); read it with "
+                "care."
+            ).format(minimum=MIN_POINTS_FOR_FIRM_LIMITS)
+        )
+    return " ".join(s for s in sentences if s)
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing
+
+
+def _nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
+    span = high - low
+    raw_step = span / max(count, 1)
+    power = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw_step)
+    first = math.ceil(low / step) * step
+    ticks = []
+    tick = first
+    while tick <= high + step * 1e-9:
+        ticks.append(round(tick, 10))
+        tick += step
+    return ticks
+
+
+def _fmt(x: float) -> str:
+    # Coordinates: two decimals is sub-pixel and keeps the markup small.
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _text(
+    parent: ET.Element,
+    x: float,
+    y: float,
+    content: str,
+    *,
+    anchor: str = "start",
+    size: int = 12,
+    colour: str = _TEXT,
+    weight: str | None = None,
+) -> ET.Element:
+    attrs = {
+        "x": _fmt(x),
+        "y": _fmt(y),
+        "font-family": _FONT,
+        "font-size": str(size),
+        "fill": colour,
+        "text-anchor": anchor,
+    }
+    if weight:
+        attrs["font-weight"] = weight
+    element = ET.SubElement(parent, "text", attrs)
+    element.text = content
+    return element
+
+
+def _line(
+    parent: ET.Element,
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    *,
+    colour: str,
+    width: float = 1.5,
+    dash: str | None = None,
+    css_class: str | None = None,
+) -> ET.Element:
+    attrs = {
+        "x1": _fmt(x1),
+        "y1": _fmt(y1),
+        "x2": _fmt(x2),
+        "y2": _fmt(y2),
+        "stroke": colour,
+        "stroke-width": _fmt(width),
+    }
+    if dash:
+        attrs["stroke-dasharray"] = dash
+    if css_class:
+        attrs["class"] = css_class
+    return ET.SubElement(parent, "line", attrs)
+
+
+def _marker(parent: ET.Element, variation: str, x: float, y: float) -> ET.Element:
+    """Shape by meaning, so the chart reads in greyscale and for colour-blind readers."""
+    if variation == "special_cause_improvement":
+        s = 5.5
+        return ET.SubElement(
+            parent,
+            "rect",
+            {
+                "x": _fmt(x - s),
+                "y": _fmt(y - s),
+                "width": _fmt(2 * s),
+                "height": _fmt(2 * s),
+                "fill": COLOURS["improvement"],
+                "stroke": "#ffffff",
+                "stroke-width": "1",
+            },
+        )
+    if variation == "special_cause_concern":
+        s = 7.0
+        points = (
+            f"{_fmt(x)},{_fmt(y - s)} {_fmt(x + s)},{_fmt(y + s * 0.8)} "
+            f"{_fmt(x - s)},{_fmt(y + s * 0.8)}"
+        )
+        return ET.SubElement(
+            parent,
+            "polygon",
+            {
+                "points": points,
+                "fill": COLOURS["concern"],
+                "stroke": "#ffffff",
+                "stroke-width": "1",
+            },
+        )
+    if variation == "special_cause_neutral":
+        s = 7.0
+        points = (
+            f"{_fmt(x)},{_fmt(y - s)} {_fmt(x + s)},{_fmt(y)} "
+            f"{_fmt(x)},{_fmt(y + s)} {_fmt(x - s)},{_fmt(y)}"
+        )
+        return ET.SubElement(
+            parent,
+            "polygon",
+            {
+                "points": points,
+                "fill": COLOURS["neutral"],
+                "stroke": "#ffffff",
+                "stroke-width": "1",
+            },
+        )
+    return ET.SubElement(
+        parent,
+        "circle",
+        {
+            "cx": _fmt(x),
+            "cy": _fmt(y),
+            "r": "3.5",
+            "fill": COLOURS["common_cause"],
+        },
+    )
+
+
+def _variation_words(variation: str) -> str:
+    return {
+        "common_cause": _("common cause"),
+        "special_cause_improvement": _("special cause improvement"),
+        "special_cause_concern": _("special cause concern"),
+        "special_cause_neutral": _("special cause variation (neither good nor bad)"),
+    }[variation]
+
+
+def _truncate(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_xmr_svg(
+    result: XmRResult,
+    *,
+    title: str,
+    unit: str = "",
+    labels: Sequence[str] | None = None,
+    width: int = 760,
+    height: int = 400,
+    id_prefix: str = "xmr-chart",
+) -> str:
+    """SVG markup for an XmR chart.
+
+    ``labels`` names each period (e.g. "Mar 2025") and must match the number of values.
+    ``id_prefix`` keeps ``id`` attributes unique when several charts share a page.
+    """
+    n = len(result.points)
+    if labels is not None and len(labels) != n:
+        raise ValueError(f"labels has {len(labels)} entries but the chart has {n} values")
+    if width < 300 or height < 200:
+        raise ValueError("the chart needs at least 300 x 200 pixels to stay legible")
+
+    description = summarise(result, title, unit)
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NAMESPACE,
+            "viewBox": f"0 0 {width} {height}",
+            "width": str(width),
+            "height": str(height),
+            "role": "img",
+            "aria-labelledby": f"{id_prefix}-title {id_prefix}-desc",
+            "class": "lw-xmr-chart",
+        },
+    )
+    ET.SubElement(svg, "title", {"id": f"{id_prefix}-title"}).text = title
+    ET.SubElement(svg, "desc", {"id": f"{id_prefix}-desc"}).text = description
+    ET.SubElement(
+        svg,
+        "rect",
+        {
+            "x": "0",
+            "y": "0",
+            "width": str(width),
+            "height": str(height),
+            "fill": "#ffffff",
+        },
+    )
+
+    left, right, top = 64.0, 150.0, 46.0
+    bottom = 96.0  # x labels, legend, notes
+    plot_w = width - left - right
+    plot_h = height - top - bottom
+    _text(svg, left, 24, title, size=15, weight="bold")
+
+    recorded = [p for p in result.points if p.value is not None]
+    if not recorded:
+        _text(svg, left + plot_w / 2, top + plot_h / 2, _("No data yet"), anchor="middle")
+        return ET.tostring(svg, encoding="unicode")
+
+    # Vertical scale covers values, limits and target with a little headroom.
+    candidates: list[float] = [p.value for p in recorded if p.value is not None]
+    for segment in result.segments:
+        candidates += [v for v in (segment.upl, segment.lpl, segment.mean) if v is not None]
+    if result.target is not None:
+        candidates.append(result.target)
+    low, high = min(candidates), max(candidates)
+    if math.isclose(low, high):
+        pad = abs(low) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    else:
+        pad = (high - low) * 0.08
+        low, high = low - pad, high + pad
+
+    def y_of(value: float) -> float:
+        return top + plot_h - (value - low) / (high - low) * plot_h
+
+    def x_of(index: float) -> float:
+        return left + (index + 0.5) * plot_w / n
+
+    # Grid and y axis.
+    axis = ET.SubElement(svg, "g", {"class": "lw-axis", "aria-hidden": "true"})
+    for tick in _nice_ticks(low, high):
+        y = y_of(tick)
+        _line(axis, left, y, left + plot_w, y, colour=_GRID, width=1)
+        _text(axis, left - 8, y + 4, format_value(tick, unit), anchor="end", size=11)
+    _line(axis, left, top, left, top + plot_h, colour=_LINE, width=1)
+    _line(axis, left, top + plot_h, left + plot_w, top + plot_h, colour=_LINE, width=1)
+
+    # X labels: about eight, always including the last period.
+    if labels is not None:
+        step = max(1, math.ceil(n / 8))
+        shown = set(range(0, n, step)) | {n - 1}
+        for index in sorted(shown):
+            _text(
+                axis,
+                x_of(index),
+                top + plot_h + 16,
+                _truncate(labels[index], 12),
+                anchor="middle",
+                size=11,
+            )
+
+    # Mean and process limits, drawn per segment and broken at each rebase so it is plain that
+    # the old limits no longer apply.
+    lines = ET.SubElement(svg, "g", {"class": "lw-limits", "aria-hidden": "true"})
+    for segment in result.segments:
+        x1, x2 = x_of(segment.start - 0.5), x_of(segment.stop - 0.5)
+        if segment.mean is not None:
+            _line(
+                lines,
+                x1,
+                y_of(segment.mean),
+                x2,
+                y_of(segment.mean),
+                colour=_LINE,
+                width=1.5,
+                css_class="lw-mean",
+            )
+        for limit in (segment.upl, segment.lpl):
+            if limit is not None:
+                _line(
+                    lines,
+                    x1,
+                    y_of(limit),
+                    x2,
+                    y_of(limit),
+                    colour=_LINE,
+                    width=1.25,
+                    dash="6 4",
+                    css_class="lw-process-limit",
+                )
+
+    # Labels for the latest segment's lines, in the right margin.
+    last = result.segments[-1]
+    label_x = left + plot_w + 8
+    right_labels = []
+    if last.upl is not None:
+        right_labels.append((last.upl, _("Upper limit {v}").format(v=format_value(last.upl, unit))))
+    if last.mean is not None:
+        right_labels.append((last.mean, _("Mean {v}").format(v=format_value(last.mean, unit))))
+    if last.lpl is not None:
+        right_labels.append((last.lpl, _("Lower limit {v}").format(v=format_value(last.lpl, unit))))
+    if result.target is not None:
+        right_labels.append(
+            (result.target, _("Target {v}").format(v=format_value(result.target, unit)))
+        )
+    # Nudge labels apart so they never overprint when limits sit close together.
+    placed: list[float] = []
+    for value, content in sorted(right_labels, key=lambda item: -item[0]):
+        y = y_of(value) + 4
+        if placed and y < placed[-1] + 14:
+            y = placed[-1] + 14
+        placed.append(y)
+        _text(lines, label_x, y, content, size=11)
+
+    if result.target is not None:
+        ty = y_of(result.target)
+        _line(
+            lines,
+            left,
+            ty,
+            left + plot_w,
+            ty,
+            colour=_TARGET,
+            width=2,
+            dash="2 3",
+            css_class="lw-target",
+        )
+
+    # Rebase markers with their change notes (full note in a <title>, shortened on the chart).
+    for segment in result.segments[1:]:
+        x = x_of(segment.start - 0.5)
+        group = ET.SubElement(svg, "g", {"class": "lw-rebase"})
+        note = segment.note or _("Limits recalculated")
+        ET.SubElement(group, "title").text = _("Limits recalculated from value {n}: {note}").format(
+            n=segment.start + 1, note=note
+        )
+        _line(group, x, top - 6, x, top + plot_h, colour=_TEXT, width=1, dash="1 3")
+        _text(group, x + 4, top + 6, _truncate(note), size=11)
+
+    # The data line, broken at missing periods.
+    data = ET.SubElement(svg, "g", {"class": "lw-data"})
+    run: list[str] = []
+    for point in result.points + (None,):  # type: ignore[operator]
+        if point is not None and point.value is not None:
+            run.append(f"{_fmt(x_of(point.index))},{_fmt(y_of(point.value))}")
+            continue
+        if len(run) > 1:
+            ET.SubElement(
+                data,
+                "polyline",
+                {
+                    "points": " ".join(run),
+                    "fill": "none",
+                    "stroke": _LINE,
+                    "stroke-width": "1.5",
+                    "aria-hidden": "true",
+                },
+            )
+        run = []
+
+    for point in recorded:
+        assert point.value is not None and point.variation is not None
+        marker = _marker(data, point.variation, x_of(point.index), y_of(point.value))
+        marker.set("class", f"lw-point lw-{point.variation.replace('_', '-')}")
+        marker.set("data-variation", point.variation)
+        period = labels[point.index] if labels is not None else str(point.index + 1)
+        reasons = ", ".join(
+            dict.fromkeys(_rule_phrase(s.rule, s.side, result) for s in point.signals)
+        )
+        words = _("{period}: {value}, {variation}").format(
+            period=period,
+            value=format_value(point.value, unit),
+            variation=_variation_words(point.variation),
+        )
+        ET.SubElement(marker, "title").text = f"{words} ({reasons})" if reasons else words
+
+    # Legend: every shape named, plus the line styles.
+    legend = ET.SubElement(svg, "g", {"class": "lw-legend"})
+    ly = top + plot_h + 40
+    entries: list[tuple[str, str]] = [("common_cause", _("Common cause"))]
+    if result.improvement == "neutral":
+        entries.append(("special_cause_neutral", _("Special cause (neither good nor bad)")))
+    else:
+        entries += [
+            ("special_cause_improvement", _("Special cause improvement")),
+            ("special_cause_concern", _("Special cause concern")),
+        ]
+    x = left
+    for variation, content in entries:
+        _marker(legend, variation, x + 6, ly - 4)
+        _text(legend, x + 16, ly, content, size=11)
+        x += 28 + 6.0 * len(content)
+    _line(legend, x, ly - 4, x + 22, ly - 4, colour=_LINE, width=1.5)
+    _text(legend, x + 26, ly, _("Mean"), size=11)
+    x += 70
+    _line(legend, x, ly - 4, x + 22, ly - 4, colour=_LINE, width=1.25, dash="6 4")
+    _text(legend, x + 26, ly, _("Process limits"), size=11)
+    if result.target is not None:
+        x += 118
+        _line(legend, x, ly - 4, x + 22, ly - 4, colour=_TARGET, width=2, dash="2 3")
+        _text(legend, x + 26, ly, _("Target"), size=11)
+
+    if result.trial_limits:
+        _text(
+            svg,
+            left,
+            ly + 24,
+            _(
+                "Trial limits: part of this chart rests on fewer than {minimum} values, so its "
+                "limits will change as data arrive."
+            ).format(minimum=MIN_POINTS_FOR_FIRM_LIMITS),
+            size=11,
+            colour=_TEXT,
+        ).set("class", "lw-trial-note")
+
+    return ET.tostring(svg, encoding="unicode")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import uuid
 from datetime import date
 
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,8 +26,14 @@ def team(org: Organisation, name: str, *, is_hub: bool = False) -> Team:
     return Team.objects.create(organisation=org, name=name, is_hub=is_hub)
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Argon2 is slow by design: hash the shared test password once per run, not per user.
+    return make_password(PASSWORD)
+
+
 def user(username: str, *, team: Team | None = None, org: Organisation | None = None, role: str) -> User:
-    u = User.objects.create_user(username=username, password=PASSWORD, display_name=username.replace("_", " ").title())
+    u = User.objects.create(username=username, password=_password_hash(), display_name=username.replace("_", " ").title())
     Membership.objects.create(user=u, organisation=org or team.organisation, team=team, role=role)
     TOTPDevice.objects.create(user=u, name="default", confirmed=True)
     return u

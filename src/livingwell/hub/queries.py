@@ -1,0 +1,165 @@
+"""Read-side shaping for the Hub: the huddle board and a person's record.
+
+The board shows only work the user has a legitimate relationship with: Hub teams see every open
+introduction; everyone else sees their own and their team's caseload and the handovers offered
+to their organisation. Query counts are fixed per page (no N+1): see tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from livingwell.access.relationships import user_hub_team_ids, user_organisation_ids, user_team_ids
+from livingwell.core.models import SiteConfig
+from livingwell.hub.models import Allocation, Contact, Conversation, Episode, Handover
+from livingwell.intake.models import Introduction
+from livingwell.people.models import PossibleMatch
+
+S = Introduction.State
+
+
+@dataclass
+class Board:
+    is_hub: bool
+    urgent: list = field(default_factory=list)
+    new: list = field(default_factory=list)
+    unallocated: list = field(default_factory=list)
+    awaiting_reply: list = field(default_factory=list)
+    offered_to_us: list = field(default_factory=list)
+    returned: list = field(default_factory=list)
+    no_contact: list = field(default_factory=list)
+    matches: list = field(default_factory=list)
+    reconciliation: dict = field(default_factory=dict)
+    config: SiteConfig | None = None
+
+
+def visible_introductions(user):
+    """Open introductions this user may see on the board."""
+    hub = user_hub_team_ids(user)
+    base = Introduction.objects.exclude(state=S.CLOSED)
+    if hub:
+        return base
+    teams = user_team_ids(user)
+    mine = Allocation.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True).filter(
+        Q(key_worker=user) | Q(team_id__in=teams)
+    )
+    partner = Handover.objects.filter(
+        introduction=OuterRef("pk"),
+        to_organisation_id__in=user_organisation_ids(user),
+        state__in=[Handover.State.ACCEPTED, Handover.State.STARTED],
+    )
+    return base.filter(Q(Exists(mine)) | Q(Exists(partner)))
+
+
+def _annotated(qs):
+    current_alloc = Allocation.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True)
+    current_episode = Episode.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True)
+    return qs.select_related("person", "owner").annotate(
+        key_worker_name=Subquery(current_alloc.values("key_worker__display_name")[:1]),
+        key_worker_team=Subquery(current_alloc.values("team__name")[:1]),
+        tier_name=Subquery(current_episode.values("tier__name")[:1]),
+        last_contact=Max("contacts__at", filter=Q(contacts__outcome=Contact.Outcome.ATTENDED)),
+    )
+
+
+def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
+    now = now or timezone.now()
+    config = SiteConfig.current()
+    is_hub = bool(user_hub_team_ids(user))
+    board = Board(is_hub=is_hub, config=config)
+    qs = visible_introductions(user)
+    if team_id:
+        qs = qs.filter(allocations__team_id=team_id, allocations__ended_at__isnull=True)
+    if tier_slug:
+        qs = qs.filter(episodes__tier_id=tier_slug, episodes__ended_at__isnull=True)
+    rows = list(_annotated(qs).order_by("received_at")[:2000])
+    due_days = timedelta(days=config.first_conversation_due_days)
+    quiet = timedelta(days=config.no_contact_alert_days)
+    for intro in rows:
+        intro.age_days = (now - intro.received_at).days
+        if intro.state == S.NEW:
+            if intro.urgent:
+                received_local = timezone.localtime(intro.received_at)
+                intro.due_by = received_local.replace(hour=23, minute=59, second=59)
+                intro.overdue = now > intro.due_by
+                board.urgent.append(intro)
+            else:
+                intro.due_by = intro.received_at + due_days
+                intro.overdue = now > intro.due_by
+                board.new.append(intro)
+        else:
+            if intro.key_worker_name is None:
+                board.unallocated.append(intro)
+            since = intro.last_contact or intro.first_conversation_at
+            if since and now - since > quiet:
+                intro.quiet_days = (now - since).days
+                board.no_contact.append(intro)
+    board.no_contact.sort(key=lambda i: -i.quiet_days)
+    board.urgent.sort(key=lambda i: i.received_at)
+
+    visible_ids = Introduction.objects.filter(pk__in=qs.values("pk")).values("pk")
+    handovers = Handover.objects.select_related("introduction__person", "to_organisation", "owner")
+    board.awaiting_reply = list(handovers.filter(state=Handover.State.OFFERED, introduction__in=visible_ids).order_by("offered_at"))
+    board.returned = list(
+        handovers.filter(state=Handover.State.DECLINED, returned_handled_at__isnull=True, introduction__in=visible_ids).order_by("responded_at")
+    )
+    board.offered_to_us = list(
+        handovers.filter(state=Handover.State.OFFERED, to_organisation_id__in=user_organisation_ids(user)).order_by("offered_at")
+    )
+    for h in board.awaiting_reply + board.offered_to_us:
+        h.age_days = (now - h.offered_at).days
+        h.overdue = now > h.reply_due_at
+        h.mine = h.owner_id == user.pk
+    if is_hub:
+        board.matches = list(
+            PossibleMatch.objects.filter(state=PossibleMatch.State.OPEN).select_related("new_person", "existing_person")[:50]
+        )
+    board.reconciliation = reconciliation()
+    return board
+
+
+def reconciliation() -> dict:
+    """Received = open + closed, by state. Holds by construction; shown so anyone can check."""
+    counts = dict(Introduction.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    total = Introduction.objects.count()
+    by_state = {state: counts.get(state, 0) for state in S.values}
+    unknown = total - sum(by_state.values())
+    return {
+        "received": total,
+        "new": by_state[S.NEW],
+        "in_support": by_state[S.IN_SUPPORT],
+        "open": by_state[S.NEW] + by_state[S.IN_SUPPORT],
+        "closed": by_state[S.CLOSED],
+        "unexplained": unknown,
+        "balanced": unknown == 0,
+    }
+
+
+def record_context(user, intro: Introduction, rel) -> dict:
+    """Everything the record page shows, with restricted entries filtered to the authoring team."""
+    teams = user_team_ids(user)
+    contacts = intro.contacts.select_related("by", "organisation").order_by("-at")
+    contacts = contacts.filter(Q(restricted=False) | Q(team_id__in=teams))
+    plans = list(intro.plan_versions.select_related("created_by").order_by("-version"))
+    return {
+        "now": timezone.now(),
+        "intro": intro,
+        "person": intro.person,
+        "relationship": rel,
+        "conversation": Conversation.objects.filter(introduction=intro).select_related("held_by", "organisation").first(),
+        "episodes": list(intro.episodes.select_related("tier").order_by("started_at")),
+        "allocations": list(intro.allocations.select_related("key_worker", "team", "organisation").order_by("started_at")),
+        "current_allocation": intro.allocations.filter(ended_at__isnull=True).select_related("key_worker", "team").first(),
+        "plan": plans[0] if plans else None,
+        "earlier_plans": plans[1:],
+        "contacts": list(contacts[:200]),
+        "handovers": list(intro.handovers.select_related("to_organisation", "owner").order_by("-offered_at")),
+        "closures": list(intro.closures.order_by("-closed_at")),
+        "other_introductions": list(
+            Introduction.objects.filter(person=intro.person).exclude(pk=intro.pk).order_by("-received_at")
+        ),
+    }

@@ -1,0 +1,278 @@
+"""Hub pages. Thin: load through the access helper, call one action, respond."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from livingwell.access.helpers import open_introduction
+from livingwell.access.permissions import Permission as P
+from livingwell.access.policy import staff
+from livingwell.accounts.models import Team
+from livingwell.core.statemachine import TransitionError
+from livingwell.hub import actions, forms, queries
+from livingwell.hub.models import Handover, Tier
+from livingwell.intake.models import Introduction
+
+
+def _record(intro):
+    return redirect("hub:record", introduction_id=intro.pk)
+
+
+def _form_page(request, intro, form, template, run, extra=None):
+    """Shared POST handling: a valid form calls `run`; action errors go back beside the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except (actions.HubError, TransitionError, ValueError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _record(intro)
+    return render(request, template, {"form": form, "intro": intro, "person": intro.person, **(extra or {})})
+
+
+@staff(P.VIEW_BOARD)
+def board(request):
+    team_id = request.GET.get("team") or None
+    tier = request.GET.get("tier") or None
+    if team_id and not _is_uuid(team_id):
+        team_id = None
+    data = queries.huddle_board(request.user, team_id=team_id, tier_slug=tier)
+    return render(
+        request,
+        "hub/board.html",
+        {"board": data, "teams": Team.objects.filter(is_active=True), "tiers": Tier.objects.filter(is_active=True), "team_id": team_id or "", "tier": tier or "", "now": timezone.now()},
+    )
+
+
+def _is_uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@staff(P.VIEW_RECORD)
+def record(request, introduction_id):
+    intro, rel = open_introduction(request, introduction_id, category="record", full=False)
+    if not rel.full:
+        # An offer waiting for a reply: the receiving organisation sees only what it needs to decide.
+        offers = intro.handovers.filter(state=Handover.State.OFFERED, to_organisation_id=rel.organisation_id)
+        return render(request, "hub/offer_summary.html", {"intro": intro, "person": intro.person, "offers": offers})
+    return render(request, "hub/record.html", queries.record_context(request.user, intro, rel))
+
+
+@staff(P.VIEW_BOARD)
+@require_POST
+def take_ownership(request, introduction_id):
+    intro, _rel = open_introduction(request, introduction_id, permission=P.VIEW_RECORD)
+    actions.take_ownership(by=request.user, introduction=intro)
+    messages.success(request, _("You now hold this introduction."))
+    return _record(intro)
+
+
+@staff(P.RECORD_CONVERSATION)
+def conversation(request, introduction_id):
+    intro, _rel = open_introduction(request, introduction_id, category="conversation", permission=P.RECORD_CONVERSATION)
+    form = forms.ConversationForm(request.POST or None, initial={"whats_happening": intro.whats_happening})
+
+    def run(data):
+        tier = data.pop("tier")
+        actions.record_first_conversation(by=request.user, introduction=intro, tier=tier, fields=data)
+
+    return _form_page(request, intro, form, "hub/conversation.html", run)
+
+
+@staff(P.ALLOCATE)
+def allocate(request, introduction_id):
+    intro, _rel = open_introduction(request, introduction_id, category="allocation", permission=P.ALLOCATE)
+    form = forms.AllocateForm(request.POST or None)
+
+    def run(data):
+        m = data["membership"]
+        actions.allocate_key_worker(by=request.user, introduction=intro, key_worker=m.user, team=m.team, reason=data["reason"])
+
+    return _form_page(request, intro, form, "hub/allocate.html", run)
+
+
+@staff(P.CHANGE_TIER)
+def change_tier(request, introduction_id):
+    intro, _rel = open_introduction(request, introduction_id, category="tier", permission=P.CHANGE_TIER)
+    form = forms.TierForm(request.POST or None)
+
+    def run(data):
+        actions.change_tier(by=request.user, introduction=intro, tier=data["tier"], reason=data["reason"])
+
+    return _form_page(request, intro, form, "hub/tier.html", run)
+
+
+@staff(P.EDIT_PLAN)
+def plan(request, introduction_id):
+    intro, _rel = open_introduction(request, introduction_id, category="plan", permission=P.EDIT_PLAN)
+    latest = intro.plan_versions.order_by("-version").first()
+    initial = {}
+    if latest:
+        initial = {f"goal_{i + 1}": g["text"] for i, g in enumerate(latest.goals[:3])}
+        initial["agreed_with_person"] = latest.agreed_with_person
+    form = forms.PlanForm(request.POST or None, initial=initial)
+
+    def run(data):
+        actions.save_plan(by=request.user, introduction=intro, goals=form.goals(), actions=form.actions(), review_date=data["review_date"], agreed_with_person=data["agreed_with_person"])
+
+    return _form_page(request, intro, form, "hub/plan.html", run, {"latest": latest})
+
+
+@staff(P.RECORD_CONTACT)
+def contact(request, introduction_id):
+    intro, _rel = open_introduction(request, introduction_id, category="contact", permission=P.RECORD_CONTACT)
+    form = forms.ContactForm(request.POST or None, initial={"contact_date": timezone.localdate(), "duration_minutes": 0})
+
+    def run(data):
+        actions.record_contact(by=request.user, introduction=intro, outcome=data["outcome"], mode=data["mode"], contact_at=form.contact_at(), duration_minutes=data["duration_minutes"], note=data["note"], restricted=data["restricted"])
+
+    return _form_page(request, intro, form, "hub/contact.html", run)
+
+
+@staff(P.OFFER_HANDOVER)
+def handover_new(request):
+    intro = None
+    intro_id = request.POST.get("introduction") or request.GET.get("introduction")
+    if intro_id:
+        intro, _rel = open_introduction(request, intro_id, category="handover", permission=P.OFFER_HANDOVER)
+    service = _service(request.GET.get("service") or request.POST.get("service"))
+    caseload = [] if intro else list(queries.visible_introductions(request.user).select_related("person").order_by("received_at")[:500])
+    initial = {"to_organisation": getattr(service, "network_organisation", None)} if service else {}
+    form = forms.HandoverForm(request.POST or None, caseload=caseload, fixed_introduction=intro, initial=initial)
+    previous = _declined(request, intro)
+    if request.method == "POST" and form.is_valid() and intro is not None:
+        try:
+            actions.offer_handover(
+                by=request.user, introduction=intro, to_organisation=form.cleaned_data["to_organisation"],
+                what_is_asked=form.cleaned_data["what_is_asked"], service_id=getattr(service, "pk", None),
+                service_name=getattr(service, "name", ""), previous=previous,
+            )
+        except actions.HubError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Handover offered. It stays on the board until they reply."))
+            return _record(intro)
+    return render(request, "hub/handover_new.html", {"form": form, "intro": intro, "service": service, "previous": previous})
+
+
+def _service(service_id):
+    if not service_id:
+        return None
+    try:
+        from livingwell.directory.queries import service_for_handover
+    except ImportError:
+        return None
+    try:
+        return service_for_handover(service_id)
+    except (ValueError, TypeError):
+        return None
+
+
+def _declined(request, intro):
+    prev_id = request.GET.get("previous") or request.POST.get("previous")
+    if not (intro and prev_id and _is_uuid(prev_id)):
+        return None
+    return intro.handovers.filter(pk=prev_id, state=Handover.State.DECLINED).first()
+
+
+def _handover_for(request, handover_id, *, permission, full=True):
+    if not _is_uuid(handover_id):
+        raise Http404
+    handover = Handover.objects.select_related("introduction", "to_organisation").filter(pk=handover_id).first()
+    if handover is None:
+        raise Http404
+    intro, rel = open_introduction(request, handover.introduction_id, category="handover", permission=permission, full=full)
+    return handover, intro, rel
+
+
+@staff(P.RESPOND_HANDOVER)
+def handover_respond(request, handover_id):
+    handover, intro, rel = _handover_for(request, handover_id, permission=P.VIEW_RECORD, full=False)
+    from livingwell.access.relationships import user_organisation_ids
+
+    if handover.to_organisation_id not in user_organisation_ids(request.user):
+        raise Http404
+    form = forms.RespondForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.respond_to_handover(by=request.user, handover=handover, accept=form.cleaned_data["decision"] == "accept", reason=form.cleaned_data["reason"])
+        except (actions.HubError, TransitionError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you: the Hub has your answer."))
+            return redirect("hub:board")
+    return render(request, "hub/handover_respond.html", {"form": form, "handover": handover, "intro": intro, "person": intro.person})
+
+
+@staff(P.VIEW_RECORD)
+@require_POST
+def handover_advance(request, handover_id):
+    handover, intro, _rel = _handover_for(request, handover_id, permission=P.VIEW_RECORD)
+    to_state = request.POST.get("to_state", "")
+    if to_state not in {Handover.State.STARTED, Handover.State.COMPLETED, Handover.State.WITHDRAWN}:
+        messages.error(request, _("That is not a step a handover can take."))
+        return _record(intro)
+    try:
+        actions.advance_handover(by=request.user, handover=handover, to_state=to_state)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    return _record(intro)
+
+
+@staff(P.OFFER_HANDOVER)
+def handover_acknowledge(request, handover_id):
+    handover, intro, _rel = _handover_for(request, handover_id, permission=P.OFFER_HANDOVER)
+    form = forms.AcknowledgeForm(request.POST or None)
+
+    def run(data):
+        actions.acknowledge_declined_handover(by=request.user, handover=handover, note=data["note"])
+
+    return _form_page(request, intro, form, "hub/handover_acknowledge.html", run, {"handover": handover})
+
+
+@staff(P.CLOSE)
+def close(request, introduction_id):
+    intro, _rel = open_introduction(request, introduction_id, category="closure", permission=P.CLOSE)
+    form = forms.CloseForm(request.POST or None)
+
+    def run(data):
+        actions.close(by=request.user, introduction=intro, reason=data["reason"], note=data["note"])
+
+    return _form_page(request, intro, form, "hub/close.html", run)
+
+
+@staff(P.REOPEN)
+def return_open_door(request, introduction_id):
+    intro, _rel = open_introduction(request, introduction_id, category="return", permission=P.REOPEN)
+    form = forms.ReturnForm(request.POST or None)
+
+    def run(data):
+        actions.return_within_open_door(by=request.user, introduction=intro, tier=data["tier"], note=data["note"])
+
+    return _form_page(request, intro, form, "hub/return.html", run)
+
+
+@staff(P.VIEW_BOARD)
+def find(request):
+    """Find an introduction by its reference (POST, so nothing identifying sits in a URL)."""
+    form = forms.FindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        intro = Introduction.objects.filter(reference=form.cleaned_data["reference"]).first()
+        if intro is not None:
+            from livingwell.access.relationships import relationship
+
+            if relationship(request.user, intro.person) is not None:
+                return _record(intro)
+        form.add_error("reference", _("No introduction you can open has that reference"))
+    return render(request, "hub/find.html", {"form": form})

@@ -146,8 +146,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LIVINGWELL_LOCKOUT_MINUTES", 15, 
 # address, and one person's typos must not lock out a ward. Per-IP rate limits belong at the proxy.
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# A correct password is only half a sign-in: failures are cleared after MFA succeeds
+# (livingwell.accounts.views), so wrong MFA codes keep counting towards the same lockout.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Ends a half-finished sign-in and renders accounts/locked_out.html.
+AXES_LOCKOUT_CALLABLE = "livingwell.accounts.views.locked_out"
+# Never store typed codes alongside failed attempts.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "recovery_code"]
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env_str("LIVINGWELL_SITE_NAME", "Living Well")

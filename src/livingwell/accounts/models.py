@@ -81,14 +81,18 @@ class Role(models.TextChoices):
 class MembershipQuerySet(models.QuerySet):
     def current(self):
         now = timezone.now()
-        return self.filter(started_at__lte=now).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
+        return self.filter(started_at__lte=now).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=now)
+        )
 
 
 class Membership(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(max_length=30, choices=Role.choices)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -111,7 +115,16 @@ class UserSession(models.Model):
     """Links a server-side session to its user so that people can see and end their sessions."""
 
     session_key = models.CharField(max_length=40, primary_key=True)
+    # Pages and forms name a session by this opaque id, never by its key (the key is a credential).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
     created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
     user_agent = models.CharField(max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from livingwell.directory.api import urls as oruk_api_urls
+
 urlpatterns = [
     path("", include("livingwell.core.urls")),
     path("introduce/", include("livingwell.intake.urls")),
@@ -7,6 +9,9 @@ urlpatterns = [
     path("hub/", include("livingwell.hub.urls")),
     path("people/", include("livingwell.people.urls")),
     path("access/", include("livingwell.access.urls")),
+    path("", include("livingwell.outcomes.urls")),
+    path("", include("livingwell.directory.urls")),
+    path("api/oruk/", oruk_api_urls()),
 ]
 
 handler400 = "livingwell.core.errors.bad_request"

@@ -20,7 +20,7 @@ from livingwell.outcomes.wording import parse_wording_file
 
 
 class Command(BaseCommand):
-    help = "Score PROM responses from a CSV file, or check a licensed wording file."
+    help = "Score PROM responses from a CSV file, or import a licensed wording file."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         score.add_argument("--output", "-o", help="Write here instead of standard output.")
         wording = sub.add_parser(
             "import-wording",
-            help="Check a licensed item-wording CSV (docs/measures-wording-format.md).",
+            help="Import a licensed item-wording CSV (docs/measures-wording-format.md).",
         )
         wording.add_argument("file")
 
@@ -62,10 +62,12 @@ class Command(BaseCommand):
             wording = parse_wording_file(options["file"])
         except WordingFileError as exc:
             raise CommandError(f"wording file not imported:\n{exc}") from exc
-        counts = ", ".join(f"{m} ({len(items)} items)" for m, items in sorted(wording.items()))
-        # Parsing and checks are done; saving into the database belongs to the outcomes models,
-        # which do not exist yet. Say so plainly rather than pretend the import happened.
-        raise CommandError(
-            f"wording file is valid: {counts}. Storing wording in the database is not "
-            "available yet, so nothing was saved."
-        )
+        # Imported here: the command module must load even where the models are not needed.
+        from livingwell.outcomes.actions import OutcomesError, import_wording
+
+        try:
+            counts = import_wording(by=None, wording=wording)
+        except OutcomesError as exc:
+            raise CommandError(f"wording file not imported: {exc}") from exc
+        summary = ", ".join(f"{m} ({n} items)" for m, n in sorted(counts.items()))
+        self.stdout.write(f"wording imported: {summary}. Forms now show this wording.")

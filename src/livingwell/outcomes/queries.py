@@ -1,0 +1,178 @@
+"""Read-only questions about outcomes, for views, the Hub board and the record page.
+
+These functions do not check access: callers pass introductions the user may see (views load them
+through livingwell.access.helpers; the board passes the queryset it already shows).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from livingwell.intake.models import Introduction
+from livingwell.outcomes.definitions import MEASURES, get_definition
+from livingwell.outcomes.framework import DEFAULT_OUTCOMES
+from livingwell.outcomes.models import (
+    ItemWording,
+    MeasureResponse,
+    MeasureSchedule,
+    Occasion,
+    OutcomeFrameworkVersion,
+)
+
+# A closure measure is looked for in the weeks around closing, and asked for up to this long after.
+CLOSURE_WINDOW_DAYS = 28
+
+
+def licensed_wording(measure: str) -> dict[str, str]:
+    """{linkId: text} of the site's imported wording for ``measure``; {} if none is imported."""
+    return dict(ItemWording.objects.filter(measure=measure).values_list("link_id", "text"))
+
+
+def item_texts(measure: str) -> tuple[dict[str, str], bool]:
+    """({linkId: text}, is_licensed): licensed wording if imported, otherwise demonstration."""
+    wording = licensed_wording(measure)
+    defn = get_definition(measure)
+    if wording and all(i in wording for i in defn.link_ids):
+        return wording, True
+    return {item.link_id: item.demo_text for item in defn.items}, False
+
+
+def responses_for(introduction) -> list[MeasureResponse]:
+    """All responses for an introduction, oldest first (one query)."""
+    return list(
+        MeasureResponse.objects.filter(introduction=introduction).order_by(
+            "completed_at", "recorded_at"
+        )
+    )
+
+
+def by_measure(responses) -> dict[str, list[MeasureResponse]]:
+    """Group responses by measure, in the shipped measure order."""
+    grouped: dict[str, list[MeasureResponse]] = defaultdict(list)
+    for response in responses:
+        grouped[response.measure].append(response)
+    return {m: grouped[m] for m in MEASURES if m in grouped}
+
+
+def current_framework() -> tuple[int, list[dict]]:
+    """(version, outcomes); version 0 means the defaults, never saved by this site."""
+    latest = OutcomeFrameworkVersion.objects.order_by("-version").first()
+    if latest is None:
+        return 0, [dict(o) for o in DEFAULT_OUTCOMES]
+    return latest.version, latest.outcomes
+
+
+# --- due and overdue measures --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueMeasure:
+    measure: str  # measure code, e.g. "dialog"
+    title: str  # the measure's title
+    occasion: str  # Occasion value: "baseline", "review" or "closure"
+    due_on: date
+    overdue: bool  # True once due_on + the schedule's grace_days has passed
+
+
+@dataclass
+class DueIntroduction:
+    introduction: Introduction
+    measures: list[DueMeasure] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        return any(m.overdue for m in self.measures)
+
+    @property
+    def earliest(self) -> date:
+        return min(m.due_on for m in self.measures)
+
+
+def _local_date(value: datetime) -> date:
+    return timezone.localdate(value)
+
+
+def due_measures(now=None, introductions=None) -> list[DueIntroduction]:
+    """Introductions with measures due or overdue under the site's MeasureSchedule.
+
+    Returns a list of ``DueIntroduction(introduction, measures=[DueMeasure(measure, title,
+    occasion, due_on, overdue)])``, overdue first, then by earliest due date. An introduction
+    appears only if at least one measure is due (due_on on or before today).
+
+    - baseline: in support, and the measure has never been recorded for this introduction; due on
+      the day of the first conversation.
+    - review: the latest response is ``review_every_weeks`` old; due that many weeks after it.
+    - closure: closed in the last CLOSURE_WINDOW_DAYS after support began, with no response of the
+      measure from 14 days before closing onwards; due on the closing day.
+
+    ``introductions`` (a queryset or list) limits the answer to what the caller may show, e.g. the
+    introductions on the user's board. Three queries whatever the number of people.
+    """
+    now = now or timezone.now()
+    today = _local_date(now)
+    schedules = list(MeasureSchedule.objects.filter(is_active=True))
+    if not schedules:
+        return []
+    closure_from = now - timedelta(days=CLOSURE_WINDOW_DAYS)
+    candidates = Introduction.objects.filter(first_conversation_at__isnull=False).filter(
+        Q(state=Introduction.State.IN_SUPPORT)
+        | Q(state=Introduction.State.CLOSED, closed_at__gte=closure_from, closed_at__lte=now)
+    )
+    if introductions is not None:
+        ids = (
+            [getattr(i, "pk", i) for i in introductions]
+            if isinstance(introductions, list | tuple | set)
+            else introductions.values("pk")
+        )
+        candidates = candidates.filter(pk__in=ids)
+    intros = list(candidates.select_related("person"))
+    if not intros:
+        return []
+    stats = (
+        MeasureResponse.objects.filter(introduction__in=[i.pk for i in intros])
+        .values("introduction_id", "measure")
+        .annotate(latest=Max("completed_at"), count=Count("id"))
+    )
+    latest = {(s["introduction_id"], s["measure"]): s["latest"] for s in stats}
+
+    result: list[DueIntroduction] = []
+    for intro in intros:
+        due: list[DueMeasure] = []
+        for schedule in schedules:
+            item = _due_for(intro, schedule, latest.get((intro.pk, schedule.measure)), today)
+            if item is not None:
+                due.append(item)
+        if due:
+            result.append(DueIntroduction(intro, sorted(due, key=lambda d: d.due_on)))
+    result.sort(key=lambda d: (not d.overdue, d.earliest))
+    return result
+
+
+def _due_for(intro, schedule: MeasureSchedule, last: date | None, today: date) -> DueMeasure | None:
+    title = get_definition(schedule.measure).title
+
+    def make(occasion: str, due_on: date) -> DueMeasure | None:
+        if due_on > today:
+            return None
+        overdue = today > due_on + timedelta(days=schedule.grace_days)
+        return DueMeasure(schedule.measure, title, occasion, due_on, overdue)
+
+    if intro.state == Introduction.State.CLOSED:
+        if not schedule.at_closure:
+            return None
+        closed_on = _local_date(intro.closed_at)
+        if last is not None and last >= closed_on - timedelta(days=14):
+            return None
+        return make(Occasion.CLOSURE, closed_on)
+    if last is None:
+        if schedule.at_baseline:
+            return make(Occasion.BASELINE, _local_date(intro.first_conversation_at))
+        return None
+    if schedule.review_every_weeks:
+        return make(Occasion.REVIEW, last + timedelta(weeks=schedule.review_every_weeks))
+    return None

@@ -7,6 +7,7 @@ and demo mode fails its deploy check.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +20,8 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(env_str("LIVINGWELL_VAR_DIR", str(PROJECT_DIR / "var")))
 
-ENVIRONMENT = env_str("LIVINGWELL_ENV", "development")
+# pytest (8.2+) sets PYTEST_VERSION for the whole session: the suite always runs the test profile.
+ENVIRONMENT = env_str("LIVINGWELL_ENV", "test" if "PYTEST_VERSION" in os.environ else "development")
 if ENVIRONMENT not in {"development", "test", "production"}:
     raise ConfigError(f"LIVINGWELL_ENV={ENVIRONMENT!r}: use development, test or production")
 PRODUCTION = ENVIRONMENT == "production"

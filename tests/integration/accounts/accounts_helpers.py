@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from tests.factories import PASSWORD
 
 from livingwell.access.models import AuditEvent
-from tests.factories import PASSWORD
 
 LOGIN = "/account/sign-in/"
 MFA = "/account/verify/"
@@ -36,9 +36,14 @@ def sign_in_password(client: Client, user, password: str = PASSWORD, **extra):
 
 
 def sign_in_fully(client: Client, user):
-    """The whole journey: password, then the current code from the user's authenticator."""
+    """The whole journey: password, then the current code from the user's authenticator.
+
+    A code is accepted once only, so for a second sign-in within the same 30 seconds the device
+    is first told to forget the step it last accepted (as if the next step had begun).
+    """
     response = sign_in_password(client, user)
     assert response.status_code == 302, response.content[:500]
+    TOTPDevice.objects.filter(user=user, confirmed=True).update(last_t=-1)
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     response = client.post(MFA, {"code": code_for(device)})
     assert response.status_code == 302, response.content[:2000]

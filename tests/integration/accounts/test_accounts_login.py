@@ -7,9 +7,6 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.urls import reverse
-
-from livingwell.access.models import AuditEvent
-from livingwell.accounts.models import User, UserSession
 from tests.integration.accounts.accounts_helpers import (
     LOGIN,
     MFA,
@@ -17,6 +14,9 @@ from tests.integration.accounts.accounts_helpers import (
     events,
     sign_in_password,
 )
+
+from livingwell.access.models import AuditEvent
+from livingwell.accounts.models import User, UserSession
 
 pytestmark = pytest.mark.django_db
 

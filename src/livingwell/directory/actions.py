@@ -15,7 +15,7 @@ from django.utils import timezone
 from livingwell.access.audit import record
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.directory.importer import Bundle, Row
-from livingwell.directory.models import LinkEntity, Location, Organization, Service
+from livingwell.directory.models import LinkEntity, Location, Organization, Service, Taxonomy
 from livingwell.directory.tables import BY_NAME, Table
 
 AUDIT_CATEGORY = "directory"
@@ -143,6 +143,11 @@ def _load_row(row: Row, result: ImportResult) -> list[RowProblem]:
             problems.append(RowProblem(row.where, column, _reason(exc, value)))
     if problems:
         return problems
+    if table.name == "taxonomy_term" and instance.taxonomy_id and instance.taxonomy_name:
+        # The API fills "taxonomy" from the linked taxonomy's name; do not store it twice.
+        linked = Taxonomy.objects.filter(pk=instance.taxonomy_id).first()
+        if linked is not None and linked.name == instance.taxonomy_name:
+            instance.taxonomy_name = ""
     problems = _check(instance, table, row.where)
     if problems:
         return problems

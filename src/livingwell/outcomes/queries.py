@@ -78,6 +78,10 @@ class DueMeasure:
     due_on: date
     overdue: bool  # True once due_on + the schedule's grace_days has passed
 
+    @property
+    def occasion_label(self) -> str:
+        return str(Occasion(self.occasion).label)
+
 
 @dataclass
 class DueIntroduction:

@@ -1,0 +1,332 @@
+"""Outcomes pages: recording measures, the person's outcomes over time, links, the framework."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from livingwell.access.helpers import open_introduction
+from livingwell.access.permissions import Permission
+from livingwell.access.policy import public, staff
+from livingwell.outcomes import actions, queries
+from livingwell.outcomes.chart import Series, render_chart, scale_for
+from livingwell.outcomes.definitions import MEASURES, get_definition
+from livingwell.outcomes.errors import MeasureInputError
+from livingwell.outcomes.forms import (
+    FrameworkNoteForm,
+    MeasureForm,
+    OutcomeFormSet,
+    SendLinkForm,
+    StaffMeasureForm,
+    outcome_initial,
+)
+from livingwell.outcomes.models import OutcomeFrameworkVersion
+from livingwell.outcomes.records import describe_change, format_points, summary_text
+
+CATEGORY = "outcomes"
+
+
+def _measure_or_404(measure: str):
+    if measure not in MEASURES:
+        raise Http404
+    return get_definition(measure)
+
+
+# --- recording ----------------------------------------------------------------------------
+
+
+@staff(Permission.RECORD_CONTACT)
+def record_measure(request, introduction_id, measure):
+    defn = _measure_or_404(measure)
+    intro, _rel = open_introduction(
+        request, introduction_id, category=CATEGORY, permission=Permission.RECORD_CONTACT
+    )
+    texts, licensed = queries.item_texts(measure)
+    goals = actions.plan_goals(intro) if measure == "gbo" else None
+    form = StaffMeasureForm(request.POST or None, measure=measure, texts=texts, goals=goals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_response(
+                by=request.user,
+                introduction=intro,
+                measure=measure,
+                answers=form.answers(),
+                completed_at=form.cleaned_data["completed_at"],
+                source=form.cleaned_data["source"],
+                occasion=form.cleaned_data["occasion"],
+                goal_keys=form.goal_keys() or None,
+            )
+        except actions.ResponseInvalid as exc:
+            form.add_answer_errors(exc.errors)
+        except actions.OutcomesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(title)s recorded.") % {"title": defn.title})
+            return redirect("outcomes:person", introduction_id=intro.pk)
+    return render(
+        request,
+        "outcomes/record.html",
+        {
+            "intro": intro,
+            "definition": defn,
+            "form": form,
+            "licensed": licensed,
+            "no_goals": measure == "gbo" and not goals,
+        },
+    )
+
+
+@staff(Permission.RECORD_CONTACT)
+def send_link(request, introduction_id):
+    intro, _rel = open_introduction(
+        request, introduction_id, category=CATEGORY, permission=Permission.RECORD_CONTACT
+    )
+    form = SendLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link, _raw = actions.create_response_link(
+                by=request.user,
+                introduction=intro,
+                measure=form.cleaned_data["measure"],
+                valid_for=form.valid_for(),
+                occasion=form.cleaned_data["occasion"],
+            )
+        except actions.OutcomesError as exc:
+            form.add_error(None, str(exc))
+        else:
+            how = _("by text message") if link.channel == "sms" else _("by email")
+            messages.success(
+                request,
+                _("A link to %(title)s was sent %(how)s. It works once.")
+                % {"title": get_definition(link.measure).title, "how": how},
+            )
+            return redirect("outcomes:person", introduction_id=intro.pk)
+    return render(request, "outcomes/send_link.html", {"intro": intro, "form": form})
+
+
+# --- the person's outcomes over time ---------------------------------------------------------
+
+
+def _goal_texts(intro) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for plan in intro.plan_versions.order_by("version"):
+        for goal in plan.goals:
+            texts[goal.get("key")] = goal.get("text", "")
+    return texts
+
+
+def _gbo_pairs(responses, goal_texts):
+    """First and latest rating of each goal (paired by goal key), as linkId-keyed answers."""
+    first: dict[str, int] = {}
+    latest: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for response in responses:
+        for link_id, rating in response.answers.items():
+            key = response.goal_keys.get(link_id) or f"item-{link_id}"
+            first.setdefault(key, rating)
+            latest[key] = rating
+            counts[key] = counts.get(key, 0) + 1
+    paired = [k for k in first if counts[k] > 1][:3]
+    a = {str(i): first[k] for i, k in enumerate(paired, 1)}
+    b = {str(i): latest[k] for i, k in enumerate(paired, 1)}
+    names = {str(i): goal_texts.get(k, _("goal")) for i, k in enumerate(paired, 1)}
+    return a, b, names
+
+
+def _series(measure, responses, goal_texts) -> list[Series]:
+    defn = get_definition(measure)
+    if defn.metric_table is not None:
+        return [
+            Series(
+                _("Metric score"),
+                [(r.completed_at, r.metric) for r in responses if r.metric is not None],
+            )
+        ]
+    if defn.total_method is not None:
+        return [Series(_("Total"), [(r.completed_at, r.total) for r in responses])]
+    if defn.subscales:
+        return [
+            Series(
+                sub.label,
+                [
+                    (r.completed_at, r.subscales[sub.code])
+                    for r in responses
+                    if sub.code in r.subscales
+                ],
+            )
+            for sub in defn.subscales
+        ]
+    by_goal: dict[str, list] = {}
+    for r in responses:
+        for link_id, rating in r.answers.items():
+            key = r.goal_keys.get(link_id) or f"item-{link_id}"
+            by_goal.setdefault(key, []).append((r.completed_at, rating))
+    return [Series(goal_texts.get(k, _("Goal")), pts) for k, pts in by_goal.items()]
+
+
+def _change_text(measure, responses, goal_texts) -> list[str]:
+    if len(responses) < 2:
+        return []
+    try:
+        if measure == "gbo":
+            first, latest, names = _gbo_pairs(responses, goal_texts)
+            if not first:
+                return []
+            return describe_change(measure, first, latest, item_names=names)
+        return describe_change(measure, responses[0].answers, responses[-1].answers)
+    except MeasureInputError:
+        return []
+
+
+@staff(Permission.VIEW_RECORD)
+def person_outcomes(request, introduction_id):
+    intro, _rel = open_introduction(request, introduction_id, category=CATEGORY)
+    grouped = queries.by_measure(queries.responses_for(intro))
+    goal_texts = _goal_texts(intro) if "gbo" in grouped else {}
+    sections = []
+    for measure, responses in grouped.items():
+        defn = get_definition(measure)
+        series = _series(measure, responses, goal_texts)
+        scale = scale_for(defn)
+        description = _(
+            "%(title)s: %(n)s response(s) from %(first)s to %(last)s, on a scale of "
+            "%(low)s to %(high)s. The table that follows gives every value."
+        ) % {
+            "title": defn.title,
+            "n": len(responses),
+            "first": responses[0].completed_at.strftime("%-d %B %Y"),
+            "last": responses[-1].completed_at.strftime("%-d %B %Y"),
+            "low": format_points(scale.low),
+            "high": format_points(scale.high),
+        }
+        chart = render_chart(
+            defn, series, chart_id=f"chart-{measure}", title=defn.title, description=description
+        )
+        rows = [
+            {
+                "response": r,
+                "summary": summary_text(
+                    measure,
+                    total=r.total,
+                    band=r.band,
+                    subscales=r.subscales,
+                    metric=r.metric,
+                    answers=r.answers,
+                    prorated=r.prorated,
+                ),
+            }
+            for r in responses
+        ]
+        sections.append(
+            {
+                "measure": measure,
+                "definition": defn,
+                "direction": _("Higher is better")
+                if defn.direction == "higher_is_better"
+                else _("Lower is better"),
+                "chart": mark_safe(chart),  # built from numbers and escaped labels only
+                "rows": rows,
+                "change": _change_text(measure, responses, goal_texts),
+            }
+        )
+    measures = [
+        {
+            "code": code,
+            "title": get_definition(code).title,
+            "by_link": code not in actions.NOT_BY_LINK,
+        }
+        for code in MEASURES
+    ]
+    return render(
+        request,
+        "outcomes/person.html",
+        {"intro": intro, "sections": sections, "measures": measures},
+    )
+
+
+# --- the person's own link (public) ----------------------------------------------------------
+
+
+def _unavailable(request, error: actions.LinkError):
+    status = 404 if error.reason == "unknown" else 410
+    return render(
+        request,
+        "outcomes/respond_unavailable.html",
+        {"message": str(error), "reason": error.reason},
+        status=status,
+    )
+
+
+@public
+def respond(request, token):
+    try:
+        link = actions.open_link(token)
+    except actions.LinkError as exc:
+        return _unavailable(request, exc)
+    defn = get_definition(link.measure)
+    texts, licensed = queries.item_texts(link.measure)
+    form = MeasureForm(request.POST or None, measure=link.measure, texts=texts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.submit_via_link(token=token, answers=form.answers())
+        except actions.ResponseInvalid as exc:
+            form.add_answer_errors(exc.errors)
+        except actions.LinkError as exc:
+            return _unavailable(request, exc)
+        else:
+            return redirect("outcomes:respond_done")
+    return render(
+        request,
+        "outcomes/respond.html",
+        {"definition": defn, "form": form, "licensed": licensed},
+    )
+
+
+@public
+def respond_done(request):
+    return render(request, "outcomes/respond_done.html")
+
+
+# --- the site's outcome framework ------------------------------------------------------------
+
+
+@staff(Permission.CONFIGURE_SITE)
+def framework(request):
+    version, outcomes = queries.current_framework()
+    if request.method == "POST":
+        formset = OutcomeFormSet(request.POST, prefix="outcome")
+        note_form = FrameworkNoteForm(request.POST)
+        if formset.is_valid() and note_form.is_valid():
+            chosen = [o for o in (f.as_outcome() for f in formset.forms) if o]
+            try:
+                saved = actions.save_framework(
+                    by=request.user, outcomes=chosen, note=note_form.cleaned_data["note"]
+                )
+            except actions.OutcomesError as exc:
+                note_form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("Outcome framework saved as version %(v)s.") % {"v": saved.version}
+                )
+                return redirect(reverse("outcomes:framework"))
+    else:
+        formset = OutcomeFormSet(initial=outcome_initial(outcomes), prefix="outcome")
+        note_form = FrameworkNoteForm()
+    versions = OutcomeFrameworkVersion.objects.select_related("created_by").order_by("-version")[
+        :20
+    ]
+    return render(
+        request,
+        "outcomes/framework.html",
+        {
+            "version": version,
+            "outcomes": outcomes,
+            "formset": formset,
+            "form": note_form,
+            "versions": versions,
+        },
+    )

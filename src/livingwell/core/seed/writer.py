@@ -1,0 +1,103 @@
+"""Buffers seeded rows and writes them with bulk_create, parents before children."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from livingwell.hub.models import (
+    Allocation,
+    Closure,
+    Contact,
+    Conversation,
+    Episode,
+    Handover,
+    PlanVersion,
+)
+from livingwell.intake.models import Introduction
+from livingwell.people.models import Person, PossibleMatch
+
+ORDER = [
+    Person,
+    Introduction,
+    Conversation,
+    Episode,
+    Allocation,
+    PlanVersion,
+    Contact,
+    Handover,
+    Closure,
+    PossibleMatch,
+]
+
+
+class Writer:
+    def __init__(self, flush_at: int = 20_000):
+        self.flush_at = flush_at
+        self.buffers: dict[type, list] = {model: [] for model in ORDER}
+        self.pending = 0
+        self.counts: Counter = Counter()
+        self.intro_states: Counter = Counter()
+        self.closed_reasons: Counter = Counter()
+        self.handover_states: Counter = Counter()
+        self.contact_outcomes: Counter = Counter()
+        self.tiers: Counter = Counter()
+
+    def add(self, obj) -> None:
+        self.buffers[type(obj)].append(obj)
+        self.pending += 1
+
+    def add_journey(self, rows) -> None:
+        intro = rows.intro
+        self.add(intro)
+        self.intro_states[intro.state] += 1
+        if intro.closed_reason:
+            self.closed_reasons[intro.closed_reason] += 1
+        if rows.conversation is not None:
+            self.add(rows.conversation)
+        for episode in rows.episodes:
+            self.add(episode)
+            self.tiers[episode.tier_id] += 1
+        for obj in rows.allocations:
+            self.add(obj)
+        for obj in rows.plans:
+            self.add(obj)
+        for contact in rows.contacts:
+            self.add(contact)
+            self.contact_outcomes[contact.outcome] += 1
+        for handover in rows.handovers:
+            self.add(handover)
+            self.handover_states[handover.state] += 1
+        for obj in rows.closures:
+            self.add(obj)
+
+    def maybe_flush(self) -> None:
+        if self.pending >= self.flush_at:
+            self.flush()
+
+    def flush(self) -> None:
+        for model in ORDER:
+            rows = self.buffers[model]
+            if rows:
+                model.objects.bulk_create(rows, batch_size=1000)
+                self.counts[model._meta.model_name] += len(rows)
+                self.buffers[model] = []
+        self.pending = 0
+
+    def summary(self) -> dict:
+        return {
+            "people": self.counts["person"],
+            "introductions": self.counts["introduction"],
+            "introductions_by_state": dict(sorted(self.intro_states.items())),
+            "closed_by_reason": dict(sorted(self.closed_reasons.items())),
+            "conversations": self.counts["conversation"],
+            "episodes": self.counts["episode"],
+            "episodes_by_tier": dict(sorted(self.tiers.items())),
+            "allocations": self.counts["allocation"],
+            "plan_versions": self.counts["planversion"],
+            "contacts": self.counts["contact"],
+            "contacts_by_outcome": dict(sorted(self.contact_outcomes.items())),
+            "handovers": self.counts["handover"],
+            "handovers_by_state": dict(sorted(self.handover_states.items())),
+            "closures": self.counts["closure"],
+            "possible_matches": self.counts["possiblematch"],
+        }

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from livingwell.insight import views
+
+app_name = "insight"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("board-report.pdf", views.board_report, name="board_report"),
+    path("measures/<slug:key>/", views.metric, name="metric"),
+    path("tables/<slug:key>.csv", views.table_csv, name="csv"),
+    path("people-behind/<slug:name>/", views.drilldown, name="drilldown"),
+]

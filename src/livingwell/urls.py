@@ -9,6 +9,7 @@ urlpatterns = [
     path("hub/", include("livingwell.hub.urls")),
     path("people/", include("livingwell.people.urls")),
     path("access/", include("livingwell.access.urls")),
+    path("insight/", include("livingwell.insight.urls")),
     path("", include("livingwell.outcomes.urls")),
     path("", include("livingwell.directory.urls")),
     path("api/oruk/", oruk_api_urls()),

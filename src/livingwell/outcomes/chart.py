@@ -128,6 +128,8 @@ def render_chart(
     steps = 4
     for i in range(steps + 1):
         value = scale.low + (scale.high - scale.low) * i / steps
+        if scale.high - scale.low >= 8:
+            value = round(value)  # whole-number ticks for totals (0, 7, 14, 20, 27)
         y = y_of(value)
         out.append(
             f'<text class="lw-chart__tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'

@@ -72,7 +72,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ),
     Role.TEAM_LEAD: frozenset(_CARE | {P.ALLOCATE, P.REOPEN, P.RESOLVE_MATCHES, P.RESPOND_HANDOVER}),
     Role.PRIVACY_OFFICER: frozenset({P.REVIEW_ACCESS, P.VIEW_ACCESS_LOG}),
-    Role.SITE_ADMIN: frozenset({P.CONFIGURE_SITE, P.EDIT_ALL_DIRECTORY, P.VIEW_INSIGHT}),
+    # Editing all listings includes editing "own" ones: the directory pages check ownership.
+    Role.SITE_ADMIN: frozenset(
+        {P.CONFIGURE_SITE, P.EDIT_ALL_DIRECTORY, P.EDIT_OWN_DIRECTORY, P.VIEW_INSIGHT}
+    ),
     Role.ANALYST: frozenset({P.VIEW_INSIGHT}),
 }
 

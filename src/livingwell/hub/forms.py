@@ -118,6 +118,7 @@ class HandoverForm(forms.Form):
         if fixed_introduction is not None:
             self.fields["introduction"].widget = forms.HiddenInput()
             self.fields["introduction"].choices = [(str(fixed_introduction.pk), fixed_introduction.reference)]
+            self.initial["introduction"] = str(fixed_introduction.pk)
         else:
             self.fields["introduction"].choices = [("", "")] + [(str(i.pk), f"{i.person.display_name} ({i.reference})") for i in caseload]
 

@@ -99,7 +99,7 @@ HANDOVER_TO = [
 ]
 # Self-introductions arrive at any hour, most in the day and evening.
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 7, 7, 7, 7, 6, 6, 6, 6, 5, 4, 3, 2]
-OPEN_DOOR_RETURN = 0.08
+OPEN_DOOR_RETURN = 0.13  # of closures after support: about 8% of all closures
 
 
 @dataclass
@@ -257,12 +257,12 @@ class JourneyBuilder:
         day = math.floor(ts / DAY)
         weekday = (day + 3) % 7
         if route in {"gp", "professional", "partner"}:
-            if weekday >= 5:
-                day += 7 - weekday
+            if weekday >= 5:  # sent on the next working days, Monday most often
+                day += 7 - weekday + r.choice([0, 0, 1, 2, 3, 4])
             shaped = day * DAY + (9 + r.random() * 8.5) * HOUR
         else:
             if weekday >= 5 and r.random() < 0.35:  # fewer people write at weekends
-                day += 7 - weekday
+                day += 7 - weekday + r.choice([0, 1, 2, 3, 4])
             shaped = day * DAY + (self.pick("hour") + r.random()) * HOUR
         return shaped if shaped <= self.NOW else min(ts, self.NOW - 60)
 
@@ -306,7 +306,7 @@ class JourneyBuilder:
         f = force or NO_FORCE
         route = f.route or self.pick("route")
         t0 = f.t0 if f.t0 is not None else self.shape_arrival(t_raw, route)
-        urgent = f.urgent if f.urgent is not None else r.random() < 0.065
+        urgent = f.urgent if f.urgent is not None else r.random() < 0.06
         risk = self.pick("urgent_risk") if urgent else "no"
         intro = Introduction(
             id=self.uid(),
@@ -345,11 +345,16 @@ class JourneyBuilder:
             fate, t_conv = "supported", self.NOW + 30 * DAY
 
         hub_hand = rows.owner or r.choice(self.hub)
+        # Tries before the first conversation (a "not reached" fate documents its own tries).
         attempts = f.pre_attempts or (r.choice([1, 1, 2]) if not urgent and r.random() < 0.3 else 0)
-        span = min(t_conv, self.NOW) - t0
-        for i in range(attempts):
-            ta = t0 + (i + 1) * span / (attempts + 1)
-            self.contact(rows, ta, hub_hand, "not_reached", r.choice(["phone", "phone", "text"]))
+        first_event = t0 + wait * 0.6 if fate == "handed_over" else t_conv
+        span = min(first_event, self.NOW) - t0
+        for i in range(attempts if fate != "not_reached" else 0):
+            ta = self.work_time(t0 + (i + 1) * span / (attempts + 1))
+            if ta < first_event:
+                self.contact(
+                    rows, ta, hub_hand, "not_reached", r.choice(["phone", "phone", "text"])
+                )
 
         if fate in {"person_declined", "not_reached", "moved_away"}:
             c = t_conv
@@ -547,7 +552,7 @@ class JourneyBuilder:
         if (
             not rows.returned
             and reason in {"supported", "person_declined", "not_reached"}
-            and (r.random() < OPEN_DOOR_RETURN / 0.9)
+            and (r.random() < OPEN_DOOR_RETURN)
         ):
             back = end + r.uniform(14, 170) * DAY
             if back <= self.NOW:
@@ -611,6 +616,8 @@ class JourneyBuilder:
         if rows.alloc_staff is not None and rows.alloc_staff.user_id == worker.user_id:
             return
         if rows.allocation is not None:
+            if at <= rows.alloc_log[-1][0]:
+                return  # planned before the current allocation began: it did not happen
             rows.allocation.ended_at = dt(at)
             reason = reason or "Change of key worker."
         allocated_by = rows.owner or self.hub[0]

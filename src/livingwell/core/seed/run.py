@@ -147,8 +147,10 @@ def _seed(options: SeedOptions, *, now: datetime, progress) -> dict:
         _report(progress, i + 1, n, step)
     writer.flush()
 
-    _build_directory(rng, net.organisations)
-    _build_outcomes(rng, now)
+    _run_hook(
+        "Directory", _build_directory, random.Random(f"{options.seed}:directory"), net.organisations
+    )
+    _run_hook("Outcomes", _build_outcomes, random.Random(f"{options.seed}:outcomes"), now)
 
     summary = writer.summary()
     summary.update(
@@ -332,6 +334,16 @@ def _duplicate(builder: JourneyBuilder, maker: PersonMaker, writer: Writer, orig
 # --- Hooks for other parts of the demo ------------------------------------------------------------
 
 
+def _run_hook(label: str, hook, *args) -> None:
+    """Run another area's demo builder in a savepoint: if it fails, the rest of the site stays."""
+    try:
+        with transaction.atomic():
+            hook(*args)
+    except Exception as exc:  # noqa: BLE001 - reported, and the core demo is still useful
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"{label}: the demo builder failed ({type(exc).__name__}: {first_line}); skipped.")
+
+
 def _build_directory(rng: random.Random, orgs: dict) -> None:
     """The directory's demo services, once `livingwell.directory.demo` offers a builder."""
     builder = _optional("livingwell.directory.demo", "build_demo_directory")
@@ -341,7 +353,7 @@ def _build_directory(rng: random.Random, orgs: dict) -> None:
             "(livingwell.directory.demo.build_demo_directory); skipped."
         )
         return
-    builder(rng=rng, organisations=orgs)
+    builder(rng, list(orgs.values()))
 
 
 def _build_outcomes(rng: random.Random, now: datetime) -> None:

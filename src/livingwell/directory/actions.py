@@ -316,3 +316,44 @@ def set_owner(*, by, service: Service, organisation) -> Service:
         detail={"organisation": str(organisation.pk) if organisation else ""},
     )
     return service
+
+
+NETWORK_FIELDS = (
+    "network_organisation",
+    "is_public",
+    "accepting_introductions",
+    "typical_wait_days",
+    "capacity_note",
+    "last_checked",
+)
+
+
+@transaction.atomic
+def set_network_details(*, by, details: list[dict]) -> int:
+    """System use (the seed command, bulk loads): set the network's own fields on many services.
+
+    Each item: {"service_id": ..., <any of NETWORK_FIELDS>}. The owning network organisation is
+    also linked to the service's directory organisation, as a network partner. Not for views:
+    they use update_service/set_owner, which check who is asking."""
+    n = 0
+    for item in details:
+        service = Service.objects.select_for_update().get(pk=item["service_id"])
+        fields = [k for k in NETWORK_FIELDS if k in item]
+        for k in fields:
+            setattr(service, k, item[k])
+        service.full_clean(validate_unique=False)
+        service.save(update_fields=fields)
+        owner = item.get("network_organisation")
+        if owner is not None:
+            Organization.objects.filter(pk=service.organization_id).update(
+                network_organisation=owner
+            )
+        n += 1
+    record(
+        by=by,
+        action="directory.network_details",
+        category=AUDIT_CATEGORY,
+        purpose="directory",
+        detail={"services": n},
+    )
+    return n

@@ -1,0 +1,21 @@
+"""The site's URLs plus the "framework floor": one indexed query, no template.
+
+Used only by the benchmark (DJANGO_SETTINGS_MODULE=bench_settings); never part of the site.
+"""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from livingwell.people.models import Person
+from livingwell.urls import urlpatterns as site_urlpatterns
+
+
+def floor(request):
+    # One primary-key lookup through the same middleware stack as every page.
+    found = Person.objects.filter(pk=request.GET.get("id")).values_list("pk", flat=True).first()
+    return HttpResponse(f"ok {bool(found)}", content_type="text/plain")
+
+
+floor.access_policy = "benchmark-only"
+
+urlpatterns = [path("__floor__/", floor, name="benchmark_floor"), *site_urlpatterns]

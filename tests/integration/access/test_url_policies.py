@@ -1,0 +1,85 @@
+"""Every URL pattern has an access policy; none but the listed public pages lets in an anonymous
+visitor or an unrelated worker."""
+
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from livingwell.access.policy import PUBLIC_URL_NAMES
+from tests import factories
+
+
+def walk(patterns, prefix="", namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield prefix + str(p.pattern), name, p.callback, namespace
+
+
+ALL = list(walk(get_resolver().url_patterns))
+
+
+def policy(callback):
+    return getattr(callback, "access_policy", None) or getattr(getattr(callback, "__wrapped__", None), "access_policy", None)
+
+
+def is_public(name, namespace):
+    return name in PUBLIC_URL_NAMES or namespace in PUBLIC_URL_NAMES
+
+
+@pytest.mark.parametrize("route,name,callback,namespace", ALL, ids=[a[0] or "/" for a in ALL])
+def test_every_pattern_declares_a_policy(route, name, callback, namespace):
+    declared = policy(callback)
+    if namespace == "oruk-api":
+        return  # django-ninja operations: the whole namespace is public and read-only
+    assert declared, f"{route} ({name}) has no access policy"
+    if declared == "public":
+        assert is_public(name, namespace), f"{route} ({name}) is public but not listed in PUBLIC_URL_NAMES"
+    else:
+        assert not is_public(name, namespace), f"{route} ({name}) is listed as public but is not"
+
+
+def concrete(route):
+    out, rest = "", route
+    while "<" in rest:
+        before, _, after = rest.partition("<")
+        _, _, rest = after.partition(">")
+        out += before + str(uuid.uuid4())
+    return "/" + out + rest
+
+
+PRIVATE = [(r, n) for r, n, c, ns in ALL if not is_public(n, ns)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route,name", PRIVATE, ids=[p[0] or "/" for p in PRIVATE])
+def test_private_pages_refuse_anonymous_visitors(client, route, name):
+    response = client.get(concrete(route))
+    assert response.status_code in {302, 403, 404, 405}, route
+    if response.status_code == 302:
+        assert "/account/sign-in/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_person_pages_are_not_found_for_an_unrelated_worker(client, personas):
+    intro = factories.introduction()
+    factories.login(client, personas.unrelated_worker)
+    person_routes = [r for r, n, c, ns in ALL if "<str:introduction_id>" in r or "<uuid:introduction_id>" in r]
+    assert len(person_routes) >= 8
+    for route in person_routes:
+        url = "/" + route.replace("<str:introduction_id>", str(intro.pk)).replace("<uuid:introduction_id>", str(intro.pk))
+        response = client.get(url)
+        if response.status_code == 405:  # POST-only actions
+            response = client.post(url, {})
+        # 404, or 403 where the worker's role lacks the permission for any person: both answers
+        # are the same for a record that does not exist, so nothing is revealed.
+        assert response.status_code in {403, 404}, url
+        missing = client.get(url.replace(str(intro.pk), str(uuid.uuid4())))
+        if missing.status_code == 405:
+            missing = client.post(url.replace(str(intro.pk), str(uuid.uuid4())), {})
+        assert missing.status_code == response.status_code, url
+        assert intro.person.given_name.encode() not in response.content

@@ -222,6 +222,8 @@ STORAGES = {
 
 # --- Messages to people (links for PROMs etc.) ----------------------------------------------------
 EMAIL_BACKEND = env_str("LIVINGWELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The site's public address, used to build links sent to people (e.g. https://livingwell.example.org).
+LIVINGWELL_PUBLIC_URL = env_str("LIVINGWELL_PUBLIC_URL", "")
 LIVINGWELL_MESSAGE_BACKEND = env_str(
     "LIVINGWELL_MESSAGE_BACKEND", "livingwell.core.messaging.ConsoleBackend"
 )

@@ -32,8 +32,14 @@ def _password_hash() -> str:
     return make_password(PASSWORD)
 
 
-def user(username: str, *, team: Team | None = None, org: Organisation | None = None, role: str) -> User:
-    u = User.objects.create(username=username, password=_password_hash(), display_name=username.replace("_", " ").title())
+def user(
+    username: str, *, team: Team | None = None, org: Organisation | None = None, role: str
+) -> User:
+    u = User.objects.create(
+        username=username,
+        password=_password_hash(),
+        display_name=username.replace("_", " ").title(),
+    )
     Membership.objects.create(user=u, organisation=org or team.organisation, team=team, role=role)
     TOTPDevice.objects.create(user=u, name="default", confirmed=True)
     return u
@@ -83,7 +89,9 @@ def person_details(**overrides) -> dict:
     return details
 
 
-def introduction(*, by=None, urgent: bool = False, route: str = "self", person: dict | None = None, **details):
+def introduction(
+    *, by=None, urgent: bool = False, route: str = "self", person: dict | None = None, **details
+):
     from livingwell.intake.actions import submit_introduction
 
     intro, _created = submit_introduction(

@@ -116,7 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # Writers queue instead of failing with "database is locked" mid-transaction.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -221,7 +223,9 @@ STORAGES = {
 }
 
 # --- Messages to people (links for PROMs etc.) ----------------------------------------------------
-EMAIL_BACKEND = env_str("LIVINGWELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env_str(
+    "LIVINGWELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 # The site's public address, used to build links sent to people (e.g. https://livingwell.example.org).
 LIVINGWELL_PUBLIC_URL = env_str("LIVINGWELL_PUBLIC_URL", "")
 LIVINGWELL_MESSAGE_BACKEND = env_str(

@@ -73,7 +73,9 @@ def page(browser, live_server):
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
+    )
     pg = context.new_page()
     pg.set_default_timeout(15000)
     pg.lw_base = live_server.url

@@ -3,9 +3,9 @@
 import re
 
 import pytest
+from tests.browser.conftest import assert_accessible
 
 from livingwell.intake.models import Introduction
-from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +37,10 @@ def test_self_introduction_with_a_mistake_then_success(phone_page):
     assert page.get_by_role("alert").is_visible()
     assert "Enter a real postcode" in page.locator("#id_postcode-error").inner_text()
     assert page.get_by_label("First name").input_value() == "Sam"
-    assert "not been sleeping" in page.get_by_label("What is going on for you at the moment?").input_value()
+    assert (
+        "not been sleeping"
+        in page.get_by_label("What is going on for you at the moment?").input_value()
+    )
     assert Introduction.objects.count() == 0
     assert_accessible(page)
 

@@ -2,19 +2,21 @@
 re-offered → closure → the person comes back through the open door."""
 
 import pytest
+from tests import factories
+from tests.browser.conftest import assert_accessible, sign_in_as
 
 from livingwell.accounts.models import Membership
 from livingwell.hub.models import Handover
 from livingwell.intake.models import Introduction
-from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_hub_worker_walks_the_whole_loop(browser, live_server, personas):
-    intro = factories.introduction(person=factories.person_details(given_name="Jordan", family_name="Reyes"), urgent=True)
-    other = factories.introduction(person=factories.person_details(given_name="Casey", family_name="Moss"))
+    intro = factories.introduction(
+        person=factories.person_details(given_name="Jordan", family_name="Reyes"), urgent=True
+    )
+    factories.introduction(person=factories.person_details(given_name="Casey", family_name="Moss"))
 
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
@@ -25,7 +27,9 @@ def test_hub_worker_walks_the_whole_loop(browser, live_server, personas):
     urgent = page.locator("section[aria-labelledby=urgent-heading]")
     assert "Jordan Reyes" in urgent.inner_text()  # urgent is top of the board
     assert "Casey Moss" in page.locator("section[aria-labelledby=new-heading]").inner_text()
-    assert "received: 2 = new 2 + in support 0 + closed 0" in page.locator("#reconciliation").inner_text().replace("\n", " ")
+    assert "received: 2 = new 2 + in support 0 + closed 0" in page.locator(
+        "#reconciliation"
+    ).inner_text().replace("\n", " ")
     assert_accessible(page)
 
     urgent.get_by_role("link", name="Jordan Reyes").click()
@@ -44,7 +48,10 @@ def test_hub_worker_walks_the_whole_loop(browser, live_server, personas):
     page.get_by_label("Key worker", exact=True).select_option(value=str(membership.pk))
     assert_accessible(page)
     page.get_by_role("button", name="Allocate").click()
-    assert "Key Worker (North Community Team), key worker" in page.locator(".nhsuk-summary-list").first.inner_text()
+    assert (
+        "Key Worker (North Community Team), key worker"
+        in page.locator(".nhsuk-summary-list").first.inner_text()
+    )
 
     page.get_by_role("link", name="Write the support plan").click()
     page.get_by_label("Goal 1, in the person's own words").fill("Run 5k with my daughter")
@@ -72,7 +79,9 @@ def test_hub_worker_walks_the_whole_loop(browser, live_server, personas):
     partner.get_by_role("button", name="Send your answer").click()
     assert "Give a reason" in partner.content()  # no reason: refused beside the field
     partner.get_by_role("radio", name="Decline").check()
-    partner.get_by_label("Reason for declining (needed if you decline)").fill("The group is full until spring.")
+    partner.get_by_label("Reason for declining (needed if you decline)").fill(
+        "The group is full until spring."
+    )
     partner.get_by_role("button", name="Send your answer").click()
     partner.context.close()
 
@@ -105,7 +114,10 @@ def test_hub_worker_walks_the_whole_loop(browser, live_server, personas):
     assert_accessible(page)
     page.get_by_role("button", name="Reopen").click()
     intro.refresh_from_db()
-    assert intro.state == "in_support" and Introduction.objects.filter(person=intro.person).count() == 1
+    assert (
+        intro.state == "in_support"
+        and Introduction.objects.filter(person=intro.person).count() == 1
+    )
     assert "Came back on" in page.content()
     context.close()
 

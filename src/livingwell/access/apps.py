@@ -12,7 +12,9 @@ def _allow_test_purge(sender, using="default", **kwargs):
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM livingwell_audit_purge_switch")
         if cursor.fetchone()[0] == 0:
-            cursor.execute("INSERT INTO livingwell_audit_purge_switch (reason) VALUES ('test runner')")
+            cursor.execute(
+                "INSERT INTO livingwell_audit_purge_switch (reason) VALUES ('test runner')"
+            )
 
 
 class AccessConfig(AppConfig):

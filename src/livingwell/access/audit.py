@@ -89,7 +89,9 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
             break
         for event in batch:
             if event.prev_hash != expected_prev:
-                return VerifyResult(False, checked, event.id, "link to the previous event is broken")
+                return VerifyResult(
+                    False, checked, event.id, "link to the previous event is broken"
+                )
             if event.compute_hash() != event.hash:
                 return VerifyResult(False, checked, event.id, "content does not match its hash")
             expected_prev = event.hash

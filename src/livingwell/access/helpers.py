@@ -82,7 +82,9 @@ def open_introduction(
 
     iid = _as_uuid(introduction_id)
     intro = (
-        Introduction.objects.select_related("person", "owner").filter(pk=iid).first() if iid else None
+        Introduction.objects.select_related("person", "owner").filter(pk=iid).first()
+        if iid
+        else None
     )
     if intro is None:
         refuse(request, category=category)

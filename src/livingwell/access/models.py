@@ -128,7 +128,9 @@ class BreakGlass(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(expires_at__gt=models.F("started_at")), name="breakglass_expiry"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("started_at")), name="breakglass_expiry"
+            ),
             models.CheckConstraint(
                 condition=Q(review="pending", reviewed_at__isnull=True)
                 | (~Q(review="pending") & Q(reviewed_at__isnull=False)),

@@ -70,7 +70,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_ACCESS_LOG,
         }
     ),
-    Role.TEAM_LEAD: frozenset(_CARE | {P.ALLOCATE, P.REOPEN, P.RESOLVE_MATCHES, P.RESPOND_HANDOVER}),
+    Role.TEAM_LEAD: frozenset(
+        _CARE | {P.ALLOCATE, P.REOPEN, P.RESOLVE_MATCHES, P.RESPOND_HANDOVER}
+    ),
     Role.PRIVACY_OFFICER: frozenset({P.REVIEW_ACCESS, P.VIEW_ACCESS_LOG}),
     # Editing all listings includes editing "own" ones: the directory pages check ownership.
     Role.SITE_ADMIN: frozenset(

@@ -30,7 +30,13 @@ class Basis(StrEnum):
 
 
 # Bases that allow the full record; an offer allows only the summary needed to reply.
-FULL_RECORD = {Basis.HUB, Basis.KEY_WORKER, Basis.CARE_TEAM, Basis.PARTNER_HANDOVER, Basis.BREAK_GLASS}
+FULL_RECORD = {
+    Basis.HUB,
+    Basis.KEY_WORKER,
+    Basis.CARE_TEAM,
+    Basis.PARTNER_HANDOVER,
+    Basis.BREAK_GLASS,
+}
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,9 @@ def user_team_ids(user) -> set:
 
 
 def user_hub_team_ids(user) -> set:
-    return {m.team_id for m in _memberships(user) if m.team_id and m.team.is_hub and m.team.is_active}
+    return {
+        m.team_id for m in _memberships(user) if m.team_id and m.team.is_hub and m.team.is_active
+    }
 
 
 def user_organisation_ids(user) -> set:

@@ -10,6 +10,8 @@ class PrivacyHeadersMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             # Person data must never sit in a shared or browser cache.
             response["Cache-Control"] = "no-store"
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response

@@ -19,7 +19,9 @@ class SiteConfig(models.Model):
     first_conversation_due_days = models.PositiveSmallIntegerField(
         _("days within which a first conversation is due"), default=5
     )
-    break_glass_minutes = models.PositiveSmallIntegerField(_("break-glass access (minutes)"), default=60)
+    break_glass_minutes = models.PositiveSmallIntegerField(
+        _("break-glass access (minutes)"), default=60
+    )
     unusual_access_threshold = models.PositiveSmallIntegerField(
         _("records opened outside caseload in a day before it is flagged"), default=20
     )
@@ -31,7 +33,9 @@ class SiteConfig(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="siteconfig_singleton")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="siteconfig_singleton")
+        ]
 
     def __str__(self) -> str:
         return self.name

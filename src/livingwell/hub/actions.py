@@ -69,7 +69,12 @@ def _lock(intro: Introduction) -> Introduction:
 
 def _log(by, action, intro, obj=None, category="record", detail=None):
     audit.record(
-        by=by, action=action, person_id=intro.person_id, category=category, obj=obj or intro, detail=detail
+        by=by,
+        action=action,
+        person_id=intro.person_id,
+        category=category,
+        obj=obj or intro,
+        detail=detail,
     )
 
 
@@ -122,12 +127,21 @@ def record_first_conversation(
         intro.owner = by
     intro.save(update_fields=["state", "first_conversation_at", "owner"])
     Episode.objects.create(introduction=intro, tier=tier, started_at=held_at, started_by=by)
-    _log(by, "conversation.record", intro, conversation, category="conversation", detail={"tier": tier.slug})
+    _log(
+        by,
+        "conversation.record",
+        intro,
+        conversation,
+        category="conversation",
+        detail={"tier": tier.slug},
+    )
     return conversation
 
 
 @transaction.atomic
-def allocate_key_worker(*, by, introduction: Introduction, key_worker, team, reason: str = "", at=None):
+def allocate_key_worker(
+    *, by, introduction: Introduction, key_worker, team, reason: str = "", at=None
+):
     """Allocate (or transfer to) a key worker from any partner organisation."""
     at = _now(at)
     intro = _lock(introduction)
@@ -157,7 +171,9 @@ def allocate_key_worker(*, by, introduction: Introduction, key_worker, team, rea
 
 
 @transaction.atomic
-def change_tier(*, by, introduction: Introduction, tier: Tier, reason: str = "", at=None) -> Episode:
+def change_tier(
+    *, by, introduction: Introduction, tier: Tier, reason: str = "", at=None
+) -> Episode:
     """Step up or down: one continuous history, no new introduction."""
     at = _now(at)
     intro = _lock(introduction)
@@ -179,14 +195,22 @@ def change_tier(*, by, introduction: Introduction, tier: Tier, reason: str = "",
     current.reason_note = reason[:300]
     current.save(update_fields=["ended_at", "end_reason", "reason_note"])
     episode = Episode.objects.create(introduction=intro, tier=tier, started_at=at, started_by=by)
-    _log(by, f"tier.{end_reason}", intro, episode, detail={"from": current.tier_id, "to": tier.slug})
+    _log(
+        by, f"tier.{end_reason}", intro, episode, detail={"from": current.tier_id, "to": tier.slug}
+    )
     return episode
 
 
 @transaction.atomic
 def save_plan(
-    *, by, introduction: Introduction, goals: list[str | dict], actions: list[dict], review_date,
-    agreed_with_person: bool = True, at=None,
+    *,
+    by,
+    introduction: Introduction,
+    goals: list[str | dict],
+    actions: list[dict],
+    review_date,
+    agreed_with_person: bool = True,
+    at=None,
 ) -> PlanVersion:
     """Add a new version of the co-produced plan; earlier versions are kept unchanged."""
     at = _now(at)
@@ -199,7 +223,11 @@ def save_plan(
     for goal in goals:
         text = (goal["text"] if isinstance(goal, dict) else goal).strip()
         if text:
-            key = (goal.get("key") if isinstance(goal, dict) else None) or known.get(text) or str(uuid.uuid4())
+            key = (
+                (goal.get("key") if isinstance(goal, dict) else None)
+                or known.get(text)
+                or str(uuid.uuid4())
+            )
             cleaned_goals.append({"key": key, "text": text})
     if not cleaned_goals:
         raise HubError("A plan needs at least one goal, in the person's own words.")
@@ -224,8 +252,16 @@ def save_plan(
 
 @transaction.atomic
 def record_contact(
-    *, by, introduction: Introduction, outcome: str, mode: str, contact_at=None,
-    duration_minutes: int = 0, note: str = "", restricted: bool = False, at=None,
+    *,
+    by,
+    introduction: Introduction,
+    outcome: str,
+    mode: str,
+    contact_at=None,
+    duration_minutes: int = 0,
+    note: str = "",
+    restricted: bool = False,
+    at=None,
 ) -> Contact:
     at = _now(at)
     intro = _lock(introduction)
@@ -256,8 +292,15 @@ def record_contact(
 
 @transaction.atomic
 def offer_handover(
-    *, by, introduction: Introduction, to_organisation, what_is_asked: str, service_id=None,
-    service_name: str = "", previous: Handover | None = None, at=None,
+    *,
+    by,
+    introduction: Introduction,
+    to_organisation,
+    what_is_asked: str,
+    service_id=None,
+    service_name: str = "",
+    previous: Handover | None = None,
+    at=None,
 ) -> Handover:
     at = _now(at)
     intro = _lock(introduction)
@@ -265,7 +308,9 @@ def offer_handover(
         raise HubError("This introduction is closed.")
     if not what_is_asked.strip():
         raise HubError("Say what you are asking the service to do.")
-    if intro.handovers.filter(to_organisation=to_organisation, state__in=[H.OFFERED, H.ACCEPTED, H.STARTED]).exists():
+    if intro.handovers.filter(
+        to_organisation=to_organisation, state__in=[H.OFFERED, H.ACCEPTED, H.STARTED]
+    ).exists():
         raise HubError(f"{to_organisation} already has a live handover for this person.")
     membership = _primary_membership(by)
     days = SiteConfig.current().handover_reply_days
@@ -283,7 +328,14 @@ def offer_handover(
     )
     if previous is not None:
         _mark_returned_handled(previous, at)
-    _log(by, "handover.offer", intro, handover, category="handover", detail={"to": str(to_organisation.pk)})
+    _log(
+        by,
+        "handover.offer",
+        intro,
+        handover,
+        category="handover",
+        detail={"to": str(to_organisation.pk)},
+    )
     return handover
 
 
@@ -298,7 +350,9 @@ def _lock_handover(handover: Handover) -> Handover:
 
 
 @transaction.atomic
-def respond_to_handover(*, by, handover: Handover, accept: bool, reason: str = "", at=None) -> Handover:
+def respond_to_handover(
+    *, by, handover: Handover, accept: bool, reason: str = "", at=None
+) -> Handover:
     """The receiving organisation accepts, or declines with a reason (returning it to its owner)."""
     at = _now(at)
     handover = _lock_handover(handover)
@@ -358,24 +412,36 @@ def close(*, by, introduction: Introduction, reason: str, note: str = "", at=Non
     if intro.state == S.NEW and reason not in CLOSE_FROM_NEW:
         raise HubError("'Supported' needs a first conversation and support first.")
     if reason == ClosedReason.NOT_REACHED:
-        attempts = intro.contacts.filter(outcome__in=[Contact.Outcome.NOT_REACHED, Contact.Outcome.NOT_ATTENDED]).count()
+        attempts = intro.contacts.filter(
+            outcome__in=[Contact.Outcome.NOT_REACHED, Contact.Outcome.NOT_ATTENDED]
+        ).count()
         if attempts < MIN_ATTEMPTS_BEFORE_NOT_REACHED:
             raise HubError(
-                f"Record at least {MIN_ATTEMPTS_BEFORE_NOT_REACHED} attempts to reach the person first."
+                f"Record at least {MIN_ATTEMPTS_BEFORE_NOT_REACHED} attempts to reach the person "
+                "first."
             )
-    if reason == ClosedReason.HANDED_OVER and not intro.handovers.filter(state__in=[H.ACCEPTED, H.STARTED, H.COMPLETED]).exists():
+    if (
+        reason == ClosedReason.HANDED_OVER
+        and not intro.handovers.filter(state__in=[H.ACCEPTED, H.STARTED, H.COMPLETED]).exists()
+    ):
         raise HubError("'Handed over' needs a handover that was accepted.")
     live = intro.handovers.filter(state=H.OFFERED)
     if live.exists():
-        raise HubError("A handover offer is still waiting for a reply: withdraw it or wait for the answer.")
+        raise HubError(
+            "A handover offer is still waiting for a reply: withdraw it or wait for the answer."
+        )
     months = SiteConfig.current().open_door_months
     intro.state = S.CLOSED
     intro.closed_at = at
     intro.closed_reason = reason
     intro.closed_note = note
     intro.open_door_until = at + timedelta(days=round(months * 30.44))
-    intro.save(update_fields=["state", "closed_at", "closed_reason", "closed_note", "open_door_until"])
-    intro.episodes.filter(ended_at__isnull=True).update(ended_at=at, end_reason=Episode.EndReason.CLOSED)
+    intro.save(
+        update_fields=["state", "closed_at", "closed_reason", "closed_note", "open_door_until"]
+    )
+    intro.episodes.filter(ended_at__isnull=True).update(
+        ended_at=at, end_reason=Episode.EndReason.CLOSED
+    )
     intro.allocations.filter(ended_at__isnull=True).update(ended_at=at)
     Closure.objects.create(
         introduction=intro,
@@ -390,7 +456,9 @@ def close(*, by, introduction: Introduction, reason: str, note: str = "", at=Non
 
 
 @transaction.atomic
-def return_within_open_door(*, by, introduction: Introduction, tier: Tier, note: str = "", at=None) -> Introduction:
+def return_within_open_door(
+    *, by, introduction: Introduction, tier: Tier, note: str = "", at=None
+) -> Introduction:
     """Come back into the existing record, without a new introduction."""
     at = _now(at)
     intro = _lock(introduction)
@@ -406,9 +474,19 @@ def return_within_open_door(*, by, introduction: Introduction, tier: Tier, note:
     intro.open_door_until = None
     intro.owner = intro.owner or by
     intro.save(
-        update_fields=["state", "closed_at", "closed_reason", "closed_note", "open_door_until", "owner", "first_conversation_at"]
+        update_fields=[
+            "state",
+            "closed_at",
+            "closed_reason",
+            "closed_note",
+            "open_door_until",
+            "owner",
+            "first_conversation_at",
+        ]
     )
     intro.closures.filter(returned_at__isnull=True).update(returned_at=at, returned_by=by)
-    Episode.objects.create(introduction=intro, tier=tier, started_at=at, started_by=by, reason_note=note[:300])
+    Episode.objects.create(
+        introduction=intro, tier=tier, started_at=at, started_by=by, reason_note=note[:300]
+    )
     _log(by, "introduction.return", intro, detail={"tier": tier.slug})
     return intro

@@ -15,17 +15,31 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def long_text(label, required=True, help_text=""):
-    return forms.CharField(label=label, required=required, max_length=5000, widget=LONG, help_text=help_text)
+    return forms.CharField(
+        label=label, required=required, max_length=5000, widget=LONG, help_text=help_text
+    )
 
 
 class TierChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
-        super().__init__(queryset=Tier.objects.filter(is_active=True), empty_label=None, widget=forms.RadioSelect, **kwargs)
+        super().__init__(
+            queryset=Tier.objects.filter(is_active=True),
+            empty_label=None,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
 
 
 class ConversationForm(forms.Form):
-    mode = forms.ChoiceField(label=_("How did you talk?"), choices=ContactMode.choices, widget=forms.RadioSelect)
-    place = forms.CharField(label=_("Where (optional)"), required=False, max_length=150, help_text=_("For example, by phone, a café, their GP surgery, at home"))
+    mode = forms.ChoiceField(
+        label=_("How did you talk?"), choices=ContactMode.choices, widget=forms.RadioSelect
+    )
+    place = forms.CharField(
+        label=_("Where (optional)"),
+        required=False,
+        max_length=150,
+        help_text=_("For example, by phone, a café, their GP surgery, at home"),
+    )
     whats_happening = long_text(_("What is happening for the person"))
     what_matters = long_text(_("What matters to them"))
     strengths = long_text(_("Their strengths and what is already helping"), required=False)
@@ -38,19 +52,30 @@ class ConversationForm(forms.Form):
 
 class AllocateForm(forms.Form):
     membership = forms.ModelChoiceField(
-        label=_("Key worker"), queryset=Membership.objects.none(), empty_label="",
+        label=_("Key worker"),
+        queryset=Membership.objects.none(),
+        empty_label="",
         help_text=_("Anyone in any partner organisation can be the key worker"),
     )
-    reason = forms.CharField(label=_("Reason for the transfer (needed when changing key worker)"), required=False, max_length=300)
+    reason = forms.CharField(
+        label=_("Reason for the transfer (needed when changing key worker)"),
+        required=False,
+        max_length=300,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = (
-            Membership.objects.current().filter(team__isnull=False, team__is_active=True)
+            Membership.objects.current()
+            .filter(team__isnull=False, team__is_active=True)
             .exclude(role__in=["privacy_officer", "site_admin", "analyst"])
-            .select_related("user", "team", "organisation").order_by("team__name", "user__display_name")
+            .select_related("user", "team", "organisation")
+            .order_by("team__name", "user__display_name")
         )
-        self.fields["membership"].label_from_instance = lambda m: f"{m.user} – {m.get_role_display()}, {m.team} ({m.organisation.short_name or m.organisation})"
+        self.fields["membership"].label_from_instance = lambda m: (
+            f"{m.user} – {m.get_role_display()}, {m.team} "
+            f"({m.organisation.short_name or m.organisation})"
+        )
 
 
 class TierForm(forms.Form):
@@ -62,14 +87,20 @@ class PlanForm(forms.Form):
     goal_1 = forms.CharField(label=_("Goal 1, in the person's own words"), max_length=300)
     goal_2 = forms.CharField(label=_("Goal 2 (optional)"), required=False, max_length=300)
     goal_3 = forms.CharField(label=_("Goal 3 (optional)"), required=False, max_length=300)
-    action_1 = forms.CharField(label=_("Action 1: what will happen"), required=False, max_length=300)
+    action_1 = forms.CharField(
+        label=_("Action 1: what will happen"), required=False, max_length=300
+    )
     who_1 = forms.CharField(label=_("Who will do it"), required=False, max_length=150)
     by_1 = forms.DateField(label=_("By when"), required=False, widget=DATE)
-    action_2 = forms.CharField(label=_("Action 2: what will happen"), required=False, max_length=300)
+    action_2 = forms.CharField(
+        label=_("Action 2: what will happen"), required=False, max_length=300
+    )
     who_2 = forms.CharField(label=_("Who will do it"), required=False, max_length=150)
     by_2 = forms.DateField(label=_("By when"), required=False, widget=DATE)
     review_date = forms.DateField(label=_("Review date"), widget=DATE)
-    agreed_with_person = forms.BooleanField(label=_("The person helped write this plan and agrees with it"), required=False)
+    agreed_with_person = forms.BooleanField(
+        label=_("The person helped write this plan and agrees with it"), required=False
+    )
 
     def clean_review_date(self):
         value = self.cleaned_data["review_date"]
@@ -78,20 +109,36 @@ class PlanForm(forms.Form):
         return value
 
     def goals(self):
-        return [self.cleaned_data.get(f"goal_{i}", "") for i in (1, 2, 3) if self.cleaned_data.get(f"goal_{i}")]
+        return [
+            self.cleaned_data.get(f"goal_{i}", "")
+            for i in (1, 2, 3)
+            if self.cleaned_data.get(f"goal_{i}")
+        ]
 
     def actions(self):
         return [
-            {"what": self.cleaned_data.get(f"action_{i}", ""), "who": self.cleaned_data.get(f"who_{i}", ""), "by": self.cleaned_data.get(f"by_{i}") or ""}
+            {
+                "what": self.cleaned_data.get(f"action_{i}", ""),
+                "who": self.cleaned_data.get(f"who_{i}", ""),
+                "by": self.cleaned_data.get(f"by_{i}") or "",
+            }
             for i in (1, 2)
         ]
 
 
 class ContactForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("What happened"), choices=Contact.Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("What happened"), choices=Contact.Outcome.choices, widget=forms.RadioSelect
+    )
     mode = forms.ChoiceField(label=_("How"), choices=ContactMode.choices, widget=forms.RadioSelect)
-    contact_date = forms.DateField(label=_("Date of the contact"), widget=DATE, help_text=_("Leave as today unless recording a past contact"))
-    duration_minutes = forms.IntegerField(label=_("Length in minutes"), min_value=0, max_value=1440, initial=0)
+    contact_date = forms.DateField(
+        label=_("Date of the contact"),
+        widget=DATE,
+        help_text=_("Leave as today unless recording a past contact"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Length in minutes"), min_value=0, max_value=1440, initial=0
+    )
     note = long_text(_("Note"), required=False)
     restricted = forms.BooleanField(label=_("Only my team can see this note"), required=False)
 
@@ -110,21 +157,33 @@ class ContactForm(forms.Form):
 
 class HandoverForm(forms.Form):
     introduction = forms.ChoiceField(label=_("Person"), choices=[])
-    to_organisation = forms.ModelChoiceField(label=_("Hand over to"), queryset=Organisation.objects.filter(is_active=True), empty_label="")
+    to_organisation = forms.ModelChoiceField(
+        label=_("Hand over to"),
+        queryset=Organisation.objects.filter(is_active=True),
+        empty_label="",
+    )
     what_is_asked = long_text(_("What are you asking them to do?"))
 
     def __init__(self, *args, caseload=(), fixed_introduction=None, **kwargs):
         super().__init__(*args, **kwargs)
         if fixed_introduction is not None:
             self.fields["introduction"].widget = forms.HiddenInput()
-            self.fields["introduction"].choices = [(str(fixed_introduction.pk), fixed_introduction.reference)]
+            self.fields["introduction"].choices = [
+                (str(fixed_introduction.pk), fixed_introduction.reference)
+            ]
             self.initial["introduction"] = str(fixed_introduction.pk)
         else:
-            self.fields["introduction"].choices = [("", "")] + [(str(i.pk), f"{i.person.display_name} ({i.reference})") for i in caseload]
+            self.fields["introduction"].choices = [("", "")] + [
+                (str(i.pk), f"{i.person.display_name} ({i.reference})") for i in caseload
+            ]
 
 
 class RespondForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Your answer"), choices=[("accept", _("Accept")), ("decline", _("Decline"))], widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
     reason = long_text(_("Reason for declining (needed if you decline)"), required=False)
 
     def clean(self):
@@ -139,7 +198,9 @@ class AcknowledgeForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosedReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("Reason for closing"), choices=ClosedReason.choices, widget=forms.RadioSelect
+    )
     note = long_text(_("Closing note (optional)"), required=False)
 
 
@@ -149,9 +210,9 @@ class ReturnForm(forms.Form):
 
 
 class FindForm(forms.Form):
-    reference = forms.CharField(label=_("Reference number"), max_length=20, help_text=_("For example LW-7K3M-9QRT"))
+    reference = forms.CharField(
+        label=_("Reference number"), max_length=20, help_text=_("For example LW-7K3M-9QRT")
+    )
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()
-
-

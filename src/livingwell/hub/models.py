@@ -39,7 +39,9 @@ class Conversation(models.Model):
     )
     held_at = models.DateTimeField()
     held_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(max_length=20, choices=ContactMode.choices)
     place = models.CharField(max_length=150, blank=True)
@@ -57,10 +59,16 @@ class Allocation(models.Model):
     """Who is the person's key worker; a transfer ends one allocation and starts another."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    introduction = models.ForeignKey("intake.Introduction", on_delete=models.PROTECT, related_name="allocations")
-    key_worker = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="allocations")
+    introduction = models.ForeignKey(
+        "intake.Introduction", on_delete=models.PROTECT, related_name="allocations"
+    )
+    key_worker = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="allocations"
+    )
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="allocations")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)
@@ -70,7 +78,9 @@ class Allocation(models.Model):
         ordering = ["started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["introduction"], condition=Q(ended_at__isnull=True), name="one_current_allocation"
+                fields=["introduction"],
+                condition=Q(ended_at__isnull=True),
+                name="one_current_allocation",
             )
         ]
 
@@ -85,7 +95,9 @@ class Episode(models.Model):
         CLOSED = "closed", _("Support closed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    introduction = models.ForeignKey("intake.Introduction", on_delete=models.PROTECT, related_name="episodes")
+    introduction = models.ForeignKey(
+        "intake.Introduction", on_delete=models.PROTECT, related_name="episodes"
+    )
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="episodes")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -97,7 +109,9 @@ class Episode(models.Model):
         ordering = ["started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["introduction"], condition=Q(ended_at__isnull=True), name="one_current_episode"
+                fields=["introduction"],
+                condition=Q(ended_at__isnull=True),
+                name="one_current_episode",
             ),
             models.CheckConstraint(
                 condition=(Q(ended_at__isnull=True) & Q(end_reason=""))
@@ -111,7 +125,9 @@ class PlanVersion(models.Model):
     """A version of the co-produced support plan. Versions are never edited, only added."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    introduction = models.ForeignKey("intake.Introduction", on_delete=models.PROTECT, related_name="plan_versions")
+    introduction = models.ForeignKey(
+        "intake.Introduction", on_delete=models.PROTECT, related_name="plan_versions"
+    )
     version = models.PositiveIntegerField()
     # [{"key": uuid, "text": "in the person's words"}]; keys stay stable across versions.
     goals = models.JSONField(default=list)
@@ -137,10 +153,14 @@ class Contact(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    introduction = models.ForeignKey("intake.Introduction", on_delete=models.PROTECT, related_name="contacts")
+    introduction = models.ForeignKey(
+        "intake.Introduction", on_delete=models.PROTECT, related_name="contacts"
+    )
     at = models.DateTimeField()
     by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     team = models.ForeignKey("accounts.Team", null=True, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     mode = models.CharField(max_length=20, choices=ContactMode.choices)
@@ -154,7 +174,9 @@ class Contact(models.Model):
         ordering = ["at"]
         indexes = [models.Index(fields=["introduction", "at"]), models.Index(fields=["at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(duration_minutes__lte=1440), name="contact_duration_day")
+            models.CheckConstraint(
+                condition=Q(duration_minutes__lte=1440), name="contact_duration_day"
+            )
         ]
 
     @property
@@ -179,10 +201,16 @@ class Handover(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    introduction = models.ForeignKey("intake.Introduction", on_delete=models.PROTECT, related_name="handovers")
-    owner = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="owned_handovers")
+    introduction = models.ForeignKey(
+        "intake.Introduction", on_delete=models.PROTECT, related_name="handovers"
+    )
+    owner = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="owned_handovers"
+    )
     from_team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
-    to_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="handovers_in")
+    to_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="handovers_in"
+    )
     service_id = models.UUIDField(null=True, blank=True)  # a directory service, when chosen there
     service_name = models.CharField(max_length=200, blank=True)
     what_is_asked = models.TextField()
@@ -190,20 +218,28 @@ class Handover(models.Model):
     offered_at = models.DateTimeField()
     reply_due_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
-    responded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    responded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decline_reason = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     # A declined handover comes back to its owner, and stays on the board until they act on it.
     returned_handled_at = models.DateTimeField(null=True, blank=True)
-    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["offered_at"]
-        indexes = [models.Index(fields=["state", "offered_at"]), models.Index(fields=["to_organisation", "state"])]
+        indexes = [
+            models.Index(fields=["state", "offered_at"]),
+            models.Index(fields=["to_organisation", "state"]),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(state="declined") | ~Q(decline_reason=""), name="handover_decline_has_reason"
+                condition=~Q(state="declined") | ~Q(decline_reason=""),
+                name="handover_decline_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(state__in=["offered", "withdrawn"]) | Q(responded_at__isnull=False),
@@ -220,14 +256,18 @@ class Closure(models.Model):
     """Each time support closed, and whether the person came back through the open door."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    introduction = models.ForeignKey("intake.Introduction", on_delete=models.PROTECT, related_name="closures")
+    introduction = models.ForeignKey(
+        "intake.Introduction", on_delete=models.PROTECT, related_name="closures"
+    )
     closed_at = models.DateTimeField()
     reason = models.CharField(max_length=20)
     note = models.TextField(blank=True)
     closed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     open_door_until = models.DateTimeField()
     returned_at = models.DateTimeField(null=True, blank=True)
-    returned_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    returned_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["closed_at"]

@@ -103,12 +103,22 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
 
     visible_ids = Introduction.objects.filter(pk__in=qs.values("pk")).values("pk")
     handovers = Handover.objects.select_related("introduction__person", "to_organisation", "owner")
-    board.awaiting_reply = list(handovers.filter(state=Handover.State.OFFERED, introduction__in=visible_ids).order_by("offered_at"))
+    board.awaiting_reply = list(
+        handovers.filter(state=Handover.State.OFFERED, introduction__in=visible_ids).order_by(
+            "offered_at"
+        )
+    )
     board.returned = list(
-        handovers.filter(state=Handover.State.DECLINED, returned_handled_at__isnull=True, introduction__in=visible_ids).order_by("responded_at")
+        handovers.filter(
+            state=Handover.State.DECLINED,
+            returned_handled_at__isnull=True,
+            introduction__in=visible_ids,
+        ).order_by("responded_at")
     )
     board.offered_to_us = list(
-        handovers.filter(state=Handover.State.OFFERED, to_organisation_id__in=user_organisation_ids(user)).order_by("offered_at")
+        handovers.filter(
+            state=Handover.State.OFFERED, to_organisation_id__in=user_organisation_ids(user)
+        ).order_by("offered_at")
     )
     for h in board.awaiting_reply + board.offered_to_us:
         h.age_days = (now - h.offered_at).days
@@ -116,7 +126,9 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
         h.mine = h.owner_id == user.pk
     if is_hub:
         board.matches = list(
-            PossibleMatch.objects.filter(state=PossibleMatch.State.OPEN).select_related("new_person", "existing_person")[:50]
+            PossibleMatch.objects.filter(state=PossibleMatch.State.OPEN).select_related(
+                "new_person", "existing_person"
+            )[:50]
         )
     board.reconciliation = reconciliation()
     return board
@@ -124,7 +136,9 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
 
 def reconciliation() -> dict:
     """Received = open + closed, by state. Holds by construction; shown so anyone can check."""
-    counts = dict(Introduction.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    counts = dict(
+        Introduction.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
     total = Introduction.objects.count()
     by_state = {state: counts.get(state, 0) for state in S.values}
     unknown = total - sum(by_state.values())
@@ -150,16 +164,28 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "intro": intro,
         "person": intro.person,
         "relationship": rel,
-        "conversation": Conversation.objects.filter(introduction=intro).select_related("held_by", "organisation").first(),
+        "conversation": Conversation.objects.filter(introduction=intro)
+        .select_related("held_by", "organisation")
+        .first(),
         "episodes": list(intro.episodes.select_related("tier").order_by("started_at")),
-        "allocations": list(intro.allocations.select_related("key_worker", "team", "organisation").order_by("started_at")),
-        "current_allocation": intro.allocations.filter(ended_at__isnull=True).select_related("key_worker", "team").first(),
+        "allocations": list(
+            intro.allocations.select_related("key_worker", "team", "organisation").order_by(
+                "started_at"
+            )
+        ),
+        "current_allocation": intro.allocations.filter(ended_at__isnull=True)
+        .select_related("key_worker", "team")
+        .first(),
         "plan": plans[0] if plans else None,
         "earlier_plans": plans[1:],
         "contacts": list(contacts[:200]),
-        "handovers": list(intro.handovers.select_related("to_organisation", "owner").order_by("-offered_at")),
+        "handovers": list(
+            intro.handovers.select_related("to_organisation", "owner").order_by("-offered_at")
+        ),
         "closures": list(intro.closures.order_by("-closed_at")),
         "other_introductions": list(
-            Introduction.objects.filter(person=intro.person).exclude(pk=intro.pk).order_by("-received_at")
+            Introduction.objects.filter(person=intro.person)
+            .exclude(pk=intro.pk)
+            .order_by("-received_at")
         ),
     }

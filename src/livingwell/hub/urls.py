@@ -8,7 +8,9 @@ urlpatterns = [
     path("find/", views.find, name="find"),
     path("introductions/<str:introduction_id>/", views.record, name="record"),
     path("introductions/<str:introduction_id>/own/", views.take_ownership, name="own"),
-    path("introductions/<str:introduction_id>/conversation/", views.conversation, name="conversation"),
+    path(
+        "introductions/<str:introduction_id>/conversation/", views.conversation, name="conversation"
+    ),
     path("introductions/<str:introduction_id>/allocate/", views.allocate, name="allocate"),
     path("introductions/<str:introduction_id>/tier/", views.change_tier, name="tier"),
     path("introductions/<str:introduction_id>/plan/", views.plan, name="plan"),
@@ -18,5 +20,9 @@ urlpatterns = [
     path("handover/new/", views.handover_new, name="handover_new"),
     path("handovers/<str:handover_id>/respond/", views.handover_respond, name="handover_respond"),
     path("handovers/<str:handover_id>/advance/", views.handover_advance, name="handover_advance"),
-    path("handovers/<str:handover_id>/acknowledge/", views.handover_acknowledge, name="handover_acknowledge"),
+    path(
+        "handovers/<str:handover_id>/acknowledge/",
+        views.handover_acknowledge,
+        name="handover_acknowledge",
+    ),
 ]

@@ -32,7 +32,9 @@ def _form_page(request, intro, form, template, run, extra=None):
             form.add_error(None, str(exc))
         else:
             return _record(intro)
-    return render(request, template, {"form": form, "intro": intro, "person": intro.person, **(extra or {})})
+    return render(
+        request, template, {"form": form, "intro": intro, "person": intro.person, **(extra or {})}
+    )
 
 
 @staff(P.VIEW_BOARD)
@@ -45,7 +47,14 @@ def board(request):
     return render(
         request,
         "hub/board.html",
-        {"board": data, "teams": Team.objects.filter(is_active=True), "tiers": Tier.objects.filter(is_active=True), "team_id": team_id or "", "tier": tier or "", "now": timezone.now()},
+        {
+            "board": data,
+            "teams": Team.objects.filter(is_active=True),
+            "tiers": Tier.objects.filter(is_active=True),
+            "team_id": team_id or "",
+            "tier": tier or "",
+            "now": timezone.now(),
+        },
     )
 
 
@@ -63,9 +72,16 @@ def _is_uuid(value) -> bool:
 def record(request, introduction_id):
     intro, rel = open_introduction(request, introduction_id, category="record", full=False)
     if not rel.full:
-        # An offer waiting for a reply: the receiving organisation sees only what it needs to decide.
-        offers = intro.handovers.filter(state=Handover.State.OFFERED, to_organisation_id=rel.organisation_id)
-        return render(request, "hub/offer_summary.html", {"intro": intro, "person": intro.person, "offers": offers})
+        # An offer waiting for a reply: the receiving organisation sees only what it needs
+        # to decide.
+        offers = intro.handovers.filter(
+            state=Handover.State.OFFERED, to_organisation_id=rel.organisation_id
+        )
+        return render(
+            request,
+            "hub/offer_summary.html",
+            {"intro": intro, "person": intro.person, "offers": offers},
+        )
     return render(request, "hub/record.html", queries.record_context(request.user, intro, rel))
 
 
@@ -80,42 +96,62 @@ def take_ownership(request, introduction_id):
 
 @staff(P.RECORD_CONVERSATION)
 def conversation(request, introduction_id):
-    intro, _rel = open_introduction(request, introduction_id, category="conversation", permission=P.RECORD_CONVERSATION)
-    form = forms.ConversationForm(request.POST or None, initial={"whats_happening": intro.whats_happening})
+    intro, _rel = open_introduction(
+        request, introduction_id, category="conversation", permission=P.RECORD_CONVERSATION
+    )
+    form = forms.ConversationForm(
+        request.POST or None, initial={"whats_happening": intro.whats_happening}
+    )
 
     def run(data):
         tier = data.pop("tier")
-        actions.record_first_conversation(by=request.user, introduction=intro, tier=tier, fields=data)
+        actions.record_first_conversation(
+            by=request.user, introduction=intro, tier=tier, fields=data
+        )
 
     return _form_page(request, intro, form, "hub/conversation.html", run)
 
 
 @staff(P.ALLOCATE)
 def allocate(request, introduction_id):
-    intro, _rel = open_introduction(request, introduction_id, category="allocation", permission=P.ALLOCATE)
+    intro, _rel = open_introduction(
+        request, introduction_id, category="allocation", permission=P.ALLOCATE
+    )
     form = forms.AllocateForm(request.POST or None)
 
     def run(data):
         m = data["membership"]
-        actions.allocate_key_worker(by=request.user, introduction=intro, key_worker=m.user, team=m.team, reason=data["reason"])
+        actions.allocate_key_worker(
+            by=request.user,
+            introduction=intro,
+            key_worker=m.user,
+            team=m.team,
+            reason=data["reason"],
+        )
 
     return _form_page(request, intro, form, "hub/allocate.html", run)
 
 
 @staff(P.CHANGE_TIER)
 def change_tier(request, introduction_id):
-    intro, _rel = open_introduction(request, introduction_id, category="tier", permission=P.CHANGE_TIER)
+    intro, _rel = open_introduction(
+        request, introduction_id, category="tier", permission=P.CHANGE_TIER
+    )
     form = forms.TierForm(request.POST or None)
 
     def run(data):
-        actions.change_tier(by=request.user, introduction=intro, tier=data["tier"], reason=data["reason"])
+        actions.change_tier(
+            by=request.user, introduction=intro, tier=data["tier"], reason=data["reason"]
+        )
 
     return _form_page(request, intro, form, "hub/tier.html", run)
 
 
 @staff(P.EDIT_PLAN)
 def plan(request, introduction_id):
-    intro, _rel = open_introduction(request, introduction_id, category="plan", permission=P.EDIT_PLAN)
+    intro, _rel = open_introduction(
+        request, introduction_id, category="plan", permission=P.EDIT_PLAN
+    )
     latest = intro.plan_versions.order_by("-version").first()
     initial = {}
     if latest:
@@ -124,18 +160,38 @@ def plan(request, introduction_id):
     form = forms.PlanForm(request.POST or None, initial=initial)
 
     def run(data):
-        actions.save_plan(by=request.user, introduction=intro, goals=form.goals(), actions=form.actions(), review_date=data["review_date"], agreed_with_person=data["agreed_with_person"])
+        actions.save_plan(
+            by=request.user,
+            introduction=intro,
+            goals=form.goals(),
+            actions=form.actions(),
+            review_date=data["review_date"],
+            agreed_with_person=data["agreed_with_person"],
+        )
 
     return _form_page(request, intro, form, "hub/plan.html", run, {"latest": latest})
 
 
 @staff(P.RECORD_CONTACT)
 def contact(request, introduction_id):
-    intro, _rel = open_introduction(request, introduction_id, category="contact", permission=P.RECORD_CONTACT)
-    form = forms.ContactForm(request.POST or None, initial={"contact_date": timezone.localdate(), "duration_minutes": 0})
+    intro, _rel = open_introduction(
+        request, introduction_id, category="contact", permission=P.RECORD_CONTACT
+    )
+    form = forms.ContactForm(
+        request.POST or None, initial={"contact_date": timezone.localdate(), "duration_minutes": 0}
+    )
 
     def run(data):
-        actions.record_contact(by=request.user, introduction=intro, outcome=data["outcome"], mode=data["mode"], contact_at=form.contact_at(), duration_minutes=data["duration_minutes"], note=data["note"], restricted=data["restricted"])
+        actions.record_contact(
+            by=request.user,
+            introduction=intro,
+            outcome=data["outcome"],
+            mode=data["mode"],
+            contact_at=form.contact_at(),
+            duration_minutes=data["duration_minutes"],
+            note=data["note"],
+            restricted=data["restricted"],
+        )
 
     return _form_page(request, intro, form, "hub/contact.html", run)
 
@@ -145,25 +201,47 @@ def handover_new(request):
     intro = None
     intro_id = request.POST.get("introduction") or request.GET.get("introduction")
     if intro_id:
-        intro, _rel = open_introduction(request, intro_id, category="handover", permission=P.OFFER_HANDOVER)
+        intro, _rel = open_introduction(
+            request, intro_id, category="handover", permission=P.OFFER_HANDOVER
+        )
     service = _service(request.GET.get("service") or request.POST.get("service"))
-    caseload = [] if intro else list(queries.visible_introductions(request.user).select_related("person").order_by("received_at")[:500])
+    caseload = (
+        []
+        if intro
+        else list(
+            queries.visible_introductions(request.user)
+            .select_related("person")
+            .order_by("received_at")[:500]
+        )
+    )
     initial = {"to_organisation": getattr(service, "network_organisation", None)} if service else {}
-    form = forms.HandoverForm(request.POST or None, caseload=caseload, fixed_introduction=intro, initial=initial)
+    form = forms.HandoverForm(
+        request.POST or None, caseload=caseload, fixed_introduction=intro, initial=initial
+    )
     previous = _declined(request, intro)
     if request.method == "POST" and form.is_valid() and intro is not None:
         try:
             actions.offer_handover(
-                by=request.user, introduction=intro, to_organisation=form.cleaned_data["to_organisation"],
-                what_is_asked=form.cleaned_data["what_is_asked"], service_id=getattr(service, "pk", None),
-                service_name=getattr(service, "name", ""), previous=previous,
+                by=request.user,
+                introduction=intro,
+                to_organisation=form.cleaned_data["to_organisation"],
+                what_is_asked=form.cleaned_data["what_is_asked"],
+                service_id=getattr(service, "pk", None),
+                service_name=getattr(service, "name", ""),
+                previous=previous,
             )
         except actions.HubError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Handover offered. It stays on the board until they reply."))
+            messages.success(
+                request, _("Handover offered. It stays on the board until they reply.")
+            )
             return _record(intro)
-    return render(request, "hub/handover_new.html", {"form": form, "intro": intro, "service": service, "previous": previous})
+    return render(
+        request,
+        "hub/handover_new.html",
+        {"form": form, "intro": intro, "service": service, "previous": previous},
+    )
 
 
 def _service(service_id):
@@ -189,10 +267,16 @@ def _declined(request, intro):
 def _handover_for(request, handover_id, *, permission, full=True):
     if not _is_uuid(handover_id):
         raise Http404
-    handover = Handover.objects.select_related("introduction", "to_organisation").filter(pk=handover_id).first()
+    handover = (
+        Handover.objects.select_related("introduction", "to_organisation")
+        .filter(pk=handover_id)
+        .first()
+    )
     if handover is None:
         raise Http404
-    intro, rel = open_introduction(request, handover.introduction_id, category="handover", permission=permission, full=full)
+    intro, rel = open_introduction(
+        request, handover.introduction_id, category="handover", permission=permission, full=full
+    )
     return handover, intro, rel
 
 
@@ -206,13 +290,22 @@ def handover_respond(request, handover_id):
     form = forms.RespondForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.respond_to_handover(by=request.user, handover=handover, accept=form.cleaned_data["decision"] == "accept", reason=form.cleaned_data["reason"])
+            actions.respond_to_handover(
+                by=request.user,
+                handover=handover,
+                accept=form.cleaned_data["decision"] == "accept",
+                reason=form.cleaned_data["reason"],
+            )
         except (actions.HubError, TransitionError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Thank you: the Hub has your answer."))
             return redirect("hub:board")
-    return render(request, "hub/handover_respond.html", {"form": form, "handover": handover, "intro": intro, "person": intro.person})
+    return render(
+        request,
+        "hub/handover_respond.html",
+        {"form": form, "handover": handover, "intro": intro, "person": intro.person},
+    )
 
 
 @staff(P.VIEW_RECORD)
@@ -238,12 +331,16 @@ def handover_acknowledge(request, handover_id):
     def run(data):
         actions.acknowledge_declined_handover(by=request.user, handover=handover, note=data["note"])
 
-    return _form_page(request, intro, form, "hub/handover_acknowledge.html", run, {"handover": handover})
+    return _form_page(
+        request, intro, form, "hub/handover_acknowledge.html", run, {"handover": handover}
+    )
 
 
 @staff(P.CLOSE)
 def close(request, introduction_id):
-    intro, _rel = open_introduction(request, introduction_id, category="closure", permission=P.CLOSE)
+    intro, _rel = open_introduction(
+        request, introduction_id, category="closure", permission=P.CLOSE
+    )
     form = forms.CloseForm(request.POST or None)
 
     def run(data):
@@ -254,11 +351,15 @@ def close(request, introduction_id):
 
 @staff(P.REOPEN)
 def return_open_door(request, introduction_id):
-    intro, _rel = open_introduction(request, introduction_id, category="return", permission=P.REOPEN)
+    intro, _rel = open_introduction(
+        request, introduction_id, category="return", permission=P.REOPEN
+    )
     form = forms.ReturnForm(request.POST or None)
 
     def run(data):
-        actions.return_within_open_door(by=request.user, introduction=intro, tier=data["tier"], note=data["note"])
+        actions.return_within_open_door(
+            by=request.user, introduction=intro, tier=data["tier"], note=data["note"]
+        )
 
     return _form_page(request, intro, form, "hub/return.html", run)
 

@@ -81,7 +81,9 @@ def _create(*, by, submission_key, route, person, existing_person, details, at) 
     if route not in Route.values:
         raise ValueError(f"Unknown route {route!r}")
     if existing_person is None:
-        person_fields = {k: v for k, v in (person or {}).items() if k in PERSON_FIELDS and v not in (None,)}
+        person_fields = {
+            k: v for k, v in (person or {}).items() if k in PERSON_FIELDS and v not in (None,)
+        }
         subject = create_person(by=by, at=at, **person_fields)
     else:
         subject = existing_person

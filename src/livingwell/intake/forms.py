@@ -31,7 +31,8 @@ def text(label, *, required=True, max_length=100, help_text="", width=None, auto
         widget=forms.TextInput(attrs=attrs),
         error_messages={
             "required": _("Enter %(label)s") % {"label": str(label).lower()},
-            "max_length": _("%(label)s must be %(n)s characters or fewer") % {"label": label, "n": max_length},
+            "max_length": _("%(label)s must be %(n)s characters or fewer")
+            % {"label": label, "n": max_length},
         },
     )
 
@@ -60,14 +61,24 @@ class PersonFieldsMixin(forms.Form):
     postcode = text(_("Postcode"), max_length=10, width=10, autocomplete="postal-code")
     phone = text(_("Phone number"), required=False, max_length=30, width=20, autocomplete="tel")
     email = forms.EmailField(
-        label=_("Email address"), required=False, max_length=200,
+        label=_("Email address"),
+        required=False,
+        max_length=200,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Enter an email address like name@example.com")},
     )
-    contact_preference = text(_("When and how is it best to contact you? (optional)"), required=False, max_length=200)
-    safe_to_leave_message = forms.BooleanField(label=_("It is safe to leave a message"), required=False)
-    sex = forms.ChoiceField(label=_("Sex (optional)"), required=False, choices=[("", "")] + list(Sex.choices))
-    gender = text(_("Gender (optional)"), required=False, max_length=60, help_text=_("In your own words"))
+    contact_preference = text(
+        _("When and how is it best to contact you? (optional)"), required=False, max_length=200
+    )
+    safe_to_leave_message = forms.BooleanField(
+        label=_("It is safe to leave a message"), required=False
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex (optional)"), required=False, choices=[("", "")] + list(Sex.choices)
+    )
+    gender = text(
+        _("Gender (optional)"), required=False, max_length=60, help_text=_("In your own words")
+    )
     ethnicity = forms.ChoiceField(
         label=_("Ethnic group (optional)"), required=False, choices=[("", "")] + ETHNICITY_CHOICES
     )
@@ -100,14 +111,26 @@ class PersonFieldsMixin(forms.Form):
                         self.add_error("dob_day", _("Date of birth must be in the past"))
                     cleaned["date_of_birth"] = dob
         if not cleaned.get("phone") and not cleaned.get("email") and "phone" not in self.errors:
-            self.add_error("phone", _("Give a phone number or an email address so we can reach you"))
+            self.add_error(
+                "phone", _("Give a phone number or an email address so we can reach you")
+            )
         return cleaned
 
     def person_data(self) -> dict:
         c = self.cleaned_data
         return {
             key: c.get(key) or ""
-            for key in ["given_name", "family_name", "preferred_name", "postcode", "phone", "email", "sex", "gender", "ethnicity"]
+            for key in [
+                "given_name",
+                "family_name",
+                "preferred_name",
+                "postcode",
+                "phone",
+                "email",
+                "sex",
+                "gender",
+                "ethnicity",
+            ]
         } | {"date_of_birth": c.get("date_of_birth")}
 
 
@@ -124,7 +147,9 @@ class SelfIntroductionForm(SafetyMixin, PersonFieldsMixin):
     whats_happening = story(_("What is going on for you at the moment?"))
     what_would_help = story(_("What do you think would help? (optional)"), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    website = forms.CharField(label=_("Leave this box empty"), required=False, max_length=200)  # honeypot
+    website = forms.CharField(
+        label=_("Leave this box empty"), required=False, max_length=200
+    )  # honeypot
 
     field_order = ["risk_now", "whats_happening", "what_would_help"]
 
@@ -141,18 +166,35 @@ class SelfIntroductionForm(SafetyMixin, PersonFieldsMixin):
 
 class FamilyIntroductionForm(SelfIntroductionForm):
     introducer_name = text(_("Your name"), max_length=150, autocomplete="name")
-    relationship_to_person = text(_("How do you know them?"), max_length=100, help_text=_("For example, their partner, parent or friend"))
+    relationship_to_person = text(
+        _("How do you know them?"),
+        max_length=100,
+        help_text=_("For example, their partner, parent or friend"),
+    )
     introducer_phone = text(_("Your phone number"), max_length=30, width=20, autocomplete="tel")
     person_knows = forms.ChoiceField(
-        label=_("Do they know you are asking for support for them?"), choices=YesNoUnsure.choices, widget=forms.RadioSelect,
+        label=_("Do they know you are asking for support for them?"),
+        choices=YesNoUnsure.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Tell us whether they know")},
     )
     person_agrees = forms.ChoiceField(
-        label=_("Have they agreed to us contacting them?"), choices=YesNoUnsure.choices, widget=forms.RadioSelect,
+        label=_("Have they agreed to us contacting them?"),
+        choices=YesNoUnsure.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Tell us whether they have agreed")},
     )
 
-    field_order = ["risk_now", "introducer_name", "relationship_to_person", "introducer_phone", "person_knows", "person_agrees", "whats_happening", "what_would_help"]
+    field_order = [
+        "risk_now",
+        "introducer_name",
+        "relationship_to_person",
+        "introducer_phone",
+        "person_knows",
+        "person_agrees",
+        "whats_happening",
+        "what_would_help",
+    ]
 
     def clean_introducer_phone(self):
         value = self.cleaned_data["introducer_phone"].strip()
@@ -174,31 +216,67 @@ class FamilyIntroductionForm(SelfIntroductionForm):
 class StaffIntroductionForm(SafetyMixin, PersonFieldsMixin):
     route = forms.ChoiceField(
         label=_("Who is making the introduction?"),
-        choices=[(Route.GP, Route.GP.label), (Route.PROFESSIONAL, Route.PROFESSIONAL.label), (Route.PARTNER, Route.PARTNER.label), (Route.FAMILY, Route.FAMILY.label), (Route.SELF, _("The person, by phone or in person"))],
+        choices=[
+            (Route.GP, Route.GP.label),
+            (Route.PROFESSIONAL, Route.PROFESSIONAL.label),
+            (Route.PARTNER, Route.PARTNER.label),
+            (Route.FAMILY, Route.FAMILY.label),
+            (Route.SELF, _("The person, by phone or in person")),
+        ],
         widget=forms.RadioSelect,
     )
     introducer_name = text(_("Introducer's name"), required=False, max_length=150)
     introducer_role = text(_("Introducer's role"), required=False, max_length=150)
-    introducer_organisation = text(_("Introducer's organisation or practice"), required=False, max_length=150)
+    introducer_organisation = text(
+        _("Introducer's organisation or practice"), required=False, max_length=150
+    )
     introducer_phone = text(_("Introducer's phone number"), required=False, max_length=30, width=20)
-    nhs_number = text(_("NHS number (optional)"), required=False, max_length=12, width=10, help_text=_("10 digits, for example 485 777 3456"))
-    person_knows = forms.ChoiceField(label=_("Does the person know about this introduction?"), choices=YesNoUnsure.choices, widget=forms.RadioSelect)
-    person_agrees = forms.ChoiceField(label=_("Has the person agreed to it?"), choices=YesNoUnsure.choices, widget=forms.RadioSelect)
+    nhs_number = text(
+        _("NHS number (optional)"),
+        required=False,
+        max_length=12,
+        width=10,
+        help_text=_("10 digits, for example 485 777 3456"),
+    )
+    person_knows = forms.ChoiceField(
+        label=_("Does the person know about this introduction?"),
+        choices=YesNoUnsure.choices,
+        widget=forms.RadioSelect,
+    )
+    person_agrees = forms.ChoiceField(
+        label=_("Has the person agreed to it?"),
+        choices=YesNoUnsure.choices,
+        widget=forms.RadioSelect,
+    )
     whats_happening = story(_("What is going on for the person?"))
     what_would_help = story(_("What might help? (optional)"), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    field_order = ["route", "introducer_name", "introducer_role", "introducer_organisation", "introducer_phone", "risk_now"]
+    field_order = [
+        "route",
+        "introducer_name",
+        "introducer_role",
+        "introducer_organisation",
+        "introducer_phone",
+        "risk_now",
+    ]
 
     def clean_nhs_number(self):
         value = nhs_number.normalise(self.cleaned_data["nhs_number"])
         if value and not nhs_number.is_valid(value):
-            raise forms.ValidationError(_("Enter a valid 10-digit NHS number (the last digit is a check digit)"))
+            raise forms.ValidationError(
+                _("Enter a valid 10-digit NHS number (the last digit is a check digit)")
+            )
         return value
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("route") in {Route.GP, Route.PROFESSIONAL, Route.PARTNER, Route.FAMILY} and not cleaned.get("introducer_name"):
+        if cleaned.get("route") in {
+            Route.GP,
+            Route.PROFESSIONAL,
+            Route.PARTNER,
+            Route.FAMILY,
+        } and not cleaned.get("introducer_name"):
             self.add_error("introducer_name", _("Enter the introducer's name"))
         return cleaned
 
@@ -209,5 +287,16 @@ class StaffIntroductionForm(SafetyMixin, PersonFieldsMixin):
         c = self.cleaned_data
         return {
             key: c.get(key) or ""
-            for key in ["whats_happening", "what_would_help", "risk_now", "contact_preference", "introducer_name", "introducer_role", "introducer_organisation", "introducer_phone", "person_knows", "person_agrees"]
+            for key in [
+                "whats_happening",
+                "what_would_help",
+                "risk_now",
+                "contact_preference",
+                "introducer_name",
+                "introducer_role",
+                "introducer_organisation",
+                "introducer_phone",
+                "person_knows",
+                "person_agrees",
+            ]
         } | {"safe_to_leave_message": bool(c.get("safe_to_leave_message"))}

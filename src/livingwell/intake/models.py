@@ -44,7 +44,9 @@ class Introduction(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=12, unique=True)
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="introductions")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="introductions"
+    )
     route = models.CharField(max_length=20, choices=Route.choices)
     # Who made the introduction, when it was not the person.
     introducer_name = models.CharField(max_length=150, blank=True)
@@ -68,7 +70,11 @@ class Introduction(models.Model):
     first_conversation_at = models.DateTimeField(null=True, blank=True)
     # The Hub worker holding the introduction until a key worker is allocated.
     owner = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="owned_introductions"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_introductions",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.CharField(max_length=20, choices=ClosedReason.choices, blank=True)

@@ -13,7 +13,11 @@ from django.utils.translation import gettext as _
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import public, staff
 from livingwell.intake.actions import URGENT_RISK, submit_introduction
-from livingwell.intake.forms import FamilyIntroductionForm, SelfIntroductionForm, StaffIntroductionForm
+from livingwell.intake.forms import (
+    FamilyIntroductionForm,
+    SelfIntroductionForm,
+    StaffIntroductionForm,
+)
 from livingwell.intake.models import Route
 
 RATE_LIMIT = 10  # introductions per address per hour; mistakes don't count, only submissions
@@ -98,12 +102,17 @@ def staff_new(request):
                 details=form.details(),
             )
             if created:
-                messages.success(request, _("Introduction %(ref)s made.") % {"ref": intro.reference})
+                messages.success(
+                    request, _("Introduction %(ref)s made.") % {"ref": intro.reference}
+                )
             else:
-                messages.info(request, _("This introduction was already made: %(ref)s.") % {"ref": intro.reference})
+                messages.info(
+                    request,
+                    _("This introduction was already made: %(ref)s.") % {"ref": intro.reference},
+                )
             return redirect(reverse("hub:board"))
     else:
         form = StaffIntroductionForm(initial={"submission_key": uuid.uuid4().hex})
-    return render(request, "intake/staff_new.html", {"form": form, "urgent_values": list(URGENT_RISK)})
-
-
+    return render(
+        request, "intake/staff_new.html", {"form": form, "urgent_values": list(URGENT_RISK)}
+    )

@@ -130,5 +130,7 @@ def mark_not_same(*, by, match: PossibleMatch) -> PossibleMatch:
     match.decided_by = by
     match.decided_at = timezone.now()
     match.save(update_fields=["state", "decided_by", "decided_at"])
-    audit.record(by=by, action="match.not_same", person=match.new_person, category="identity", obj=match)
+    audit.record(
+        by=by, action="match.not_same", person=match.new_person, category="identity", obj=match
+    )
     return match

@@ -107,7 +107,9 @@ class PossibleMatch(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     new_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     existing_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    reasons = models.JSONField(default=list)  # e.g. ["nhs_number"], ["name", "date_of_birth", "postcode"]
+    reasons = models.JSONField(
+        default=list
+    )  # e.g. ["nhs_number"], ["name", "date_of_birth", "postcode"]
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)

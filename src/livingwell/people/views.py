@@ -22,7 +22,9 @@ def _match_for(request, match_id) -> PossibleMatch:
         pk = uuid.UUID(str(match_id))
     except ValueError:
         raise Http404 from None
-    match = PossibleMatch.objects.select_related("new_person", "existing_person").filter(pk=pk).first()
+    match = (
+        PossibleMatch.objects.select_related("new_person", "existing_person").filter(pk=pk).first()
+    )
     if match is None:
         raise Http404
     return match
@@ -33,7 +35,14 @@ def match(request, match_id):
     m = _match_for(request, match_id)
     # Identity checking is a Hub task: both records are shown (identity only) and the read audited.
     for person in (m.new_person, m.existing_person):
-        audit.record(by=request.user, action="read", person=person, category="identity", purpose="identity_matching", obj=m)
+        audit.record(
+            by=request.user,
+            action="read",
+            person=person,
+            category="identity",
+            purpose="identity_matching",
+            obj=m,
+        )
     return render(request, "people/match.html", {"match": m})
 
 

@@ -4,7 +4,17 @@ import re
 
 import pytest
 
-PUBLIC_PAGES = ["/", "/urgent-help/", "/accessibility/", "/privacy/", "/introduce/", "/introduce/for-myself/", "/introduce/for-someone-else/", "/account/sign-in/", "/support/"]
+PUBLIC_PAGES = [
+    "/",
+    "/urgent-help/",
+    "/accessibility/",
+    "/privacy/",
+    "/introduce/",
+    "/introduce/for-myself/",
+    "/introduce/for-someone-else/",
+    "/account/sign-in/",
+    "/support/",
+]
 
 
 @pytest.mark.django_db

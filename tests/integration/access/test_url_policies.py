@@ -5,9 +5,9 @@ import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from tests import factories
 
 from livingwell.access.policy import PUBLIC_URL_NAMES
-from tests import factories
 
 
 def walk(patterns, prefix="", namespace=None):
@@ -24,7 +24,9 @@ ALL = list(walk(get_resolver().url_patterns))
 
 
 def policy(callback):
-    return getattr(callback, "access_policy", None) or getattr(getattr(callback, "__wrapped__", None), "access_policy", None)
+    return getattr(callback, "access_policy", None) or getattr(
+        getattr(callback, "__wrapped__", None), "access_policy", None
+    )
 
 
 def is_public(name, namespace):
@@ -38,7 +40,9 @@ def test_every_pattern_declares_a_policy(route, name, callback, namespace):
         return  # django-ninja operations: the whole namespace is public and read-only
     assert declared, f"{route} ({name}) has no access policy"
     if declared == "public":
-        assert is_public(name, namespace), f"{route} ({name}) is public but not listed in PUBLIC_URL_NAMES"
+        assert is_public(name, namespace), (
+            f"{route} ({name}) is public but not listed in PUBLIC_URL_NAMES"
+        )
     else:
         assert not is_public(name, namespace), f"{route} ({name}) is listed as public but is not"
 
@@ -68,10 +72,14 @@ def test_private_pages_refuse_anonymous_visitors(client, route, name):
 def test_person_pages_are_not_found_for_an_unrelated_worker(client, personas):
     intro = factories.introduction()
     factories.login(client, personas.unrelated_worker)
-    person_routes = [r for r, n, c, ns in ALL if "<str:introduction_id>" in r or "<uuid:introduction_id>" in r]
+    person_routes = [
+        r for r, n, c, ns in ALL if "<str:introduction_id>" in r or "<uuid:introduction_id>" in r
+    ]
     assert len(person_routes) >= 8
     for route in person_routes:
-        url = "/" + route.replace("<str:introduction_id>", str(intro.pk)).replace("<uuid:introduction_id>", str(intro.pk))
+        url = "/" + route.replace("<str:introduction_id>", str(intro.pk)).replace(
+            "<uuid:introduction_id>", str(intro.pk)
+        )
         response = client.get(url)
         if response.status_code == 405:  # POST-only actions
             response = client.post(url, {})

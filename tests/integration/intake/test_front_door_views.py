@@ -1,9 +1,9 @@
 import pytest
+from tests import factories
 
 from livingwell.access.models import AuditEvent
 from livingwell.intake.models import Introduction
 from livingwell.people.models import Person, PossibleMatch
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +50,16 @@ def test_oversized_input_is_refused_with_a_message(client):
 
 
 def test_impossible_date_of_birth_is_explained(client):
-    response = client.post("/introduce/for-myself/", VALID | {"dob_day": "31", "dob_month": "2", "dob_year": "1990"})
+    response = client.post(
+        "/introduce/for-myself/", VALID | {"dob_day": "31", "dob_month": "2", "dob_year": "1990"}
+    )
     assert "must be a real date" in response.content.decode()
     assert Introduction.objects.count() == 0
 
 
-@pytest.mark.parametrize("answer,urgent", [("self", True), ("others", True), ("not_sure", True), ("no", False)])
+@pytest.mark.parametrize(
+    "answer,urgent", [("self", True), ("others", True), ("not_sure", True), ("no", False)]
+)
 def test_risk_answers_set_urgency(client, answer, urgent):
     client.post("/introduce/for-myself/", VALID | {"risk_now": answer})
     assert Introduction.objects.get().urgent is urgent
@@ -73,7 +77,7 @@ def test_rate_limit_after_ten_submissions_but_mistakes_do_not_count(client):
     from django.core.cache import cache
 
     cache.clear()
-    for i in range(12):
+    for _ in range(12):
         client.post("/introduce/for-myself/", VALID | {"postcode": "bad"})
     for i in range(10):
         client.post("/introduce/for-myself/", VALID | {"submission_key": f"key-{i:02d}" + "x" * 20})
@@ -85,18 +89,34 @@ def test_rate_limit_after_ten_submissions_but_mistakes_do_not_count(client):
 
 def test_family_introduction_records_consent_questions(client):
     data = VALID | {
-        "introducer_name": "Ravi Shah", "relationship_to_person": "Brother", "introducer_phone": "07700 900222",
-        "person_knows": "yes", "person_agrees": "not_sure",
+        "introducer_name": "Ravi Shah",
+        "relationship_to_person": "Brother",
+        "introducer_phone": "07700 900222",
+        "person_knows": "yes",
+        "person_agrees": "not_sure",
     }
     client.post("/introduce/for-someone-else/", data)
     intro = Introduction.objects.get()
-    assert (intro.route, intro.person_knows, intro.person_agrees, intro.introducer_name) == ("family", "yes", "not_sure", "Ravi Shah")
+    assert (intro.route, intro.person_knows, intro.person_agrees, intro.introducer_name) == (
+        "family",
+        "yes",
+        "not_sure",
+        "Ravi Shah",
+    )
 
 
 def test_likely_match_is_flagged_not_merged(client):
-    first = factories.introduction(person=factories.person_details(given_name="Priya", family_name="Shah", postcode="SW9 8AA", date_of_birth=None))
-    factories.introduction(person=factories.person_details(given_name="Priya", family_name="Shah", postcode="SW9 8AA"))
-    factories.introduction(person=factories.person_details(given_name="priya", family_name="SHAH", postcode="SW9 8AA"))
+    first = factories.introduction(
+        person=factories.person_details(
+            given_name="Priya", family_name="Shah", postcode="SW9 8AA", date_of_birth=None
+        )
+    )
+    factories.introduction(
+        person=factories.person_details(given_name="Priya", family_name="Shah", postcode="SW9 8AA")
+    )
+    factories.introduction(
+        person=factories.person_details(given_name="priya", family_name="SHAH", postcode="SW9 8AA")
+    )
     match = PossibleMatch.objects.get()
     assert match.state == "open" and set(match.reasons) == {"name", "date_of_birth", "postcode"}
     assert Person.objects.filter(merged_into__isnull=False).count() == 0
@@ -106,9 +126,19 @@ def test_likely_match_is_flagged_not_merged(client):
 def test_staff_form_needs_sign_in_and_checks_nhs_number(client, personas):
     assert client.get("/introduce/staff/new/").status_code == 302
     factories.login(client, personas.hub_worker)
-    data = VALID | {"route": "gp", "introducer_name": "Dr Obi", "nhs_number": "943 476 5918", "person_knows": "yes", "person_agrees": "yes"}
+    data = VALID | {
+        "route": "gp",
+        "introducer_name": "Dr Obi",
+        "nhs_number": "943 476 5918",
+        "person_knows": "yes",
+        "person_agrees": "yes",
+    }
     response = client.post("/introduce/staff/new/", data)
     assert "valid 10-digit NHS number" in response.content.decode()
     client.post("/introduce/staff/new/", data | {"nhs_number": "943 476 5919"})
     intro = Introduction.objects.get()
-    assert intro.route == "gp" and intro.person.nhs_number == "9434765919" and intro.created_by == personas.hub_worker
+    assert (
+        intro.route == "gp"
+        and intro.person.nhs_number == "9434765919"
+        and intro.created_by == personas.hub_worker
+    )

@@ -12,7 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def three_events(personas):
-    return [audit.record(by=personas.hub_worker, action="read", category="record", detail={"n": i}) for i in range(3)]
+    return [
+        audit.record(by=personas.hub_worker, action="read", category="record", detail={"n": i})
+        for i in range(3)
+    ]
 
 
 def test_events_chain_to_each_other(personas):
@@ -46,8 +49,15 @@ def test_database_refuses_sql_update_and_delete(personas):
     event = three_events(personas)[0]
     _switch_off()
     table = AuditEvent._meta.db_table
-    for sql in [f"UPDATE {table} SET action = 'x' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"]:
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    for sql in [
+        f"UPDATE {table} SET action = 'x' WHERE id = %s",
+        f"DELETE FROM {table} WHERE id = %s",
+    ]:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "read"
 
@@ -56,7 +66,9 @@ def test_verify_reports_the_first_tampered_row(personas):
     a, b, c = three_events(personas)
     with connection.cursor() as cursor:
         # Tamper behind the application's back (the purge switch is on in tests).
-        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET purpose = 'nosy' WHERE id = %s", [b.pk])
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET purpose = 'nosy' WHERE id = %s", [b.pk]
+        )
     result = audit.verify_chain()
     assert not result.ok and result.first_broken_id == b.pk and result.checked == 1
     with pytest.raises(CommandError, match=f"BROKEN at event {b.pk}"):

@@ -1,9 +1,9 @@
 import pytest
+from tests import factories
 
 from livingwell.access.models import AuditEvent
 from livingwell.people import actions, nhs_number
 from livingwell.people.models import Person, PossibleMatch
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +34,23 @@ def test_check_value_ten_has_no_valid_number():
 
 
 def test_same_nhs_number_is_flagged(personas):
-    factories.introduction(person=factories.person_details(nhs_number="9434765919", family_name="Adeyemi"))
-    factories.introduction(person=factories.person_details(nhs_number="943 476 5919", family_name="Adeyemi-Cole"))
+    factories.introduction(
+        person=factories.person_details(nhs_number="9434765919", family_name="Adeyemi")
+    )
+    factories.introduction(
+        person=factories.person_details(nhs_number="943 476 5919", family_name="Adeyemi-Cole")
+    )
     match = PossibleMatch.objects.get()
     assert match.reasons == ["nhs_number"]
 
 
 def test_merge_is_reversible(personas):
-    old = factories.introduction(person=factories.person_details(given_name="Mo", family_name="Ali", postcode="SE5 7AB"))
-    new = factories.introduction(person=factories.person_details(given_name="Mo", family_name="Ali", postcode="SE5 7AB"))
+    old = factories.introduction(
+        person=factories.person_details(given_name="Mo", family_name="Ali", postcode="SE5 7AB")
+    )
+    new = factories.introduction(
+        person=factories.person_details(given_name="Mo", family_name="Ali", postcode="SE5 7AB")
+    )
     match = PossibleMatch.objects.get()
     assert match.existing_person_id == old.person_id and match.new_person_id == new.person_id
 
@@ -61,8 +69,12 @@ def test_merge_is_reversible(personas):
 
 
 def test_not_same_closes_the_match(personas):
-    factories.introduction(person=factories.person_details(given_name="Lee", family_name="Chan", postcode="SW2 1AA"))
-    factories.introduction(person=factories.person_details(given_name="Lee", family_name="Chan", postcode="SW2 1AA"))
+    factories.introduction(
+        person=factories.person_details(given_name="Lee", family_name="Chan", postcode="SW2 1AA")
+    )
+    factories.introduction(
+        person=factories.person_details(given_name="Lee", family_name="Chan", postcode="SW2 1AA")
+    )
     match = actions.mark_not_same(by=personas.hub_worker, match=PossibleMatch.objects.get())
     assert match.state == "not_same"
     assert Person.objects.filter(merged_into__isnull=False).count() == 0

@@ -6,50 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0001_initial'),
-        ('people', '0001_initial'),
+        ("access", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='breakglass',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person'),
+            model_name="breakglass",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.person"
+            ),
         ),
         migrations.AddField(
-            model_name='breakglass',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="breakglass",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='breakglass',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass', to=settings.AUTH_USER_MODEL),
+            model_name="breakglass",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="break_glass",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['actor', 'at'], name='access_audi_actor_i_e64780_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["actor", "at"], name="access_audi_actor_i_e64780_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['person_id', 'at'], name='access_audi_person__d56be8_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["person_id", "at"], name="access_audi_person__d56be8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='breakglass',
-            constraint=models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('started_at'))), name='breakglass_expiry'),
+            model_name="breakglass",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("expires_at__gt", models.F("started_at"))),
+                name="breakglass_expiry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='breakglass',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('review', 'pending'), ('reviewed_at__isnull', True)), models.Q(models.Q(('review', 'pending'), _negated=True), ('reviewed_at__isnull', False)), _connector='OR'), name='breakglass_review_pair'),
+            model_name="breakglass",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("review", "pending"), ("reviewed_at__isnull", True)),
+                    models.Q(
+                        models.Q(("review", "pending"), _negated=True),
+                        ("reviewed_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="breakglass_review_pair",
+            ),
         ),
     ]

@@ -54,11 +54,15 @@ def forwards(apps, schema_editor):
     statements = POSTGRES if schema_editor.connection.vendor == "postgresql" else SQLITE
     for sql in statements:
         schema_editor.execute(sql)
-    apps.get_model("access", "AuditChainHead").objects.get_or_create(id=1, defaults={"last_hash": "0" * 64})
+    apps.get_model("access", "AuditChainHead").objects.get_or_create(
+        id=1, defaults={"last_hash": "0" * 64}
+    )
 
 
 def backwards(apps, schema_editor):
-    statements = POSTGRES_REVERSE if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE
+    statements = (
+        POSTGRES_REVERSE if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE
+    )
     for sql in statements:
         schema_editor.execute(sql)
 

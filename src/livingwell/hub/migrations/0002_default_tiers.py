@@ -1,7 +1,12 @@
 from django.db import migrations
 
 DEFAULT_TIERS = [
-    ("single-point-of-access", "Single point of access", "The Hub: first conversations and short help", 10),
+    (
+        "single-point-of-access",
+        "Single point of access",
+        "The Hub: first conversations and short help",
+        10,
+    ),
     ("short-term", "Short-term support", "Support for a few weeks", 20),
     ("staying-well", "Staying well / community", "Community support from VCS partners", 30),
     ("focused", "Focused support", "Longer-term support, including for severe mental illness", 40),
@@ -12,7 +17,9 @@ DEFAULT_TIERS = [
 def forwards(apps, schema_editor):
     Tier = apps.get_model("hub", "Tier")
     for slug, name, description, order in DEFAULT_TIERS:
-        Tier.objects.get_or_create(slug=slug, defaults={"name": name, "description": description, "order": order})
+        Tier.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "order": order}
+        )
 
 
 class Migration(migrations.Migration):

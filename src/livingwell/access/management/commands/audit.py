@@ -15,8 +15,15 @@ class Command(BaseCommand):
     def handle(self, *args, subcommand, **options):
         result = verify_chain()
         if not result.ok:
-            where = f"event {result.first_broken_id}" if result.first_broken_id else "the end of the chain"
-            raise CommandError(
-                f"Audit chain BROKEN at {where}: {result.problem}. {result.checked} events verified before it."
+            where = (
+                f"event {result.first_broken_id}"
+                if result.first_broken_id
+                else "the end of the chain"
             )
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.checked} events verified."))
+            raise CommandError(
+                f"Audit chain BROKEN at {where}: {result.problem}. "
+                f"{result.checked} events verified before it."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit chain intact: {result.checked} events verified.")
+        )

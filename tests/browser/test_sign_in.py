@@ -31,6 +31,7 @@ def test_first_sign_in_sets_up_the_authenticator_then_sees_sessions(page, person
     page.goto("/account/sign-in/")
     assert_accessible(page)
     enter_password(page, user.username, password="not the right one at all")
+    page.get_by_role("alert").wait_for()
     assert "The username or password is not right" in page.get_by_role("alert").inner_text()
     assert_accessible(page)
 
@@ -51,8 +52,8 @@ def test_first_sign_in_sets_up_the_authenticator_then_sees_sessions(page, person
     assert page.get_by_text("This device").is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(re.compile(r"/$"))
-    assert "You have signed out." in page.content()
+    page.get_by_text("You have signed out.").wait_for()
+    assert page.url == f"{page.lw_base}/"
 
 
 def test_code_step_and_lockout(page, personas):
@@ -62,11 +63,12 @@ def test_code_step_and_lockout(page, personas):
     assert_accessible(page)
     page.get_by_label("Security code").fill("12")
     page.get_by_role("button", name="Continue").click()
+    page.get_by_role("alert").wait_for()
     assert "Enter the code as 6 digits" in page.get_by_role("alert").inner_text()
     assert_accessible(page)
 
     page.get_by_text("I cannot use my authenticator app").click()
-    assert page.get_by_label("Recovery code").is_visible()
+    page.get_by_label("Recovery code").wait_for(state="visible")
 
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     page.get_by_label("Security code").fill(current_code(device))

@@ -231,13 +231,17 @@ class JourneyBuilder:
 
     def work_time(self, ts: float) -> float:
         """The next moment in working hours (weekdays, 09:00-17:30 UTC) at or after ts."""
+        # Always one draw, whatever the date, so the random stream does not depend on the calendar.
+        in_hours = 9 * HOUR + self.rng.random() * 8 * HOUR
+        if ts == FAR:
+            return FAR
         day = math.floor(ts / DAY)
         sec = ts - day * DAY
         if sec < 9 * HOUR:
-            sec = 9 * HOUR + self.rng.random() * 8 * HOUR
+            sec = in_hours
         elif sec > 17.5 * HOUR:
             day += 1
-            sec = 9 * HOUR + self.rng.random() * 8 * HOUR
+            sec = in_hours
         weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
         if weekday == 5:
             day += 2
@@ -256,14 +260,21 @@ class JourneyBuilder:
         r = self.rng
         day = math.floor(ts / DAY)
         weekday = (day + 3) % 7
+        # A fixed number of draws whatever the date (see work_time).
+        later, move, minute, hour = (
+            r.choice([0, 0, 1, 2, 3, 4]),
+            r.random(),
+            r.random(),
+            self.pick("hour"),
+        )
         if route in {"gp", "professional", "partner"}:
             if weekday >= 5:  # sent on the next working days, Monday most often
-                day += 7 - weekday + r.choice([0, 0, 1, 2, 3, 4])
-            shaped = day * DAY + (9 + r.random() * 8.5) * HOUR
+                day += 7 - weekday + later
+            shaped = day * DAY + (9 + minute * 8.5) * HOUR
         else:
-            if weekday >= 5 and r.random() < 0.35:  # fewer people write at weekends
-                day += 7 - weekday + r.choice([0, 1, 2, 3, 4])
-            shaped = day * DAY + (self.pick("hour") + r.random()) * HOUR
+            if weekday >= 5 and move < 0.35:  # fewer people write at weekends
+                day += 7 - weekday + later
+            shaped = day * DAY + (hour + minute) * HOUR
         return shaped if shaped <= self.NOW else min(ts, self.NOW - 60)
 
     def staff_for(self, tier: str, exclude: Staff | None = None) -> Staff:
@@ -514,9 +525,9 @@ class JourneyBuilder:
             reason = "handed_over"
         quiet_from = end  # regular contacts stop here
         if reason == "not_reached":
-            quiet_from = end - r.uniform(12, 20) * DAY
+            quiet_from = max(start, end - r.uniform(12, 20) * DAY)
         elif reason in {"person_declined", "moved_away"}:
-            quiet_from = end - r.uniform(3, 10) * DAY
+            quiet_from = max(start, end - r.uniform(3, 10) * DAY)
         gap = None
         if f.gap:
             gap = (self.NOW - r.uniform(22, 40) * DAY, FAR)
@@ -605,7 +616,7 @@ class JourneyBuilder:
                 )
                 self.allocate(rows, worker, at, reason)
         if f.key_worker is None and rows.alloc_staff is not None and r.random() < 0.07:
-            at = self.work_time(ps + r.uniform(0.3, 0.8) * (pe - ps))
+            at = self.work_time(ps + r.uniform(0.3, 0.8) * (min(pe, self.NOW + 90 * DAY) - ps))
             if at < pe:
                 other = self.staff_for(tier, exclude=rows.alloc_staff)
                 self.allocate(rows, other, at, r.choice(data.TRANSFER_REASONS))

@@ -64,7 +64,11 @@ def has_people() -> bool:
 
 
 def seed_site(
-    options: SeedOptions, *, progress: Callable[[str], None] = print, now: datetime | None = None
+    options: SeedOptions,
+    *,
+    progress: Callable[[str], None] = print,
+    now: datetime | None = None,
+    with_hooks: bool = True,
 ) -> dict:
     """Build the whole site in one transaction: stored completely or not at all."""
     options.validate()
@@ -76,12 +80,12 @@ def seed_site(
     started = time.monotonic()
     now = now or timezone.now()
     with transaction.atomic():
-        summary = _seed(options, now=now, progress=progress)
+        summary = _seed(options, now=now, progress=progress, with_hooks=with_hooks)
     summary["seconds"] = round(time.monotonic() - started, 1)
     return summary
 
 
-def _seed(options: SeedOptions, *, now: datetime, progress) -> dict:
+def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) -> dict:
     rng = random.Random(f"{options.seed}:site")
     config = SiteConfig.current()
     config.name = SITE_NAME
@@ -121,7 +125,7 @@ def _seed(options: SeedOptions, *, now: datetime, progress) -> dict:
         emit=writer.add_journey,
     )
     maker = PersonMaker(options.seed)
-    scripted = _scripted(net, builder, now)[: options.people // 2]
+    scripted = _scripted(net, builder, now)[: max(1, options.people * 3 // 4)]
     n = options.people
     duplicates = min(200, n // 250) if n >= 40 else (1 if n >= 10 else 0)
     originals: list[tuple[object, dict]] = []
@@ -147,10 +151,10 @@ def _seed(options: SeedOptions, *, now: datetime, progress) -> dict:
         _report(progress, i + 1, n, step)
     writer.flush()
 
-    _run_hook(
-        "Directory", _build_directory, random.Random(f"{options.seed}:directory"), net.organisations
-    )
-    _run_hook("Outcomes", _build_outcomes, random.Random(f"{options.seed}:outcomes"), now)
+    if with_hooks:  # tests of the seed itself leave the other areas' builders out
+        directory_rng = random.Random(f"{options.seed}:directory")
+        _run_hook("Directory", _build_directory, directory_rng, net.organisations)
+        _run_hook("Outcomes", _build_outcomes, random.Random(f"{options.seed}:outcomes"), now)
 
     summary = writer.summary()
     summary.update(
@@ -274,14 +278,14 @@ def _scripted(net: Network, builder: JourneyBuilder, now: datetime) -> list[Forc
     # Handovers to the partner worker's organisation: waiting for a reply (one overdue), accepted,
     # started, and one declined and back with its owner.
     for ago, state in (
-        (0.5, "offered"),
         (2, "offered"),
-        (4, "offered"),
+        (6, "started"),
+        (2, "declined_waiting"),
         (8, "offered"),
         (3, "accepted"),
-        (6, "started"),
+        (0.5, "offered"),
+        (4, "offered"),
         (12, "started"),
-        (2, "declined_waiting"),
     ):
         out.append(
             Force(
@@ -297,8 +301,16 @@ def _scripted(net: Network, builder: JourneyBuilder, now: datetime) -> list[Forc
                 responder=partner,
             )
         )
+    # Interleave the groups, so that a small site still gives every persona some work.
+    groups, start = [], 0
+    for size in (3, 5, 2, 3, 15, 5, 8):
+        groups.append(out[start : start + size])
+        start += size
+    interleaved = [g[k] for k in range(15) for g in groups if k < len(g)]
     return [
-        f for f in out if f.owner is not None or f.unowned or f.key_worker is not None or f.tier
+        f
+        for f in interleaved
+        if f.owner is not None or f.unowned or f.key_worker is not None or f.handover_org
     ]
 
 

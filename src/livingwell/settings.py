@@ -112,6 +112,11 @@ if PRODUCTION and DATABASE_URL.startswith("sqlite"):
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not Django's shared in-memory database: browser tests serve pages from live-server
+    # threads, and a file gives every thread its own connection, as in production.
+    # One file per test process, so that parallel runs never share a database.
+    _test_db = VAR_DIR / f"test-livingwell-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
     DATABASES["default"]["OPTIONS"] = {
         # Writers queue instead of failing with "database is locked" mid-transaction.
         "transaction_mode": "IMMEDIATE",
@@ -211,6 +216,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("LIVINGWELL_STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [PROJECT_DIR / "frontend" / "build"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns (an error in tests) if missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

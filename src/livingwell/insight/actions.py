@@ -1,4 +1,4 @@
-"""Insight state changes: importing the local population table."""
+"""Insight state changes: importing the local population table; closure feedback."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import csv
 import io
 
 from django.db import transaction
+from django.utils import timezone
 
 from livingwell.access import audit
-from livingwell.insight.models import PopulationGroup
+from livingwell.insight.models import ClosureFeedback, PopulationGroup
 
 DIMENSIONS = set(PopulationGroup.Dimension.values)
 
@@ -66,3 +67,69 @@ def import_population(*, by, text: str) -> dict[str, int]:
         by=by, action="insight.population_import", category="insight", detail={"groups": summary}
     )
     return summary
+
+
+class FeedbackError(ValueError):
+    """Feedback that cannot be recorded; the message says why, for the person recording it."""
+
+
+FREE_TEXT_LIMIT = 2000
+
+
+@transaction.atomic
+def record_closure_feedback(
+    *,
+    by,
+    introduction,
+    helpfulness: int,
+    felt_listened_to: str,
+    free_text: str = "",
+    comment_may_be_shared: bool = False,
+    at=None,
+) -> ClosureFeedback:
+    """Record what a person said about their support, for the latest time it closed."""
+    from livingwell.hub.models import Closure
+    from livingwell.intake.models import Introduction
+
+    at = at or timezone.now()
+    intro = Introduction.objects.select_for_update().get(pk=introduction.pk)
+    if intro.state != Introduction.State.CLOSED:
+        raise FeedbackError("Feedback at closure can only be recorded once support has closed.")
+    closure = Closure.objects.filter(introduction=intro).order_by("-closed_at").first()
+    if closure is None:
+        raise FeedbackError("Feedback at closure can only be recorded once support has closed.")
+    if ClosureFeedback.objects.filter(closure=closure).exists():
+        raise FeedbackError("Feedback has already been recorded for this closure.")
+    try:
+        helpfulness = int(helpfulness)
+    except (TypeError, ValueError):
+        helpfulness = 0
+    if helpfulness not in ClosureFeedback.Helpfulness.values:
+        raise FeedbackError("Choose how helpful the person found their support.")
+    if felt_listened_to not in ClosureFeedback.Listened.values:
+        raise FeedbackError("Choose whether the person felt listened to.")
+    free_text = (free_text or "").strip()
+    if len(free_text) > FREE_TEXT_LIMIT:
+        raise FeedbackError(f"Keep the comment to {FREE_TEXT_LIMIT} characters or fewer.")
+    if at < closure.closed_at:
+        raise FeedbackError("Feedback cannot be dated before support closed.")
+    feedback = ClosureFeedback.objects.create(
+        introduction=intro,
+        closure=closure,
+        answered_at=at,
+        recorded_by=by,
+        helpfulness=helpfulness,
+        felt_listened_to=felt_listened_to,
+        free_text=free_text,
+        comment_may_be_shared=bool(comment_may_be_shared and free_text),
+    )
+    # The answers are the person's views about their care: none of them go in the audit detail.
+    audit.record(
+        by=by,
+        action="insight.feedback_record",
+        person_id=intro.person_id,
+        category="feedback",
+        obj=feedback,
+        detail={"has_comment": bool(free_text)},
+    )
+    return feedback

@@ -109,6 +109,34 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
             "four fifths, or over five fourths, of its share of the population."
         ),
     ),
+    "outcomes": (
+        gettext_lazy("Outcomes: measures completed, paired and reliable change"),
+        gettext_lazy(
+            "People in support in the period: introductions whose first conversation was on or "
+            "before the last day of the period and that were still open on its first day. "
+            "Completion: the share with at least one answered measure (a baseline). Paired: "
+            "the first and the latest answers to the same measure, up to the end of the period, "
+            "can be compared. Change is counted by the NHS England method for each measure "
+            "(DIALOG 1 point on any life-domain item, GBO 3 points on any goal, ReQoL-10 5 "
+            "points on the total; the published reliable change for the others): reliable "
+            "improvement, no reliable change or reliable deterioration. ReQoL-10 reliable "
+            "recovery: a first score below 25, a latest score of 25 or more, and reliable "
+            "improvement. Goal progress counts each goal rated on both occasions. The outcome "
+            "framework counts a person as improved on an outcome when at least one of its "
+            "measures, DIALOG items or goals reliably improved and none reliably deteriorated "
+            "(deteriorated: the reverse; otherwise no reliable change)."
+        ),
+    ),
+    "experience": (
+        gettext_lazy("Experience: what people said when support closed"),
+        gettext_lazy(
+            "Feedback given when support closed in the period: how helpful people found their "
+            "support (from 1, not at all helpful, to 5, extremely helpful), whether they felt "
+            "listened to, and the share of closures with feedback. Comments in people's own "
+            "words are shown only when they agreed to share them and more answers were given "
+            "than the small-number threshold; never with a name, a reference or an exact date."
+        ),
+    ),
     "relationships": (
         gettext_lazy("Handovers between organisations"),
         gettext_lazy(
@@ -120,6 +148,14 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
 }
 
 LENSES = list(DEFINITIONS)
+
+
+def lens_of(table_key: str) -> str | None:
+    """The lens a table belongs to: 'open_work' -> 'open_work', 'equity_sex' -> 'equity'."""
+    if table_key in DEFINITIONS:
+        return table_key
+    prefix = table_key.split("_", 1)[0]
+    return prefix if prefix in DEFINITIONS else None
 
 
 def title_of(key: str) -> str:
@@ -394,6 +430,61 @@ class Dataset:
         ):
             table[dimension][group] = count
         return table
+
+    @cached_property
+    def in_support(self) -> list[dict]:
+        """Introductions in support at some time in the period (outcomes lens)."""
+        from django.db.models import Q
+
+        from livingwell.intake.models import Introduction
+
+        start, end = self.filters.window
+        qs = Introduction.objects.filter(first_conversation_at__lt=end).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=start)
+        )
+        qs = scope_introductions(qs, self.filters)
+        return list(qs.order_by().values("id", "person_id"))
+
+    @cached_property
+    def measure_answers(self) -> list[dict]:
+        """Every answer, up to the end of the period, of the introductions in support."""
+        from django.db.models import Q
+
+        from livingwell.intake.models import Introduction
+        from livingwell.outcomes.models import MeasureResponse
+
+        start, end = self.filters.window
+        cohort = Introduction.objects.filter(first_conversation_at__lt=end).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gte=start)
+        )
+        cohort = scope_introductions(cohort, self.filters)
+        return list(
+            MeasureResponse.objects.filter(
+                introduction__in=cohort.values("pk"), completed_at__lte=self.filters.end
+            )
+            .order_by("introduction_id", "measure", "completed_at", "recorded_at")
+            .values("introduction_id", "measure", "answers")
+        )
+
+    @cached_property
+    def feedback(self) -> list[dict]:
+        """Closure feedback for closures in the period, newest first (experience lens)."""
+        from livingwell.insight.models import ClosureFeedback
+
+        start, end = self.filters.window
+        qs = ClosureFeedback.objects.filter(
+            closure__closed_at__gte=start, closure__closed_at__lt=end
+        )
+        qs = scope_introductions(qs, self.filters, prefix="introduction__")
+        return list(
+            qs.order_by("-answered_at").values(
+                "helpfulness",
+                "felt_listened_to",
+                "free_text",
+                "comment_may_be_shared",
+                "answered_at",
+            )
+        )
 
     @cached_property
     def access_count(self) -> int:
@@ -820,6 +911,14 @@ def relationships(data: Dataset) -> Table:
 def tables_for(key: str, data: Dataset) -> list[Table]:
     if key == "equity":
         return [equity(data, d) for d in EQUITY_DIMENSIONS]
+    if key == "outcomes":
+        from livingwell.insight.outcomes_lens import outcome_tables
+
+        return outcome_tables(data)
+    if key == "experience":
+        from livingwell.insight.experience import experience_tables
+
+        return experience_tables(data)
     return [
         {
             "introductions": introductions_by_route,

@@ -1,5 +1,7 @@
 """The local population the network compares itself with (equity lens)."""
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +31,52 @@ class PopulationGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.group}={self.count}"
+
+
+class ClosureFeedback(models.Model):
+    """What a person said about their support when it closed (the experience lens).
+
+    A short question set, asked once per closure: how helpful the support was, whether they felt
+    listened to, and anything they want to say in their own words. The words are shown to the
+    network (never with a name, a reference or an exact date) only when the person agreed and
+    there are enough answers for one not to stand out.
+    """
+
+    class Helpfulness(models.IntegerChoices):
+        NOT_AT_ALL = 1, _("Not at all helpful")
+        A_LITTLE = 2, _("A little helpful")
+        QUITE = 3, _("Quite helpful")
+        VERY = 4, _("Very helpful")
+        EXTREMELY = 5, _("Extremely helpful")
+
+    class Listened(models.TextChoices):
+        YES = "yes", _("Yes")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    introduction = models.ForeignKey(
+        "intake.Introduction", on_delete=models.PROTECT, related_name="closure_feedback"
+    )
+    closure = models.OneToOneField("hub.Closure", on_delete=models.PROTECT, related_name="feedback")
+    answered_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    helpfulness = models.PositiveSmallIntegerField(choices=Helpfulness.choices)
+    felt_listened_to = models.CharField(max_length=10, choices=Listened.choices)
+    free_text = models.TextField(blank=True)
+    comment_may_be_shared = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-answered_at"]
+        indexes = [models.Index(fields=["answered_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(helpfulness__gte=1, helpfulness__lte=5),
+                name="closure_feedback_helpfulness_1_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback {self.answered_at:%Y-%m-%d}"

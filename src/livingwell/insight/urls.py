@@ -10,4 +10,5 @@ urlpatterns = [
     path("measures/<slug:key>/", views.metric, name="metric"),
     path("tables/<slug:key>.csv", views.table_csv, name="csv"),
     path("people-behind/<slug:name>/", views.drilldown, name="drilldown"),
+    path("feedback/<uuid:introduction_id>/", views.closure_feedback, name="feedback"),
 ]

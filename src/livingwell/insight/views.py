@@ -33,6 +33,7 @@ from livingwell.insight.icons import (
     variation_icon_key,
     variation_label,
 )
+from livingwell.insight.models import ClosureFeedback
 from livingwell.insight.network import render_network_svg
 from livingwell.insight.spc import xmr
 
@@ -241,6 +242,11 @@ def metric(request, key: str):
     disclosure = metrics.Disclosure.from_site()
     data = metrics.Dataset(filters)
     tables = [_present(t, disclosure) for t in metrics.tables_for(key, data)]
+    comments = None
+    if key == "experience":
+        from livingwell.insight.experience import shareable_comments
+
+        comments = shareable_comments(data, disclosure.threshold)
     network = None
     if key == "relationships":
         network = mark_safe(render_network_svg(metrics.tables_for(key, data)[0], disclosure))  # noqa: S308
@@ -257,13 +263,14 @@ def metric(request, key: str):
             "qs": urlencode(filters.as_query()),
             "network": network,
             "disclosure": disclosure,
+            "comments": comments,
         },
     )
 
 
 def _find_table(key: str, data: metrics.Dataset) -> metrics.Table:
-    lens = "equity" if key.startswith("equity_") else key
-    if lens not in metrics.DEFINITIONS:
+    lens = metrics.lens_of(key)
+    if lens is None:
         raise Http404
     for table in metrics.tables_for(lens, data):
         if table.key == key:
@@ -276,7 +283,7 @@ def table_csv(request, key: str):
     _form, filters = _filters(request)
     disclosure = metrics.Disclosure.from_site()
     table = _find_table(key, metrics.Dataset(filters))
-    lens = "equity" if key.startswith("equity_") else key
+    lens = metrics.lens_of(key)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="living-well-{key}-{filters.start}-{filters.end}.csv"'
@@ -378,3 +385,60 @@ def drilldown(request, name: str):
             "qs": urlencode(filters.as_query()),
         },
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Feedback at closure (the experience lens's source), recorded by staff from a closed record
+
+
+class ClosureFeedbackForm(forms.Form):
+    helpfulness = forms.TypedChoiceField(
+        label=gettext_lazy("How helpful was the support you had?"),
+        choices=ClosureFeedback.Helpfulness.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    felt_listened_to = forms.ChoiceField(
+        label=gettext_lazy("Did you feel listened to?"),
+        choices=ClosureFeedback.Listened.choices,
+        widget=forms.RadioSelect,
+    )
+    free_text = forms.CharField(
+        label=gettext_lazy("Is there anything else you would like to tell us about the support?"),
+        help_text=gettext_lazy("In the person's own words. Leave out names of people and places."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    comment_may_be_shared = forms.BooleanField(
+        label=gettext_lazy(
+            "The person agrees their words can be shared, without their name, with the network "
+            "and its lived-experience collaborative"
+        ),
+        required=False,
+    )
+
+
+@staff(Permission.RECORD_CONTACT)
+def closure_feedback(request, introduction_id):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from livingwell.access.helpers import open_introduction
+    from livingwell.insight import actions
+
+    intro, _rel = open_introduction(
+        request, introduction_id, category="feedback", permission=Permission.RECORD_CONTACT
+    )
+    form = ClosureFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_closure_feedback(
+                by=request.user, introduction=intro, **form.cleaned_data
+            )
+        except actions.FeedbackError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you. The feedback has been recorded."))
+            return redirect("hub:record", introduction_id=intro.pk)
+    return render(request, "insight/feedback.html", {"form": form, "intro": intro})

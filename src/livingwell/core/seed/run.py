@@ -155,6 +155,7 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
         directory_rng = random.Random(f"{options.seed}:directory")
         _run_hook("Directory", _build_directory, directory_rng, net.organisations)
         _run_hook("Outcomes", _build_outcomes, random.Random(f"{options.seed}:outcomes"), now)
+        _run_hook("Insight", _build_insight, random.Random(f"{options.seed}:insight"))
 
     summary = writer.summary()
     summary.update(
@@ -377,6 +378,18 @@ def _build_outcomes(rng: random.Random, now: datetime) -> None:
         )
         return
     builder(rng=rng, now=now)
+
+
+def _build_insight(rng: random.Random) -> None:
+    """The synthetic population table and closure feedback, from `livingwell.insight.demo`."""
+    from livingwell.intake.models import Introduction
+
+    population = _optional("livingwell.insight.demo", "load_demo_population")
+    if population is not None:
+        population()
+    feedback = _optional("livingwell.insight.demo", "build_feedback")
+    if feedback is not None:
+        feedback(rng, Introduction.objects.all())
 
 
 def _optional(module_name: str, attr: str):

@@ -1,0 +1,261 @@
+"""The outcomes lens: measures completed and paired, reliable change, recovery, goals, framework.
+
+True figures only: counts are made safe to show by ``metrics.Disclosure`` like every other table.
+Change is never recomputed here: each pair goes through ``livingwell.outcomes.change`` (the NHS
+England method as the measure's definition file states it), so the lens always agrees with the
+record page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from livingwell.insight.metrics import Column, Dataset, Table
+from livingwell.outcomes import (
+    DETERIORATION,
+    IMPROVEMENT,
+    MEASURES,
+    NO_CHANGE,
+    MeasureInputError,
+    change,
+    get_definition,
+)
+
+GOAL_MEASURE = "gbo"
+DIALOG = "dialog"
+RECOVERY_MEASURE = "reqol10"
+
+
+@dataclass
+class Pair:
+    """One introduction's first and latest answers to one measure, compared."""
+
+    introduction_id: object
+    measure: str
+    category: str
+    items: dict[str, str] | None
+    reliable_recovery: bool | None
+    first_total: float | None
+
+
+@dataclass
+class OutcomeData:
+    cohort: int = 0
+    with_baseline: set = field(default_factory=set)
+    with_pair: set = field(default_factory=set)
+    baseline_by_measure: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    pairs: dict[str, list[Pair]] = field(default_factory=lambda: defaultdict(list))
+
+
+def collect(data: Dataset) -> OutcomeData:
+    """Group the answers and compare first with latest for every introduction and measure."""
+    result = OutcomeData(cohort=len(data.in_support))
+    grouped: dict[tuple, list[dict]] = defaultdict(list)
+    for row in data.measure_answers:  # ordered by introduction, measure, completed, recorded
+        grouped[(row["introduction_id"], row["measure"])].append(row["answers"])
+    for (intro_id, measure), answers in grouped.items():
+        if measure not in MEASURES:
+            continue
+        result.with_baseline.add(intro_id)
+        result.baseline_by_measure[measure].add(intro_id)
+        if len(answers) < 2:
+            continue
+        try:
+            outcome = change(measure, answers[0], answers[-1])
+        except MeasureInputError:
+            continue  # e.g. GBO goals rated on only one occasion each: nothing is paired
+        result.with_pair.add(intro_id)
+        result.pairs[measure].append(
+            Pair(
+                intro_id,
+                measure,
+                outcome.category,
+                outcome.items,
+                outcome.reliable_recovery,
+                outcome.first,
+            )
+        )
+    return result
+
+
+def _title(measure: str) -> str:
+    return get_definition(measure).title
+
+
+def completion(od: OutcomeData) -> Table:
+    table = Table(
+        "outcomes_completion",
+        _("Measures completed and paired"),
+        [
+            Column(_("Measure")),
+            Column(_("People in support"), "count"),
+            Column(_("With a first answer (baseline)"), "count"),
+            Column(_("Share with a baseline"), "rate"),
+            Column(_("Paired: first and latest compared"), "count"),
+            Column(_("Paired, of those with a baseline"), "rate"),
+        ],
+    )
+    base, paired = len(od.with_baseline), len(od.with_pair)
+    table.rows.append(
+        [_("Any measure"), od.cohort, base, (base, od.cohort), paired, (paired, base)]
+    )
+    for measure in MEASURES:
+        base = len(od.baseline_by_measure.get(measure, ()))
+        paired = len(od.pairs.get(measure, ()))
+        table.rows.append(
+            [_title(measure), od.cohort, base, (base, od.cohort), paired, (paired, base)]
+        )
+    return table
+
+
+def _split(categories: list[str]) -> tuple[int, int, int]:
+    return (
+        sum(1 for c in categories if c == IMPROVEMENT),
+        sum(1 for c in categories if c == NO_CHANGE),
+        sum(1 for c in categories if c == DETERIORATION),
+    )
+
+
+def _change_columns(first: str, counted: str) -> list[Column]:
+    return [
+        Column(first),
+        Column(counted, "count"),
+        Column(_("Reliable improvement"), "count"),
+        Column(_("No reliable change"), "count"),
+        Column(_("Reliable deterioration"), "count"),
+        Column(_("Share improved"), "rate"),
+        Column(_("Share with no reliable change"), "rate"),
+        Column(_("Share deteriorated"), "rate"),
+    ]
+
+
+def _change_row(label: str, categories: list[str]) -> list:
+    n = len(categories)
+    up, same, down = _split(categories)
+    return [label, n, up, same, down, (up, n), (same, n), (down, n)]
+
+
+def reliable_change(od: OutcomeData) -> Table:
+    table = Table(
+        "outcomes_change",
+        _("Reliable change from the first to the latest answer, by measure"),
+        _change_columns(_("Measure"), _("People with a pair")),
+    )
+    for measure in MEASURES:
+        table.rows.append(
+            _change_row(_title(measure), [p.category for p in od.pairs.get(measure, [])])
+        )
+    table.notes.append(
+        _(
+            "PHQ-9 and GAD-7 are counted here on their own; NHS Talking Therapies recovery, "
+            "which needs both, is not part of this table."
+        )
+    )
+    return table
+
+
+def recovery(od: OutcomeData) -> Table:
+    pairs = od.pairs.get(RECOVERY_MEASURE, [])
+    cutoff = get_definition(RECOVERY_MEASURE).clinical_cutoff
+    started_clinical = [
+        p for p in pairs if p.first_total is not None and cutoff.is_clinical(p.first_total)
+    ]
+    recovered = sum(1 for p in started_clinical if p.reliable_recovery)
+    table = Table(
+        "outcomes_recovery",
+        _("ReQoL-10 reliable recovery"),
+        [
+            Column(_("Measure")),
+            Column(_("People with a pair"), "count"),
+            Column(_("First score in the clinical range (below 25)"), "count"),
+            Column(_("Reliable recovery"), "count"),
+            Column(_("Reliable recovery, of those starting in the clinical range"), "rate"),
+        ],
+    )
+    table.rows.append(
+        [
+            _title(RECOVERY_MEASURE),
+            len(pairs),
+            len(started_clinical),
+            recovered,
+            (recovered, len(started_clinical)),
+        ]
+    )
+    return table
+
+
+def goals(od: OutcomeData) -> Table:
+    pairs = od.pairs.get(GOAL_MEASURE, [])
+    per_goal = [c for p in pairs for c in (p.items or {}).values()]
+    table = Table(
+        "outcomes_goals",
+        _("Goal progress (Goal-Based Outcomes)"),
+        _change_columns(_("Counted"), _("Number")),
+    )
+    table.rows.append(_change_row(_("Goals rated at the start and since"), per_goal))
+    table.rows.append(
+        _change_row(_("People (all their goals together)"), [p.category for p in pairs])
+    )
+    return table
+
+
+def _combine(categories: list[str]) -> str:
+    """Improved on something and worse on nothing = improvement; the reverse = deterioration."""
+    up = IMPROVEMENT in categories
+    down = DETERIORATION in categories
+    if up and not down:
+        return IMPROVEMENT
+    if down and not up:
+        return DETERIORATION
+    return NO_CHANGE
+
+
+def framework(od: OutcomeData, outcomes: list[dict], version: int) -> Table:
+    table = Table(
+        "outcomes_framework",
+        _("The site's outcome framework, outcome by outcome"),
+        _change_columns(_("Outcome"), _("People with evidence")),
+    )
+    for outcome in outcomes:
+        evidence: dict[object, list[str]] = defaultdict(list)
+        for measure in outcome.get("measures", []):
+            for p in od.pairs.get(measure, []):
+                evidence[p.introduction_id].append(p.category)
+        domains = outcome.get("dialog_domains", [])
+        if domains:
+            for p in od.pairs.get(DIALOG, []):
+                cats = [c for i, c in (p.items or {}).items() if i in domains]
+                if cats:
+                    evidence[p.introduction_id].extend(cats)
+        if outcome.get("goals"):
+            for p in od.pairs.get(GOAL_MEASURE, []):
+                evidence[p.introduction_id].extend((p.items or {}).values())
+        table.rows.append(
+            _change_row(outcome["title"], [_combine(c) for c in evidence.values() if c])
+        )
+    table.notes.append(
+        _("The site's framework, version {v}.").format(v=version)
+        if version
+        else _("The Living Well default outcomes (this site has not saved its own framework).")
+    )
+    return table
+
+
+def outcome_tables(data: Dataset) -> list[Table]:
+    from livingwell.outcomes.queries import current_framework
+
+    od = collect(data)
+    version, outcomes = current_framework()
+    return [
+        completion(od),
+        reliable_change(od),
+        recovery(od),
+        goals(od),
+        framework(od, outcomes, version),
+    ]
+
+
+__all__ = ["collect", "outcome_tables"]

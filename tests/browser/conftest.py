@@ -27,9 +27,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # The live server needs committed data; serialized rollback puts back what the data
-            # migrations created (tiers, schedules...) after each test empties the database.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            # The live server needs committed data (tests/conftest.py reloads the rows data
+            # migrations create, since each transactional test empties the database).
+            item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.fixture(scope="session")

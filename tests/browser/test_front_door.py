@@ -7,7 +7,7 @@ from tests.browser.conftest import assert_accessible
 
 from livingwell.intake.models import Introduction
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def fill_required(page, *, story="I have not been sleeping and feel low."):

@@ -9,7 +9,7 @@ from livingwell.accounts.models import Membership
 from livingwell.hub.models import Handover
 from livingwell.intake.models import Introduction
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_hub_worker_walks_the_whole_loop(browser, live_server, personas):

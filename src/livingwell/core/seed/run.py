@@ -353,6 +353,10 @@ def _run_hook(label: str, hook, *args) -> None:
         with transaction.atomic():
             hook(*args)
     except Exception as exc:  # noqa: BLE001 - reported, and the core demo is still useful
+        from django.conf import settings
+
+        if settings.ENVIRONMENT == "test":
+            raise  # in tests a broken builder must fail loudly, not print and carry on
         first_line = str(exc).splitlines()[0] if str(exc) else ""
         print(f"{label}: the demo builder failed ({type(exc).__name__}: {first_line}); skipped.")
 
@@ -370,14 +374,17 @@ def _build_directory(rng: random.Random, orgs: dict) -> None:
 
 
 def _build_outcomes(rng: random.Random, now: datetime) -> None:
-    """Measure histories, once `livingwell.outcomes.demo` offers a builder."""
-    builder = _optional("livingwell.outcomes.demo", "build_demo_outcomes")
+    """Measure histories for everyone who had a first conversation (livingwell.outcomes.demo)."""
+    from livingwell.intake.models import Introduction
+
+    builder = _optional("livingwell.outcomes.demo", "build_measure_histories")
     if builder is None:
-        print(
-            "Outcomes: no demo builder yet (livingwell.outcomes.demo.build_demo_outcomes); skipped."
-        )
+        print("Outcomes: no demo builder (livingwell.outcomes.demo); skipped.")
         return
-    builder(rng=rng, now=now)
+    introductions = Introduction.objects.filter(first_conversation_at__isnull=False).iterator(
+        chunk_size=2000
+    )
+    builder(rng, introductions, now)
 
 
 def _build_insight(rng: random.Random) -> None:

@@ -7,11 +7,14 @@ to their organisation. Query counts are fixed per page (no N+1): see tests.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from livingwell.access.relationships import user_hub_team_ids, user_organisation_ids, user_team_ids
 from livingwell.core.models import SiteConfig
@@ -62,8 +65,33 @@ def _annotated(qs):
         key_worker_name=Subquery(current_alloc.values("key_worker__display_name")[:1]),
         key_worker_team=Subquery(current_alloc.values("team__name")[:1]),
         tier_name=Subquery(current_episode.values("tier__name")[:1]),
-        last_contact=Max("contacts__at", filter=Q(contacts__outcome=Contact.Outcome.ATTENDED)),
+        # A correlated subquery on the (introduction, at) index, not a join grouped by every
+        # column of the row (which made the board's main query several times slower).
+        last_contact=Subquery(
+            Contact.objects.filter(introduction=OuterRef("pk"), outcome=Contact.Outcome.ATTENDED)
+            .order_by("-at")
+            .values("at")[:1]
+        ),
     )
+
+
+BOARD_FIELDS = (
+    "id",
+    "reference",
+    "state",
+    "urgent",
+    "received_at",
+    "first_conversation_at",
+    "person_id",
+    "owner_id",
+    "person__given_name",
+    "person__preferred_name",
+    "person__family_name",
+    "owner__display_name",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+)
 
 
 def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
@@ -76,11 +104,26 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
         qs = qs.filter(allocations__team_id=team_id, allocations__ended_at__isnull=True)
     if tier_slug:
         qs = qs.filter(episodes__tier_id=tier_slug, episodes__ended_at__isnull=True)
-    rows = list(_annotated(qs).order_by("received_at")[:2000])
+    # Only the columns the board shows: the free-text fields of an introduction and a person are
+    # most of a row's size, and building hundreds of full objects dominated the page's time.
     due_days = timedelta(days=config.first_conversation_due_days)
     quiet = timedelta(days=config.no_contact_alert_days)
+    # Only rows that land in a section: new ones, and those in support without a key worker or
+    # without recent contact (the same tests as the loop below, done by the database).
+    shown = (
+        Q(state=S.NEW)
+        | Q(key_worker_name__isnull=True)
+        | Q(last_contact__lt=now - quiet)
+        | Q(last_contact__isnull=True, first_conversation_at__lt=now - quiet)
+    )
+    rows = list(_annotated(qs).filter(shown).only(*BOARD_FIELDS).order_by("received_at")[:2000])
+    record_url = _record_url_maker()
     for intro in rows:
         intro.age_days = (now - intro.received_at).days
+        intro.record_url = record_url(intro.pk)
+        intro.age_label = ngettext("%(days)s day ago", "%(days)s days ago", intro.age_days) % {
+            "days": intro.age_days
+        }
         if intro.state == S.NEW:
             if intro.urgent:
                 received_local = timezone.localtime(intro.received_at)
@@ -120,8 +163,13 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
             state=Handover.State.OFFERED, to_organisation_id__in=user_organisation_ids(user)
         ).order_by("offered_at")
     )
+    for h in board.awaiting_reply + board.offered_to_us + board.returned:
+        h.record_url = record_url(h.introduction_id)
     for h in board.awaiting_reply + board.offered_to_us:
         h.age_days = (now - h.offered_at).days
+        h.age_label = ngettext("%(days)s day ago", "%(days)s days ago", h.age_days) % {
+            "days": h.age_days
+        }
         h.overdue = now > h.reply_due_at
         h.mine = h.owner_id == user.pk
     if is_hub:
@@ -132,6 +180,13 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
         )
     board.reconciliation = reconciliation()
     return board
+
+
+def _record_url_maker():
+    """reverse() once per page, not once per row (the board has hundreds of rows)."""
+    marker = uuid.UUID(int=0)
+    template = reverse("hub:record", args=[marker])
+    return lambda pk: template.replace(str(marker), str(pk))
 
 
 def reconciliation() -> dict:

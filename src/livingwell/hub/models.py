@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from livingwell.intake.models import ClosedReason
+
 
 class Tier(models.Model):
     """A tier of support, configured per site (names and order are the site's own)."""
@@ -260,7 +262,7 @@ class Closure(models.Model):
         "intake.Introduction", on_delete=models.PROTECT, related_name="closures"
     )
     closed_at = models.DateTimeField()
-    reason = models.CharField(max_length=20)
+    reason = models.CharField(max_length=20, choices=ClosedReason.choices)
     note = models.TextField(blank=True)
     closed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     open_door_until = models.DateTimeField()

@@ -23,6 +23,8 @@ from livingwell.intake.models import Introduction
 from livingwell.people.models import PossibleMatch
 
 S = Introduction.State
+BOARD_LIMIT = 2000
+BOARD_MATCH_LIMIT = 50
 
 
 @dataclass
@@ -37,6 +39,8 @@ class Board:
     no_contact: list = field(default_factory=list)
     matches: list = field(default_factory=list)
     reconciliation: dict = field(default_factory=dict)
+    hidden: int = 0  # introductions beyond BOARD_LIMIT, stated on the board
+    matches_hidden: int = 0
     config: SiteConfig | None = None
 
 
@@ -116,7 +120,11 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
         | Q(last_contact__lt=now - quiet)
         | Q(last_contact__isnull=True, first_conversation_at__lt=now - quiet)
     )
-    rows = list(_annotated(qs).filter(shown).only(*BOARD_FIELDS).order_by("received_at")[:2000])
+    on_board = _annotated(qs).filter(shown)
+    rows = list(on_board.only(*BOARD_FIELDS).order_by("received_at")[:BOARD_LIMIT])
+    if len(rows) == BOARD_LIMIT:
+        # Never drop work silently: say how much is not shown and how to narrow the board.
+        board.hidden = on_board.count() - BOARD_LIMIT
     record_url = _record_url_maker()
     for intro in rows:
         intro.age_days = (now - intro.received_at).days
@@ -173,11 +181,14 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
         h.overdue = now > h.reply_due_at
         h.mine = h.owner_id == user.pk
     if is_hub:
+        open_matches = PossibleMatch.objects.filter(state=PossibleMatch.State.OPEN)
         board.matches = list(
-            PossibleMatch.objects.filter(state=PossibleMatch.State.OPEN).select_related(
-                "new_person", "existing_person"
-            )[:50]
+            open_matches.select_related("new_person", "existing_person").order_by("created_at")[
+                :BOARD_MATCH_LIMIT
+            ]
         )
+        if len(board.matches) == BOARD_MATCH_LIMIT:
+            board.matches_hidden = open_matches.count() - BOARD_MATCH_LIMIT
     board.reconciliation = reconciliation()
     return board
 

@@ -65,6 +65,7 @@ def open_person(
             category=category,
             purpose=_purpose(rel),
             severity=_severity(rel),
+            detail=_read_detail(request.user, person.pk, rel),
         )
     return person, rel
 
@@ -98,8 +99,31 @@ def open_introduction(
             purpose=_purpose(rel),
             severity=_severity(rel),
             obj=intro,
+            detail=_read_detail(request.user, intro.person_id, rel),
         )
     return intro, rel
+
+
+# Bases that put a person on the user's caseload. A Hub worker's caseload is the introductions
+# they hold; reading other open introductions on the board is normal Hub work, but is counted as
+# outside their caseload when the privacy officer looks for unusual access.
+CASELOAD_BASES = {"key_worker", "care_team", "partner_handover"}
+
+
+def in_caseload(user, person_id, rel: Relationship) -> bool:
+    if rel.basis in CASELOAD_BASES:
+        return True
+    if rel.basis == "hub":
+        from livingwell.intake.models import Introduction
+
+        return Introduction.objects.filter(person_id=person_id, owner=user).exists()
+    return False
+
+
+def _read_detail(user, person_id, rel: Relationship) -> dict:
+    """Non-clinical context for a read: the relationship it relied on, and whether the person is
+    on the user's caseload (the privacy officer's unusual-access check uses it)."""
+    return {"basis": str(rel.basis), "caseload": in_caseload(user, person_id, rel)}
 
 
 def _purpose(rel: Relationship) -> str:

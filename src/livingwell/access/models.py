@@ -137,3 +137,84 @@ class BreakGlass(models.Model):
                 name="breakglass_review_pair",
             ),
         ]
+
+
+class SharingPreference(models.Model):
+    """The person's sharing choice for one organisation, as recorded by a worker.
+
+    Rows are only ever added: the newest row for a (person, organisation) pair is the current
+    choice and the older rows are its history. With no row, the network's default applies
+    (shares out and in, for direct care).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    # What this organisation records may be seen by other organisations in the network.
+    share_out = models.BooleanField(_("share out"), default=True)
+    # This organisation may see what other organisations recorded.
+    share_in = models.BooleanField(_("share in"), default=True)
+    # The person has asked for this organisation to be able to open their record.
+    open_record = models.BooleanField(_("open the record"), default=False)
+    set_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+    # How the person's wishes were given (e.g. "told me on the phone"): not clinical content.
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["person", "organisation", "id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(open_record=True, share_in=False), name="sharing_open_needs_share_in"
+            )
+        ]
+
+
+class ReviewFields(models.Model):
+    """The privacy officer's review of an exceptional access."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROPRIATE = "appropriate", _("Appropriate")
+        INAPPROPRIATE = "inappropriate", _("Not appropriate: action taken")
+
+    review = models.CharField(max_length=20, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SafeguardingOverride(ReviewFields):
+    """A worker sets aside the person's sharing objection for a safeguarding reason.
+
+    Time-limited, for that worker and that person only, and always reviewed. It never reveals
+    entries restricted to their authoring team.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("started_at")), name="override_expiry"
+            ),
+            models.CheckConstraint(
+                condition=Q(review="pending", reviewed_at__isnull=True)
+                | (~Q(review="pending") & Q(reviewed_at__isnull=False)),
+                name="override_review_pair",
+            ),
+        ]

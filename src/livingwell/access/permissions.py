@@ -33,6 +33,8 @@ class Permission(StrEnum):
     EDIT_OWN_DIRECTORY = "edit_own_directory"
     EDIT_ALL_DIRECTORY = "edit_all_directory"
     VIEW_INSIGHT = "view_insight"
+    RECORD_SHARING = "record_sharing"  # record the person's sharing choices
+    SAFEGUARDING_OVERRIDE = "safeguarding_override"  # set aside an objection for safeguarding
 
 
 P = Permission
@@ -50,6 +52,8 @@ _CARE = {
     P.BREAK_GLASS,
     P.VIEW_ACCESS_LOG,
     P.VIEW_INSIGHT,
+    P.RECORD_SHARING,
+    P.SAFEGUARDING_OVERRIDE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -68,6 +72,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.BREAK_GLASS,
             P.EDIT_OWN_DIRECTORY,
             P.VIEW_ACCESS_LOG,
+            P.RECORD_SHARING,
+            P.SAFEGUARDING_OVERRIDE,
         }
     ),
     Role.TEAM_LEAD: frozenset(
@@ -94,6 +100,8 @@ PERSON_SCOPED = frozenset(
         P.CLOSE,
         P.REOPEN,
         P.VIEW_ACCESS_LOG,
+        P.RECORD_SHARING,
+        P.SAFEGUARDING_OVERRIDE,
     }
 )
 

@@ -5,8 +5,12 @@ Deny by default. A user has a relationship with a person when:
   door has not yet shut (the Hub holds the door open);
 - they are the allocated key worker, or in the key worker's team;
 - their organisation has accepted a handover for the person, for as long as it runs;
+- the person has chosen to share their record with the user's organisation (a sharing choice
+  with "open the record" set: see sharing.py);
 - their organisation has an offer waiting (a limited view, to decide on the offer);
 - they hold an unexpired break-glass grant.
+A relationship opens the record; the person's sharing choices (sharing.py) then decide which
+organisations' entries inside it the user sees, whatever the basis.
 Ending a membership ends the relationships that came with it at once, because memberships are
 read on every check.
 """
@@ -25,6 +29,7 @@ class Basis(StrEnum):
     KEY_WORKER = "key_worker"
     CARE_TEAM = "care_team"
     PARTNER_HANDOVER = "partner_handover"
+    PERSON_SHARED = "person_shared"
     HANDOVER_OFFER = "handover_offer"
     BREAK_GLASS = "break_glass"
 
@@ -35,6 +40,7 @@ FULL_RECORD = {
     Basis.KEY_WORKER,
     Basis.CARE_TEAM,
     Basis.PARTNER_HANDOVER,
+    Basis.PERSON_SHARED,
     Basis.BREAK_GLASS,
 }
 
@@ -116,6 +122,12 @@ def relationship(user, person) -> Relationship | None:
     accepted = [org for state, org in handovers if state != Handover.State.OFFERED]
     if accepted:
         return Relationship(Basis.PARTNER_HANDOVER, organisation_id=accepted[0])
+
+    from livingwell.access.sharing import current_preferences
+
+    chosen = [org for org, pref in current_preferences(person_id, orgs).items() if pref.open_record]
+    if chosen:
+        return Relationship(Basis.PERSON_SHARED, organisation_id=chosen[0])
 
     if BreakGlass.objects.filter(user=user, person_id=person_id, expires_at__gt=now).exists():
         return Relationship(Basis.BREAK_GLASS)

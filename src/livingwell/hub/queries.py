@@ -220,17 +220,31 @@ def reconciliation() -> dict:
 
 
 def record_context(user, intro: Introduction, rel) -> dict:
-    """Everything the record page shows, with restricted entries filtered to the authoring team."""
-    teams = user_team_ids(user)
+    """Everything the record page shows. Entries are filtered by the person's sharing choices and
+    restricted entries to their authoring team (access/sharing.py), so nothing hidden is shown."""
+    from livingwell.access.sharing import (
+        sharing_view,
+        visible_authoring_filter,
+        visible_conversation_filter,
+        visible_plan_filter,
+    )
+
+    view = sharing_view(user, intro.person)
     contacts = intro.contacts.select_related("by", "organisation").order_by("-at")
-    contacts = contacts.filter(Q(restricted=False) | Q(team_id__in=teams))
-    plans = list(intro.plan_versions.select_related("created_by").order_by("-version"))
+    contacts = contacts.filter(visible_authoring_filter(user, intro.person, view=view))
+    plans = list(
+        intro.plan_versions.filter(visible_plan_filter(user, intro.person, view=view))
+        .select_related("created_by")
+        .order_by("-version")
+    )
     return {
         "now": timezone.now(),
         "intro": intro,
         "person": intro.person,
         "relationship": rel,
+        "sharing": view,
         "conversation": Conversation.objects.filter(introduction=intro)
+        .filter(visible_conversation_filter(user, intro.person, view=view))
         .select_related("held_by", "organisation")
         .first(),
         "episodes": list(intro.episodes.select_related("tier").order_by("started_at")),

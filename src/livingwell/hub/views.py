@@ -152,7 +152,13 @@ def plan(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="plan", permission=P.EDIT_PLAN
     )
-    latest = intro.plan_versions.order_by("-version").first()
+    from livingwell.access.sharing import visible_plan_filter
+
+    latest = (
+        intro.plan_versions.filter(visible_plan_filter(request.user, intro.person))
+        .order_by("-version")
+        .first()
+    )
     initial = {}
     if latest:
         initial = {f"goal_{i + 1}": g["text"] for i, g in enumerate(latest.goals[:3])}

@@ -97,7 +97,13 @@ class StaffMeasureForm(MeasureForm):
     completed_at = forms.DateField(
         label=_("Date completed"),
         help_text=_("For a paper form, the date the person filled it in. For example, 27/3/2026."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Enter the date the measure was completed"),
+            "invalid": _("Enter a real date, for example 27/3/2026"),
+        },
+        # A date input only shows a value written as YYYY-MM-DD; the site's locale format
+        # (27/03/2026) left it blank, so the worker had to retype today's date.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     occasion = forms.ChoiceField(
         label=_("When in support is this?"), choices=Occasion.choices, initial=Occasion.REVIEW

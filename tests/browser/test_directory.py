@@ -135,4 +135,6 @@ def test_worker_finds_a_service_and_starts_a_handover(page, personas):
     waiting = page.locator("section[aria-labelledby=awaiting-heading]")
     assert "Robin Okafor" in waiting.inner_text()
     assert svc.name in waiting.inner_text()
+    # Robin's baseline measures are due from today, listed on the same board.
+    assert "Robin Okafor" in page.locator("section[aria-labelledby=due-heading]").inner_text()
     assert_accessible(page)

@@ -25,6 +25,7 @@ from livingwell.people.models import PossibleMatch
 S = Introduction.State
 BOARD_LIMIT = 2000
 BOARD_MATCH_LIMIT = 50
+BOARD_DUE_LIMIT = 200
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Board:
     returned: list = field(default_factory=list)
     no_contact: list = field(default_factory=list)
     matches: list = field(default_factory=list)
+    # Outcome measures due or overdue, one row per person and measure, overdue first.
+    due_measures: list = field(default_factory=list)
+    due_hidden: int = 0
     reconciliation: dict = field(default_factory=dict)
     hidden: int = 0  # introductions beyond BOARD_LIMIT, stated on the board
     matches_hidden: int = 0
@@ -180,6 +184,7 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
         }
         h.overdue = now > h.reply_due_at
         h.mine = h.owner_id == user.pk
+    board.due_measures, board.due_hidden = _due_measure_rows(qs, now, record_url)
     if is_hub:
         open_matches = PossibleMatch.objects.filter(state=PossibleMatch.State.OPEN)
         board.matches = list(
@@ -191,6 +196,36 @@ def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
             board.matches_hidden = open_matches.count() - BOARD_MATCH_LIMIT
     board.reconciliation = reconciliation()
     return board
+
+
+@dataclass
+class DueRow:
+    introduction: Introduction
+    record_url: str
+    title: str
+    occasion_label: str
+    due_on: object
+    overdue: bool
+
+
+def _due_measure_rows(visible, now, record_url) -> tuple[list[DueRow], int]:
+    """Measures due for the introductions on this board (a fixed number of queries)."""
+    from livingwell.outcomes.queries import due_measures
+
+    rows = [
+        DueRow(
+            d.introduction,
+            record_url(d.introduction.pk),
+            m.title,
+            m.occasion_label,
+            m.due_on,
+            m.overdue,
+        )
+        for d in due_measures(now=now, introductions=visible)
+        for m in d.measures
+    ]
+    rows.sort(key=lambda r: (not r.overdue, r.due_on))
+    return rows[:BOARD_DUE_LIMIT], max(0, len(rows) - BOARD_DUE_LIMIT)
 
 
 def _record_url_maker():

@@ -31,6 +31,7 @@ CATEGORY_WORDS = {
     "access_log": gettext_lazy("who has looked at the record"),
     "access_review": gettext_lazy("a review of access to the record"),
     "outcomes": gettext_lazy("the outcome measures"),
+    "introduction": gettext_lazy("the introduction"),
 }
 
 ACTION_WORDS = {
@@ -42,7 +43,11 @@ ACTION_WORDS = {
     "sharing.override": gettext_lazy("set aside a sharing objection to see"),
     "break_glass.review": gettext_lazy("reviewed emergency access to the record"),
     "sharing.review": gettext_lazy("reviewed a sharing override"),
-    "introduction.create": gettext_lazy("made an introduction to"),
+    "introduction.create": gettext_lazy("made an introduction to the network"),
+    "access_report.view": gettext_lazy("looked at"),
+    "access_report.export": gettext_lazy("downloaded"),
+    "insight.drilldown": gettext_lazy("looked at"),
+    "find": gettext_lazy("searched for"),
 }
 
 PURPOSE_WORDS = {
@@ -53,7 +58,12 @@ PURPOSE_WORDS = {
 }
 
 # Actions whose words already say what they were about.
-SELF_CONTAINED = {"break_glass.start", "break_glass.review", "sharing.review"}
+SELF_CONTAINED = {
+    "break_glass.start",
+    "break_glass.review",
+    "sharing.review",
+    "introduction.create",
+}
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,9 @@ def describe(event: AuditEvent) -> LogRow:
         what = f"{ACTION_WORDS[event.action]} {thing}"
     else:
         what = _("updated %(thing)s") % {"thing": thing}
-    why = str(PURPOSE_WORDS.get(event.purpose, "")) if event.outcome == "allowed" else ""
+    staff = bool(event.actor_name)
+    allowed = event.outcome == AuditEvent.Outcome.ALLOWED
+    why = str(PURPOSE_WORDS.get(event.purpose, "")) if allowed and staff else ""
     sentence = " ".join(
         x
         for x in (

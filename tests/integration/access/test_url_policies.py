@@ -91,3 +91,29 @@ def test_person_pages_are_not_found_for_an_unrelated_worker(client, personas):
             missing = client.post(url.replace(str(intro.pk), str(uuid.uuid4())), {})
         assert missing.status_code == response.status_code, url
         assert intro.person.given_name.encode() not in response.content
+
+
+@pytest.mark.django_db
+def test_person_and_review_pages_by_other_ids_are_not_found_for_an_unrelated_worker(
+    client, personas
+):
+    """Pages that take a person, break-glass grant or override id, not an introduction id."""
+    from livingwell.access import actions
+
+    from django.urls import reverse
+
+    intro = factories.introduction()
+    override = actions.record_safeguarding_override(
+        by=personas.hub_worker, person=intro.person, reason="Disclosure of harm at home."
+    )
+    routes = [r for r, n, c, ns in ALL if "<str:person_id>" in r]
+    assert routes, "the person access log has a person id in its route"
+    factories.login(client, personas.unrelated_worker)
+    for route in routes:
+        url = "/" + route.replace("<str:person_id>", str(intro.person.pk))
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert intro.person.given_name.encode() not in response.content
+    # Reviews are for privacy officers only: a worker's role cannot reach them at all.
+    for name, pk in (("review_override", override.pk), ("review_break_glass", uuid.uuid4())):
+        assert client.get(reverse(f"access:{name}", args=[pk])).status_code == 403

@@ -6,6 +6,7 @@ STAFF_NAV = [
     ("hub:board", "Huddle board", "view_board"),
     ("intake:staff_new", "Make an introduction", "introduce"),
     ("directory:search", "Directory", "view_board"),
+    ("directory:my_listings", "Your listings", "edit_own_directory"),
     ("insight:dashboard", "Insight", "view_insight"),
     ("access:privacy_workspace", "Privacy", "review_access"),
 ]
@@ -26,6 +27,12 @@ def site(request):
                     url = reverse(name)
                 except Exception:  # an app whose pages are not built yet
                     continue
-                nav.append({"url": url, "label": label, "current": request.path.startswith(url)})
+                nav.append({"url": url, "label": label})
+        # The current item is the longest matching address ("Your listings" lives under
+        # "Directory"), so only one item is ever marked current.
+        matching = [item["url"] for item in nav if request.path.startswith(item["url"])]
+        current = max(matching, key=len, default=None)
+        for item in nav:
+            item["current"] = item["url"] == current
         context["staff_nav"] = nav
     return context

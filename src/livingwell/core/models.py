@@ -1,5 +1,6 @@
 """Site-wide configuration that a site administrator may change without a deploy."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,11 @@ class SiteConfig(models.Model):
     )
     suppression_rounding = models.PositiveSmallIntegerField(_("round other counts to"), default=5)
     spc_run_length = models.PositiveSmallIntegerField(_("SPC run and trend length"), default=7)
+    directory_review_months = models.PositiveSmallIntegerField(
+        _("months after which a directory listing's owner is asked to check it"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

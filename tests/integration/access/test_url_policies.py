@@ -98,9 +98,9 @@ def test_person_and_review_pages_by_other_ids_are_not_found_for_an_unrelated_wor
     client, personas
 ):
     """Pages that take a person, break-glass grant or override id, not an introduction id."""
-    from livingwell.access import actions
-
     from django.urls import reverse
+
+    from livingwell.access import actions
 
     intro = factories.introduction()
     override = actions.record_safeguarding_override(

@@ -160,3 +160,19 @@ def test_unknown_link_is_refused_on_a_phone(phone_page, personas):
     assert response.status == 404
     assert phone_page.get_by_role("heading", level=1).inner_text() == "This link is not valid"
     assert_accessible(phone_page)
+
+
+def test_talking_therapies_summary_is_accessible(page, personas):
+    from tests.integration.outcomes.test_talking_therapies_view import _record
+
+    intro = in_support(personas.hub_worker, days_ago=100)
+    for measure, first, latest in (("phq9", 14, 8), ("gad7", 10, 8)):
+        _record(personas.hub_worker, intro, measure, first, 90)
+        _record(personas.hub_worker, intro, measure, latest, 3)
+    sign_in_as(page, personas.hub_worker)
+    page.goto(f"/outcomes/{intro.pk}/")
+    summary = page.locator("section[aria-labelledby=heading-talking-therapies]")
+    text = summary.inner_text()
+    assert "Overall this counts as reliable improvement." in text
+    assert "does not count as recovery yet." in text
+    assert_accessible(page)

@@ -202,3 +202,64 @@ def summary_text(measure: str, *, total, band, subscales, metric, answers, prora
     if prorated:
         text += " – prorated for a missing item"
     return text
+
+
+def _tt_move(title: str, first: float, latest: float, category: str) -> str:
+    a, b = format_points(first), format_points(latest)
+    if first == latest:
+        return f"{title} stayed at {b}."
+    which = "fell" if latest < first else "rose"
+    text = f"{title} {which} by {_points(latest - first)}, from {a} to {b}"
+    if category == IMPROVEMENT:
+        return text + ": a reliable improvement."
+    if category == DETERIORATION:
+        return text + ": a reliable deterioration."
+    return text + ", within everyday variation."
+
+
+def describe_talking_therapies(outcome) -> list[str]:
+    """Plain-language sentences for an NHS Talking Therapies outcome (``talking_therapies()``).
+
+    Thresholds and reliable-change sizes are read from the PHQ-9 and GAD-7 definitions, so the
+    words always match the counted result. Lower scores are better on both measures.
+    """
+    phq9, gad7 = get_definition("phq9"), get_definition("gad7")
+    p_cut = format_points(phq9.clinical_cutoff.value)
+    g_cut = format_points(gad7.clinical_cutoff.value)
+    sentences = [
+        _tt_move(
+            "Depression (PHQ-9)", outcome.phq9_first, outcome.phq9_latest, outcome.phq9_category
+        ),
+        _tt_move("Anxiety (GAD-7)", outcome.gad7_first, outcome.gad7_latest, outcome.gad7_category),
+    ]
+    if outcome.reliable_improvement:
+        sentences.append("Overall this counts as reliable improvement.")
+    elif outcome.reliable_deterioration:
+        sentences.append("Overall this counts as reliable deterioration.")
+    else:
+        sentences.append("Overall there is no reliable change.")
+    if outcome.case_at_start:
+        sentences.append(
+            f"At the start the scores were at or above the clinical threshold "
+            f"(PHQ-9 {p_cut} or more, or GAD-7 {g_cut} or more)."
+        )
+        if outcome.recovery:
+            sentences.append(
+                "Both latest scores are below the threshold, so this counts as recovery."
+            )
+            if outcome.reliable_recovery:
+                sentences.append(
+                    "With a reliable improvement as well, it also counts as reliable recovery."
+                )
+        else:
+            sentences.append(
+                "At least one latest score is still at or above the threshold, so this does not "
+                "count as recovery yet."
+            )
+    else:
+        sentences.append(
+            f"At the start both scores were below the clinical threshold (PHQ-9 {p_cut}, "
+            f"GAD-7 {g_cut}), so recovery is not counted: it applies only to people who start "
+            "above it."
+        )
+    return sentences

@@ -25,7 +25,13 @@ from livingwell.outcomes.forms import (
     outcome_initial,
 )
 from livingwell.outcomes.models import OutcomeFrameworkVersion
-from livingwell.outcomes.records import describe_change, format_points, summary_text
+from livingwell.outcomes.records import (
+    describe_change,
+    describe_talking_therapies,
+    format_points,
+    summary_text,
+)
+from livingwell.outcomes.scoring import talking_therapies
 
 CATEGORY = "outcomes"
 
@@ -182,6 +188,24 @@ def _change_text(measure, responses, goal_texts) -> list[str]:
         return []
 
 
+def _talking_therapies(grouped) -> dict | None:
+    """The NHS Talking Therapies summary once PHQ-9 and GAD-7 each have a first and a latest."""
+    phq9, gad7 = grouped.get("phq9", []), grouped.get("gad7", [])
+    if len(phq9) < 2 or len(gad7) < 2:
+        return None
+    try:
+        outcome = talking_therapies(
+            phq9[0].answers, gad7[0].answers, phq9[-1].answers, gad7[-1].answers
+        )
+    except MeasureInputError:
+        return None
+    return {
+        "sentences": describe_talking_therapies(outcome),
+        "first": min(phq9[0].completed_at, gad7[0].completed_at),
+        "latest": max(phq9[-1].completed_at, gad7[-1].completed_at),
+    }
+
+
 @staff(Permission.VIEW_RECORD)
 def person_outcomes(request, introduction_id):
     intro, _rel = open_introduction(request, introduction_id, category=CATEGORY)
@@ -244,7 +268,12 @@ def person_outcomes(request, introduction_id):
     return render(
         request,
         "outcomes/person.html",
-        {"intro": intro, "sections": sections, "measures": measures},
+        {
+            "intro": intro,
+            "sections": sections,
+            "measures": measures,
+            "talking_therapies": _talking_therapies(grouped),
+        },
     )
 
 

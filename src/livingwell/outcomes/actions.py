@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,9 +88,16 @@ def _valid_answers(measure: str, answers: Any) -> dict[str, int]:
         raise ResponseInvalid(str(exc), {exc.item: str(exc)}) from exc
 
 
-def plan_goals(introduction: Introduction) -> list[dict]:
-    """The goals of the person's current plan ([{"key", "text"}]), in their own words."""
-    plan = introduction.plan_versions.order_by("-version").first()
+def plan_goals(introduction: Introduction, *, visible: Q | None = None) -> list[dict]:
+    """The goals of the person's current plan ([{"key", "text"}]), in their own words.
+
+    `visible` is the viewer's sharing filter (access.sharing.visible_plan_filter): a plan written
+    by an organisation the person does not share with must not leak through the GBO form.
+    """
+    plans = introduction.plan_versions.all()
+    if visible is not None:
+        plans = plans.filter(visible)
+    plan = plans.order_by("-version").first()
     return list(plan.goals) if plan else []
 
 

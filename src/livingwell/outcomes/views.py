@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import public, staff
+from livingwell.access.sharing import visible_plan_filter
 from livingwell.outcomes import actions, queries
 from livingwell.outcomes.chart import Series, render_chart, scale_for
 from livingwell.outcomes.definitions import MEASURES, get_definition
@@ -52,7 +53,11 @@ def record_measure(request, introduction_id, measure):
         request, introduction_id, category=CATEGORY, permission=Permission.RECORD_CONTACT
     )
     texts, licensed = queries.item_texts(measure)
-    goals = actions.plan_goals(intro) if measure == "gbo" else None
+    goals = (
+        actions.plan_goals(intro, visible=visible_plan_filter(request.user, intro.person))
+        if measure == "gbo"
+        else None
+    )
     form = StaffMeasureForm(request.POST or None, measure=measure, texts=texts, goals=goals)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,9 +122,11 @@ def send_link(request, introduction_id):
 # --- the person's outcomes over time ---------------------------------------------------------
 
 
-def _goal_texts(intro) -> dict[str, str]:
+def _goal_texts(intro, user) -> dict[str, str]:
+    """Goal wording from the plans this viewer may see under the person's sharing choices."""
     texts: dict[str, str] = {}
-    for plan in intro.plan_versions.order_by("version"):
+    visible = visible_plan_filter(user, intro.person)
+    for plan in intro.plan_versions.filter(visible).order_by("version"):
         for goal in plan.goals:
             texts[goal.get("key")] = goal.get("text", "")
     return texts
@@ -210,7 +217,7 @@ def _talking_therapies(grouped) -> dict | None:
 def person_outcomes(request, introduction_id):
     intro, _rel = open_introduction(request, introduction_id, category=CATEGORY)
     grouped = queries.by_measure(queries.responses_for(intro))
-    goal_texts = _goal_texts(intro) if "gbo" in grouped else {}
+    goal_texts = _goal_texts(intro, request.user) if "gbo" in grouped else {}
     sections = []
     for measure, responses in grouped.items():
         defn = get_definition(measure)

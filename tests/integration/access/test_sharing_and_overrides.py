@@ -248,3 +248,17 @@ def test_share_in_refusal_hides_others_entries_from_that_organisation_only(clien
     factories.login(client, personas.hub_worker)
     body = _record(client, shared).content.decode()
     assert VCS in body and CONV in body
+
+
+def test_an_objection_also_hides_goal_wording_on_the_outcomes_pages(client, personas):
+    """The outcomes pages read plan goals too: an objection must hold there as well."""
+    shared = build_shared_record(personas)
+    factories.login(client, personas.partner_worker)
+    gbo_form = reverse("outcomes:record", args=[shared.intro.pk, "gbo"])
+    assert PLAN in client.get(gbo_form).content.decode()  # before the objection: visible
+
+    _object(shared, personas.trust)
+    assert PLAN not in client.get(gbo_form).content.decode()
+    assert (
+        PLAN not in client.get(reverse("outcomes:person", args=[shared.intro.pk])).content.decode()
+    )

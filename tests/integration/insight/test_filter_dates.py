@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.urls import reverse
-
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 Used only by the benchmark (DJANGO_SETTINGS_MODULE=bench_settings); never part of the site.
 """
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
 from django.urls import path
 
 from livingwell.people.models import Person
@@ -11,7 +11,11 @@ from livingwell.urls import urlpatterns as site_urlpatterns
 
 
 def floor(request):
-    # One primary-key lookup through the same middleware stack as every page.
+    """The same middleware stack, session and MFA check as every staff page, then one
+    primary-key lookup and a plain-text answer: what any signed-in page costs at the least."""
+    user = request.user
+    if not (user.is_authenticated and user.is_verified()):
+        return HttpResponseForbidden("signed in with MFA only")
     found = Person.objects.filter(pk=request.GET.get("id")).values_list("pk", flat=True).first()
     return HttpResponse(f"ok {bool(found)}", content_type="text/plain")
 

@@ -1,47 +1,124 @@
 """`make bench`: p50/p95 of the dashboard, the Hub board and a record vs the framework floor.
 
-Builds (or reuses) a seeded SQLite database under benchmarks/data/, starts gunicorn with several
-workers on 127.0.0.1, signs a demo Hub worker in by creating a session directly (MFA device set),
-then requests each page in turn and prints the timings side by side with their ratio to a
-minimal Django view doing one indexed query on the same server and database.
+Builds (or reuses) a seeded database under benchmarks/data/ (git-ignored), starts gunicorn with
+several workers on 127.0.0.1, signs a demo Hub worker in by creating a session directly (MFA
+device set), then requests every page the same number of times, round-robin (the order rotates
+each round, so machine noise falls on all pages alike), after discarded warm-up rounds. It prints
+p50 and p95 per page beside their ratio to the floor: a minimal Django view, behind the same
+middleware, session and MFA check, doing one indexed query on the same server and database.
+
+Usage: python benchmarks/run.py [--postgres]
 
 Environment:
   BENCH_PEOPLE   people to seed (default 2000; the full borough is 100000)
-  BENCH_YEARS    years of history (default 2; full scale 10)
-  BENCH_REQUESTS timed requests per page (default 40)
+  BENCH_YEARS    years of history (default 3; full scale 10)
+  BENCH_REQUESTS timed requests per page (default 60)
+  BENCH_WARMUP   discarded warm-up rounds (default 5 per worker)
   BENCH_WORKERS  gunicorn workers (default 3)
   BENCH_PORT     port (default 8765)
+  BENCH_DB       "sqlite" (default) or "postgres": a throwaway PostgreSQL cluster whose data
+                 directory is kept in benchmarks/data/ for the next run (started and stopped here)
   DATABASE_URL   use this database instead (e.g. postgres://...); it is seeded if empty
 Full scale: BENCH_PEOPLE=100000 BENCH_YEARS=10 make bench (the seed takes a long time, once).
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
+import json
 import os
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+DATA = HERE / "data"
 BIN = ROOT / ".venv" / "bin"
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "2000"))
-YEARS = int(os.environ.get("BENCH_YEARS", "2"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
+YEARS = int(os.environ.get("BENCH_YEARS", "3"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", str(5 * WORKERS)))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 GOALS = {"dashboard": 3.0, "hub board": 2.0, "record": 2.0}
 
 
-def environment() -> dict[str, str]:
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def postgres_cluster():
+    """A PostgreSQL cluster for the benchmark, kept in benchmarks/data/ so the seed is reused.
+
+    PostgreSQL refuses to run as root, so as root the cluster runs as `postgres` (or `nobody`),
+    as scripts/pg-throwaway.sh does.
+    """
+    bindir = Path(subprocess.check_output(["pg_config", "--bindir"], text=True).strip())
+    runas: list[str] = []
+    owner = None
+    if os.geteuid() == 0:
+        owner = "postgres"
+        if subprocess.run(["id", "-u", owner], capture_output=True).returncode:
+            owner = "nobody"
+        runas = ["runuser", "-u", owner, "--"]
+    datadir = DATA / f"pg-{PEOPLE}p-{YEARS}y"
+    sockets = Path(tempfile.mkdtemp(prefix="livingwell-bench-pg."))
+    if owner:
+        shutil.chown(sockets, owner)
+    port = free_port()
+    fresh = not (datadir / "PG_VERSION").exists()
+    if fresh:
+        datadir.mkdir(parents=True, exist_ok=True)
+        if owner:
+            shutil.chown(datadir, owner)
+        datadir.chmod(0o700)
+        subprocess.run(
+            [*runas, str(bindir / "initdb"), "-D", str(datadir), "-U", "livingwell"]
+            + ["--auth=trust", "-E", "UTF8"],
+            check=True,
+            capture_output=True,
+        )
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [*runas, str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options]
+        + ["-l", str(sockets / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        if fresh:
+            subprocess.run(
+                [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port)]
+                + ["-U", "livingwell", "livingwell"],
+                check=True,
+            )
+        yield f"postgres://livingwell@127.0.0.1:{port}/livingwell"
+    finally:
+        subprocess.run(
+            [*runas, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def environment(database_url: str | None) -> dict[str, str]:
     env = dict(os.environ)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     if "DATABASE_URL" not in env:
-        data = HERE / "data"
-        data.mkdir(exist_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{data / f'bench-{PEOPLE}p-{YEARS}y.sqlite3'}"
+        DATA.mkdir(exist_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{DATA / f'bench-{PEOPLE}p-{YEARS}y.sqlite3'}"
     env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
     env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(ROOT / "src"), env.get("PYTHONPATH", "")])
     env.setdefault("LIVINGWELL_ENV", "development")
@@ -50,23 +127,30 @@ def environment() -> dict[str, str]:
 
 
 def run(env, *args: str) -> str:
-    result = subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"{args[1] if len(args) > 1 else args[0]} failed")
     return result.stdout
 
 
 SETUP = r"""
+import json
 import django
 django.setup()
 from types import SimpleNamespace
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db import connection
 from django.utils.module_loading import import_string
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from livingwell.accounts import actions
 from livingwell.accounts.models import Membership
+from livingwell.hub.models import Contact
 from livingwell.insight.models import PopulationGroup
 from livingwell.intake.models import Introduction
+from livingwell.people.models import Person
 
 if not PopulationGroup.objects.exists():
     from livingwell.insight.demo import load_demo_population
@@ -84,42 +168,35 @@ store.save()
 request = SimpleNamespace(session=store, META={"REMOTE_ADDR": "127.0.0.1"})
 actions.start_session(by=user, request=request)
 intro = Introduction.objects.exclude(state="closed").order_by("received_at").first()
-print(settings.SESSION_COOKIE_NAME, store.session_key, intro.pk, intro.person_id)
+with connection.cursor() as cursor:
+    cursor.execute("select version()" if connection.vendor == "postgresql"
+                   else "select 'SQLite ' || sqlite_version()")
+    version = cursor.fetchone()[0].split(" on ")[0].split(",")[0]
+print(json.dumps({
+    "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}",
+    "intro": str(intro.pk), "person": str(intro.person_id), "engine": version,
+    "people": Person.objects.count(), "introductions": Introduction.objects.count(),
+    "contacts": Contact.objects.count(), "record_contacts": intro.contacts.count(),
+}))
 """
 
 
-def prepare(env) -> tuple[str, str, str, str]:
+def prepare(env) -> dict:
     run(env, str(BIN / "livingwell"), "migrate", "--noinput")
     print(f"Seeding (if empty): {PEOPLE} people, {YEARS} years ...", flush=True)
     run(
         env,
-        str(BIN / "livingwell"),
-        "seed",
-        "--people",
-        str(PEOPLE),
-        "--years",
-        str(YEARS),
-        "--seed",
-        "1",
-        "--if-empty",
+        *[str(BIN / "livingwell"), "seed", "--people", str(PEOPLE), "--years", str(YEARS)],
+        *["--seed", "1", "--if-empty"],
     )
     run(env, str(BIN / "livingwell"), "collectstatic", "--noinput")
-    cookie, key, intro_id, person_id = run(env, str(BIN / "python"), "-c", SETUP).split()[-4:]
-    return cookie, key, intro_id, person_id
+    return json.loads(run(env, str(BIN / "python"), "-c", SETUP).strip().splitlines()[-1])
 
 
 def start_server(env) -> subprocess.Popen:
     server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "livingwell.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
+        [str(BIN / "gunicorn"), "livingwell.wsgi", "--bind", f"127.0.0.1:{PORT}"]
+        + ["--workers", str(WORKERS), "--log-level", "warning"],
         env=env,
         cwd=ROOT,
     )
@@ -144,53 +221,84 @@ def timed_get(path: str, cookie: str) -> tuple[float, int]:
     return elapsed, response.status
 
 
-def main() -> None:
-    env = environment()
-    cookie_name, session_key, intro_id, person_id = prepare(env)
-    cookie = f"{cookie_name}={session_key}"
+def rounds(pages: dict[str, str], count: int):
+    """`count` rounds over every page; the starting page rotates each round."""
+    names = list(pages)
+    for n in range(count):
+        k = n % len(names)
+        yield names[k:] + names[:k]
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def measure(env, info: dict) -> dict[str, list[float]]:
+    cookie = info["cookie"]
     pages = {
-        "floor": f"/__floor__/?id={person_id}",
+        "floor": f"/__floor__/?id={info['person']}",
         "dashboard": "/insight/",
         "hub board": "/hub/",
-        "record": f"/hub/introductions/{intro_id}/",
+        "record": f"/hub/introductions/{info['intro']}/",
     }
     server = start_server(env)
+    times: dict[str, list[float]] = {name: [] for name in pages}
     try:
-        for name, path in pages.items():
-            for _warm in range(3):
-                _t, status = timed_get(path, cookie)
-            if status != 200:
-                raise SystemExit(f"{name} ({path}) answered {status}; the benchmark needs 200")
-        times: dict[str, list[float]] = {name: [] for name in pages}
-        for _round in range(REQUESTS):
-            for name, path in pages.items():  # interleaved, so all pages see the same conditions
-                times[name].append(timed_get(path, cookie)[0] * 1000)
+        for order in rounds(pages, WARMUP):  # discarded: imports, template and URL caches
+            for name in order:
+                _t, status = timed_get(pages[name], cookie)
+                if status != 200:
+                    raise SystemExit(f"{name} ({pages[name]}) answered {status}; need 200")
+        for order in rounds(pages, REQUESTS):
+            for name in order:
+                elapsed, status = timed_get(pages[name], cookie)
+                if status != 200:
+                    raise SystemExit(f"{name} answered {status} during the timed rounds")
+                times[name].append(elapsed * 1000)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    return times
 
-    def p(values, q):
-        return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
-    floor50, floor95 = p(times["floor"], 50), p(times["floor"], 95)
+def report(info: dict, times: dict[str, list[float]]) -> None:
+    floor50, floor95 = percentile(times["floor"], 50), percentile(times["floor"], 95)
     print(
-        f"\n{env['DATABASE_URL'].split(':')[0]}, {PEOPLE} people, {YEARS} years, "
-        f"{WORKERS} workers, {REQUESTS} requests per page"
+        f"\n{info['engine']}; seeded {PEOPLE} people / {YEARS} years "
+        f"({info['people']} people, {info['introductions']} introductions, "
+        f"{info['contacts']} contacts; the record shown has {info['record_contacts']} contacts)"
     )
     print(
-        f"{'page':<11}{'p50 ms':>9}{'p95 ms':>9}{'p50 x floor':>13}{'p95 x floor':>13}{'goal':>7}"
+        f"gunicorn {WORKERS} sync workers; {REQUESTS} timed requests per page, round-robin, "
+        f"after {WARMUP} discarded warm-up rounds"
     )
-    for name in pages:
-        p50, p95 = p(times[name], 50), p(times[name], 95)
+    print(f"{'page':<11}{'p50 ms':>9}{'p95 ms':>9}{'p50 x floor':>13}{'p95 x floor':>13}  goal")
+    for name, values in times.items():
+        p50, p95 = percentile(values, 50), percentile(values, 95)
         goal = GOALS.get(name)
-        mark = (
-            ""
-            if goal is None
-            else (f"<={goal:g}x " + ("ok" if p50 / floor50 <= goal else "MISSED"))
-        )
+        mark = ""
+        if goal is not None:
+            mark = f"<={goal:g}x " + ("ok" if p50 / floor50 <= goal else "MISSED")
         print(
             f"{name:<11}{p50:>9.1f}{p95:>9.1f}{p50 / floor50:>13.2f}{p95 / floor95:>13.2f}  {mark}"
         )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
+    args = parser.parse_args()
+    postgres = args.postgres or os.environ.get("BENCH_DB", "sqlite").lower() == "postgres"
+    if postgres and "DATABASE_URL" not in os.environ:
+        with postgres_cluster() as url:
+            env = environment(url)
+            info = prepare(env)
+            times = measure(env, info)
+    else:
+        env = environment(None)
+        info = prepare(env)
+        times = measure(env, info)
+    report(info, times)
 
 
 if __name__ == "__main__":

@@ -34,12 +34,16 @@ def refuse(request, *, person_id=None, category: str, action: str = "read"):
 
 
 def check_person(request, person, *, permission: Permission, category: str, full: bool = True):
-    """Raise 404 (and audit the refusal) unless the user may act on this person."""
+    """Raise 404 (and audit the refusal) unless the user may act on this person.
+
+    The relationship is worked out once and returned, so callers pass it along instead of asking
+    again: `has_permission(user, p, person=...)` is the role check plus this same relationship.
+    """
     rel = relationship(request.user, person)
     allowed = (
         rel is not None
         and (rel.full or not full)
-        and has_permission(request.user, permission, person=person)
+        and has_permission(request.user, permission)  # the role; the relationship is `rel`
     )
     if not allowed:
         refuse(request, person_id=person.pk, category=category)
@@ -99,7 +103,7 @@ def open_introduction(
             purpose=_purpose(rel),
             severity=_severity(rel),
             obj=intro,
-            detail=_read_detail(request.user, intro.person_id, rel),
+            detail=_read_detail(request.user, intro.person_id, rel, owner_id=intro.owner_id),
         )
     return intro, rel
 
@@ -110,20 +114,24 @@ def open_introduction(
 CASELOAD_BASES = {"key_worker", "care_team", "partner_handover"}
 
 
-def in_caseload(user, person_id, rel: Relationship) -> bool:
+def in_caseload(user, person_id, rel: Relationship, *, owner_id=None) -> bool:
+    """`owner_id`: the owner of the introduction being opened, when known (saves a query)."""
     if rel.basis in CASELOAD_BASES:
         return True
     if rel.basis == "hub":
+        if owner_id is not None and owner_id == user.pk:
+            return True
         from livingwell.intake.models import Introduction
 
         return Introduction.objects.filter(person_id=person_id, owner=user).exists()
     return False
 
 
-def _read_detail(user, person_id, rel: Relationship) -> dict:
+def _read_detail(user, person_id, rel: Relationship, *, owner_id=None) -> dict:
     """Non-clinical context for a read: the relationship it relied on, and whether the person is
     on the user's caseload (the privacy officer's unusual-access check uses it)."""
-    return {"basis": str(rel.basis), "caseload": in_caseload(user, person_id, rel)}
+    caseload = in_caseload(user, person_id, rel, owner_id=owner_id)
+    return {"basis": str(rel.basis), "caseload": caseload}
 
 
 def _purpose(rel: Relationship) -> str:

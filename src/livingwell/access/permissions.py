@@ -112,12 +112,11 @@ def role_permissions(user) -> frozenset[Permission]:
     cached = getattr(user, "_lw_permissions", None)
     if cached is not None:
         return cached
-    from livingwell.accounts.models import Membership
+    from livingwell.access.relationships import _memberships
 
-    roles = Membership.objects.current().filter(user=user).values_list("role", flat=True)
     perms: set[Permission] = set()
-    for role in roles:
-        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+    for membership in _memberships(user):  # the same per-request read as relationships
+        perms |= ROLE_PERMISSIONS.get(membership.role, frozenset())
     result = frozenset(perms)
     user._lw_permissions = result
     return result

@@ -13,7 +13,7 @@ STAFF_NAV = [
 
 
 def site(request):
-    config = SiteConfig.current()
+    config = SiteConfig.for_request(request)
     context = {"site_name": config.name, "site_area": config.area_name, "demo_mode": False}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

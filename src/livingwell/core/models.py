@@ -50,3 +50,12 @@ class SiteConfig(models.Model):
     def current(cls) -> "SiteConfig":
         config, _created = cls.objects.get_or_create(id=1)
         return config
+
+    @classmethod
+    def for_request(cls, request) -> "SiteConfig":
+        """The settings, read once per request (the view and the page's context share them)."""
+        config = getattr(request, "_lw_site_config", None)
+        if config is None:
+            config = cls.current()
+            request._lw_site_config = config
+        return config

@@ -13,6 +13,7 @@ from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission as P
 from livingwell.access.policy import staff
 from livingwell.accounts.models import Team
+from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError
 from livingwell.hub import actions, forms, queries
 from livingwell.hub.models import Handover, Tier
@@ -43,7 +44,9 @@ def board(request):
     tier = request.GET.get("tier") or None
     if team_id and not _is_uuid(team_id):
         team_id = None
-    data = queries.huddle_board(request.user, team_id=team_id, tier_slug=tier)
+    data = queries.huddle_board(
+        request.user, team_id=team_id, tier_slug=tier, config=SiteConfig.for_request(request)
+    )
     return render(
         request,
         "hub/board.html",

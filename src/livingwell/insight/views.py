@@ -200,16 +200,16 @@ HEADLINES = [
 ]
 
 
-def _site():
+def _site(request):
     from livingwell.core.models import SiteConfig
 
-    return SiteConfig.current()
+    return SiteConfig.for_request(request)
 
 
 @staff(Permission.VIEW_INSIGHT)
 def dashboard(request):
     form, filters = _filters(request)
-    site = _site()
+    site = _site(request)
     disclosure = metrics.Disclosure(site.suppression_threshold, site.suppression_rounding)
     data = metrics.Dataset(filters)
     tables = {
@@ -322,7 +322,7 @@ def board_report(request):
     from livingwell.insight.reports import board_report_pdf
 
     _form, filters = _filters(request, default=last_full_quarter(timezone.localdate()))
-    site = _site()
+    site = _site(request)
     pdf = board_report_pdf(filters, site)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -102,9 +102,9 @@ BOARD_FIELDS = (
 )
 
 
-def huddle_board(user, *, team_id=None, tier_slug=None, now=None) -> Board:
+def huddle_board(user, *, team_id=None, tier_slug=None, now=None, config=None) -> Board:
     now = now or timezone.now()
-    config = SiteConfig.current()
+    config = config or SiteConfig.current()
     is_hub = bool(user_hub_team_ids(user))
     board = Board(is_hub=is_hub, config=config)
     qs = visible_introductions(user)
@@ -206,26 +206,34 @@ class DueRow:
     occasion_label: str
     due_on: object
     overdue: bool
+    person_name: str = ""
 
 
 def _due_measure_rows(visible, now, record_url) -> tuple[list[DueRow], int]:
-    """Measures due for the introductions on this board (a fixed number of queries)."""
+    """Measures due for the introductions on this board (a fixed number of queries).
+
+    Sorted and cut to BOARD_DUE_LIMIT first; only the rows shown get their labels and links."""
     from livingwell.outcomes.queries import due_measures
 
+    due = [
+        (d.introduction, m)
+        for d in due_measures(now=now, introductions=visible)
+        for m in d.measures
+    ]
+    due.sort(key=lambda pair: (not pair[1].overdue, pair[1].due_on))
     rows = [
         DueRow(
-            d.introduction,
-            record_url(d.introduction.pk),
+            intro,
+            record_url(intro.pk),
             m.title,
             m.occasion_label,
             m.due_on,
             m.overdue,
+            intro.person.display_name,
         )
-        for d in due_measures(now=now, introductions=visible)
-        for m in d.measures
+        for intro, m in due[:BOARD_DUE_LIMIT]
     ]
-    rows.sort(key=lambda r: (not r.overdue, r.due_on))
-    return rows[:BOARD_DUE_LIMIT], max(0, len(rows) - BOARD_DUE_LIMIT)
+    return rows, max(0, len(due) - BOARD_DUE_LIMIT)
 
 
 def _record_url_maker():

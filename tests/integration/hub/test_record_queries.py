@@ -1,0 +1,91 @@
+"""A person's record page does a fixed number of queries, however much is recorded (no N+1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from tests import factories
+from tests.outcomes_support import in_support
+
+from livingwell.access.models import AuditEvent
+from livingwell.hub.actions import record_contact
+from livingwell.outcomes.actions import record_response
+
+pytestmark = pytest.mark.django_db
+
+DIALOG = {str(i): 4 for i in range(1, 12)}
+
+
+def _contacts(intro, workers, n: int, *, start: int):
+    now = timezone.now()
+    for i in range(start, start + n):
+        record_contact(
+            by=workers[i % len(workers)],
+            introduction=intro,
+            outcome="attended",
+            mode="phone",
+            contact_at=now - timedelta(days=40 - i, hours=1),
+            note=f"Contact note {i}",
+        )
+
+
+def _reads(intro) -> int:
+    return AuditEvent.objects.filter(
+        action="read", person_id=intro.person_id, object_id=str(intro.pk)
+    ).count()
+
+
+def test_record_page_query_count_same_for_3_and_30_contacts(
+    personas, client, django_assert_max_num_queries
+):
+    intro = in_support(personas.hub_worker, days_ago=45)
+    workers = [personas.hub_worker, personas.key_worker]
+    _contacts(intro, workers, 3, start=0)
+    record_response(
+        by=personas.hub_worker,
+        introduction=intro,
+        measure="dialog",
+        answers=DIALOG,
+        completed_at=timezone.localdate() - timedelta(days=30),
+        occasion="baseline",
+    )
+    factories.login(client, personas.hub_worker)
+    url = f"/hub/introductions/{intro.pk}/"
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+    assert "Contact note 2" in html and "Contact note 3" not in html
+
+    _contacts(intro, workers, 27, start=3)
+    for days in (20, 10):
+        record_response(
+            by=personas.key_worker,
+            introduction=intro,
+            measure="dialog",
+            answers=DIALOG,
+            completed_at=timezone.localdate() - timedelta(days=days),
+            occasion="review",
+        )
+    reads_before = _reads(intro)
+    with django_assert_max_num_queries(len(captured)):
+        html = client.get(url).content.decode()
+    assert all(f"Contact note {i}" in html for i in range(30))
+    assert "(3 responses)" in html  # the outcomes panel counted every DIALOG response
+    assert _reads(intro) == reads_before + 1  # still exactly one audited read per page
+
+
+def test_record_page_without_relationship_is_refused_and_audited(personas, client):
+    intro = in_support(personas.hub_worker, days_ago=45)
+    _contacts(intro, [personas.hub_worker], 3, start=0)
+    factories.login(client, personas.unrelated_worker)
+    response = client.get(f"/hub/introductions/{intro.pk}/")
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(
+        actor=personas.unrelated_worker,
+        person_id=intro.person_id,
+        outcome=AuditEvent.Outcome.REFUSED,
+    ).exists()

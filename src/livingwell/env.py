@@ -18,9 +18,12 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
-    if value is None:
-        raise ConfigError(f"Environment variable {name} is required")
+    value = os.environ.get(name)
+    if value is None or (default is None and value.strip() == ""):
+        # A required setting that is empty is as missing as one that is absent.
+        if default is None:
+            raise ConfigError(f"Environment variable {name} is required")
+        value = default
     return value
 
 

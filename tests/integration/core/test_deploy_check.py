@@ -1,0 +1,51 @@
+"""`livingwell check --deploy` is clean with production settings, and refuses demo mode."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+
+def run_check(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIVINGWELL_", "PYTEST"))}
+    env.update(
+        {
+            "LIVINGWELL_ENV": "production",
+            "LIVINGWELL_SECRET_KEY": secrets.token_urlsafe(50),
+            # The check does not connect, so no server is needed.
+            "DATABASE_URL": "postgres://livingwell@127.0.0.1:1/livingwell",
+            "LIVINGWELL_ALLOWED_HOSTS": "livingwell.example.org",
+            "LIVINGWELL_VAR_DIR": str(tmp_path),
+        }
+    )
+    env.update(extra)
+    return subprocess.run(
+        [sys.executable, "-m", "livingwell.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = run_check(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.slow
+def test_demo_mode_fails_the_deploy_check(tmp_path):
+    result = run_check(tmp_path, LIVINGWELL_DEMO_MODE="true")
+    assert result.returncode != 0
+    assert "livingwell.E001" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run_check(tmp_path, LIVINGWELL_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "LIVINGWELL_SECRET_KEY is required" in result.stderr

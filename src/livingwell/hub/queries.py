@@ -18,7 +18,14 @@ from django.utils.translation import ngettext
 
 from livingwell.access.relationships import user_hub_team_ids, user_organisation_ids, user_team_ids
 from livingwell.core.models import SiteConfig
-from livingwell.hub.models import Allocation, Contact, Conversation, Episode, Handover
+from livingwell.hub.models import (
+    Allocation,
+    Contact,
+    ContactMode,
+    Conversation,
+    Episode,
+    Handover,
+)
 from livingwell.intake.models import Introduction
 from livingwell.people.models import PossibleMatch
 
@@ -274,7 +281,14 @@ def record_context(user, intro: Introduction, rel) -> dict:
 
     view = sharing_view(user, intro.person)
     contacts = intro.contacts.select_related("by", "organisation").order_by("-at")
-    contacts = contacts.filter(visible_authoring_filter(user, intro.person, view=view))
+    contacts = list(contacts.filter(visible_authoring_filter(user, intro.person, view=view))[:200])
+    # Choice labels translated once per page: get_FOO_display() translates every label of the
+    # field's choices on each call, which was most of the contacts table's rendering time.
+    outcome_labels = {value: str(label) for value, label in Contact.Outcome.choices}
+    mode_labels = {value: str(label) for value, label in ContactMode.choices}
+    for c in contacts:
+        c.outcome_label = outcome_labels.get(c.outcome, c.outcome)
+        c.mode_label = mode_labels.get(c.mode, c.mode)
     plans = list(
         intro.plan_versions.filter(visible_plan_filter(user, intro.person, view=view))
         .select_related("created_by")
@@ -301,7 +315,7 @@ def record_context(user, intro: Introduction, rel) -> dict:
         .first(),
         "plan": plans[0] if plans else None,
         "earlier_plans": plans[1:],
-        "contacts": list(contacts[:200]),
+        "contacts": contacts,
         "handovers": list(
             intro.handovers.select_related("to_organisation", "owner").order_by("-offered_at")
         ),

@@ -289,6 +289,11 @@ def record_context(user, intro: Introduction, rel) -> dict:
     for c in contacts:
         c.outcome_label = outcome_labels.get(c.outcome, c.outcome)
         c.mode_label = mode_labels.get(c.mode, c.mode)
+    allocations = list(
+        intro.allocations.select_related("key_worker", "team", "organisation").order_by(
+            "started_at"
+        )
+    )
     plans = list(
         intro.plan_versions.filter(visible_plan_filter(user, intro.person, view=view))
         .select_related("created_by")
@@ -305,14 +310,9 @@ def record_context(user, intro: Introduction, rel) -> dict:
         .select_related("held_by", "organisation")
         .first(),
         "episodes": list(intro.episodes.select_related("tier").order_by("started_at")),
-        "allocations": list(
-            intro.allocations.select_related("key_worker", "team", "organisation").order_by(
-                "started_at"
-            )
-        ),
-        "current_allocation": intro.allocations.filter(ended_at__isnull=True)
-        .select_related("key_worker", "team")
-        .first(),
+        "allocations": allocations,
+        # From the list above rather than another query: at most one allocation is open.
+        "current_allocation": next((a for a in allocations if a.ended_at is None), None),
         "plan": plans[0] if plans else None,
         "earlier_plans": plans[1:],
         "contacts": contacts,

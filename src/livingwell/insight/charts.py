@@ -358,12 +358,16 @@ def _marker(parent: ET.Element, variation: str, x: float, y: float) -> ET.Elemen
 
 
 def _variation_words(variation: str) -> str:
-    return {
-        "common_cause": _("common cause"),
-        "special_cause_improvement": _("special cause improvement"),
-        "special_cause_concern": _("special cause concern"),
-        "special_cause_neutral": _("special cause variation (neither good nor bad)"),
-    }[variation]
+    # One translation per call (a chart asks once per point), not all four.
+    if variation == "common_cause":
+        return _("common cause")
+    if variation == "special_cause_improvement":
+        return _("special cause improvement")
+    if variation == "special_cause_concern":
+        return _("special cause concern")
+    if variation == "special_cause_neutral":
+        return _("special cause variation (neither good nor bad)")
+    raise KeyError(variation)
 
 
 def _truncate(text: str, limit: int = 32) -> str:

@@ -172,6 +172,34 @@ def due_measures(now=None, introductions=None) -> list[DueIntroduction]:
     return result
 
 
+def due_for_introduction(introduction, responses, now=None) -> list[DueMeasure]:
+    """The measures due for one introduction whose responses are already loaded (the record
+    panel has them): the rules of due_measures(), in one query (the schedule) instead of three.
+    ``introduction`` must be current (as loaded for this request)."""
+    now = now or timezone.now()
+    intro = introduction
+    if intro.first_conversation_at is None:
+        return []
+    closing = (
+        intro.state == Introduction.State.CLOSED
+        and intro.closed_at is not None
+        and now - timedelta(days=CLOSURE_WINDOW_DAYS) <= intro.closed_at <= now
+    )
+    if intro.state != Introduction.State.IN_SUPPORT and not closing:
+        return []
+    latest: dict[str, date] = {}
+    for response in responses:
+        if response.measure not in latest or response.completed_at > latest[response.measure]:
+            latest[response.measure] = response.completed_at
+    today = _local_date(now)
+    due = []
+    for schedule in MeasureSchedule.objects.filter(is_active=True):
+        item = _due_for(intro, schedule, latest.get(schedule.measure), today)
+        if item is not None:
+            due.append(item)
+    return sorted(due, key=lambda d: d.due_on)
+
+
 def _due_for(intro, schedule: MeasureSchedule, last: date | None, today: date) -> DueMeasure | None:
     title = get_definition(schedule.measure).title
 

@@ -2,7 +2,7 @@
 
 ``summary.latest``: one row per measure recorded ({measure, title, summary, completed_at, count});
 ``summary.due``: DueMeasure items (see queries.due_measures) for this introduction.
-Four queries whatever the number of responses.
+Two queries whatever the number of responses (the responses, the schedule).
 """
 
 from django import template
@@ -16,7 +16,8 @@ register = template.Library()
 
 @register.simple_tag
 def outcomes_summary(introduction):
-    grouped = queries.by_measure(queries.responses_for(introduction))
+    responses = queries.responses_for(introduction)
+    grouped = queries.by_measure(responses)
     latest = []
     for measure, responses in grouped.items():
         last = responses[-1]
@@ -37,5 +38,4 @@ def outcomes_summary(introduction):
                 "count": len(responses),
             }
         )
-    due = queries.due_measures(introductions=[introduction])
-    return {"latest": latest, "due": due[0].measures if due else []}
+    return {"latest": latest, "due": queries.due_for_introduction(introduction, responses)}

@@ -37,9 +37,7 @@ def _record(by, intro, measure, answers, days_ago, occasion="baseline"):
 def _both(intro):
     intro = Introduction.objects.get(pk=intro.pk)
     listed = due_measures(introductions=[intro])
-    return (listed[0].measures if listed else []), due_for_introduction(
-        intro, responses_for(intro)
-    )
+    return (listed[0].measures if listed else []), due_for_introduction(intro, responses_for(intro))
 
 
 def test_agrees_with_due_measures_for_baseline_review_closure_and_none(personas):

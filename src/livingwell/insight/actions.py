@@ -1,15 +1,22 @@
-"""Insight state changes: importing the local population table; closure feedback."""
+"""Insight state changes: the local population table; closure feedback; chart annotations."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 
 from livingwell.access import audit
-from livingwell.insight.models import ClosureFeedback, PopulationGroup
+from livingwell.insight.models import (
+    CHART_IMPROVEMENT,
+    ChartAnnotation,
+    ClosureFeedback,
+    PopulationGroup,
+)
 
 DIMENSIONS = set(PopulationGroup.Dimension.values)
 
@@ -133,3 +140,88 @@ def record_closure_feedback(
         detail={"has_comment": bool(free_text)},
     )
     return feedback
+
+
+class AnnotationError(ValueError):
+    """A process change or target that cannot be added; ``field`` names the input at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+NOTE_LIMIT = 200
+EARLIEST_ANNOTATION = date(2000, 1, 1)
+
+
+@transaction.atomic
+def add_chart_annotation(
+    *,
+    by,
+    chart: str,
+    kind: str,
+    effective_date: date,
+    note: str,
+    target_value=None,
+) -> ChartAnnotation:
+    """Record a process change (new limits from that date) or a target for one dashboard chart."""
+    if chart not in ChartAnnotation.Chart.values:
+        raise AnnotationError("Choose which chart this is for.", "chart")
+    if kind not in ChartAnnotation.Kind.values:
+        raise AnnotationError("Choose a process change or a target.", "kind")
+    if not isinstance(effective_date, date):
+        raise AnnotationError(
+            "Enter the date as a real date, for example 5 1 2026.", "effective_date"
+        )
+    today = timezone.localdate()
+    if effective_date < EARLIEST_ANNOTATION or effective_date.year > today.year + 5:
+        raise AnnotationError(
+            "Enter a date between 1 January 2000 and five years from now.", "effective_date"
+        )
+    note = (note or "").strip()
+    if not note:
+        raise AnnotationError(
+            "Enter a note saying what changed or why the target was set; it is shown on the chart.",
+            "note",
+        )
+    if len(note) > NOTE_LIMIT:
+        raise AnnotationError(f"Keep the note to {NOTE_LIMIT} characters or fewer.", "note")
+    value: Decimal | None = None
+    if kind == ChartAnnotation.Kind.TARGET:
+        if CHART_IMPROVEMENT[chart] == "neutral":
+            raise AnnotationError(
+                "This chart has no direction of improvement (more is neither better nor worse), "
+                "so it cannot have a target.",
+                "chart",
+            )
+        if target_value in (None, ""):
+            raise AnnotationError("Enter the target value.", "target_value")
+        try:
+            value = Decimal(str(target_value))
+        except InvalidOperation:
+            raise AnnotationError("Enter the target as a number.", "target_value") from None
+        if not value.is_finite() or value < 0 or value >= Decimal("100000000"):
+            raise AnnotationError("Enter a target of 0 or more.", "target_value")
+        value = value.quantize(Decimal("0.01"))
+    elif target_value not in (None, ""):
+        raise AnnotationError(
+            "A process change has no target value; leave it empty.", "target_value"
+        )
+    annotation = ChartAnnotation.objects.create(
+        chart=chart,
+        kind=kind,
+        effective_date=effective_date,
+        target_value=value,
+        note=note,
+        created_by=by,
+        created_at=timezone.now(),
+    )
+    audit.record(
+        by=by,
+        action="insight.annotation_add",
+        category="insight",
+        purpose="service_improvement",
+        obj=annotation,
+        detail={"chart": chart, "kind": kind, "effective_date": effective_date.isoformat()},
+    )
+    return annotation

@@ -80,3 +80,50 @@ class ClosureFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback {self.answered_at:%Y-%m-%d}"
+
+
+# The dashboard's SPC charts, with the direction of improvement each is read in. A target needs
+# a direction: a neutral chart (more or fewer is neither better nor worse) cannot have one.
+CHART_IMPROVEMENT = {"introductions": "neutral", "wait": "decrease"}
+
+
+class ChartAnnotation(models.Model):
+    """A process change or a target on one of the dashboard's SPC charts.
+
+    A process change at a date starts new limits from the first week on or after that date, with
+    the note drawn on the chart. The latest target in force gives the chart its assurance reading.
+    Added only through ``insight.actions.add_chart_annotation`` (audited).
+    """
+
+    class Chart(models.TextChoices):
+        INTRODUCTIONS = "introductions", _("Introductions per week")
+        WAIT = "wait", _("Median days from introduction to first conversation")
+
+    class Kind(models.TextChoices):
+        PROCESS_CHANGE = "process_change", _("Process change")
+        TARGET = "target", _("Target")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    chart = models.CharField(max_length=40, choices=Chart.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    effective_date = models.DateField()
+    target_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    note = models.CharField(max_length=200)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["chart", "effective_date", "created_at"]
+        indexes = [models.Index(fields=["chart", "effective_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="target", target_value__isnull=False)
+                    | models.Q(kind="process_change", target_value__isnull=True)
+                ),
+                name="chart_annotation_target_value_only_for_targets",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chart} {self.kind} {self.effective_date:%Y-%m-%d}"

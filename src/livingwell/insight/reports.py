@@ -7,6 +7,7 @@ their SPC reading in words, and the figures go through the same disclosure contr
 from __future__ import annotations
 
 import io
+from html import escape
 
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
@@ -45,6 +46,8 @@ def xmr_drawing(
     candidates = [p.value for p in recorded]
     for segment in result.segments:
         candidates += [v for v in (segment.upl, segment.lpl, segment.mean) if v is not None]
+    if result.target is not None:
+        candidates.append(result.target)
     low, high = min(candidates), max(candidates)
     if high == low:
         low, high = low - 1, high + 1
@@ -91,6 +94,32 @@ def xmr_drawing(
                         strokeDashArray=[4, 3],
                     )
                 )
+    if result.target is not None:
+        drawing.add(
+            Line(
+                left,
+                y_of(result.target),
+                left + plot_w,
+                y_of(result.target),
+                strokeColor=colors.HexColor(COLOURS["neutral"]),
+                strokeWidth=1,
+                strokeDashArray=[1, 2],
+            )
+        )
+        drawing.add(
+            String(
+                left + plot_w - 2,
+                y_of(result.target) + 2,
+                _("Target {v}").format(v=f"{result.target:.1f}".removesuffix(".0")),
+                textAnchor="end",
+                fontSize=7,
+            )
+        )
+    for segment in result.segments[1:]:
+        x = x_of(segment.start - 0.5)
+        drawing.add(Line(x, bottom, x, bottom + plot_h, strokeColor=_LINE, strokeWidth=0.8))
+        note = segment.note or _("Limits recalculated")
+        drawing.add(String(x + 2, bottom + plot_h - 8, note[:40], textAnchor="start", fontSize=7))
     run: list[float] = []
     for point in list(result.points) + [None]:
         if point is not None and point.value is not None:
@@ -180,7 +209,15 @@ def board_report_pdf(filters: metrics.Filters, site) -> bytes:
         result = chart["result"]
         story.append(Paragraph(chart["title"], styles["Heading2"]))
         story.append(xmr_drawing(result, chart["labels"]))
-        story.append(Paragraph(chart["summary"], styles["Normal"]))
+        story.append(Paragraph(escape(chart["summary"]), styles["Normal"]))
+        for note in chart["rebases"]:
+            story.append(
+                Paragraph(_("Process change: {n}").format(n=escape(note)), styles["Normal"])
+            )
+        if chart["target_note"]:
+            story.append(
+                Paragraph(_("Target: {n}").format(n=escape(chart["target_note"])), styles["Normal"])
+            )
         icon = variation_icon_key(result.latest_point)
         if icon:
             story.append(

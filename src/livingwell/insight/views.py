@@ -24,7 +24,8 @@ from livingwell.access.policy import staff
 from livingwell.access.relationships import relationship
 from livingwell.accounts.models import Organisation, Team
 from livingwell.hub.models import Tier
-from livingwell.insight import metrics
+from livingwell.insight import annotations, metrics
+from livingwell.insight.annotations import ChartSettings
 from livingwell.insight.charts import render_xmr_svg, summarise
 from livingwell.insight.icons import (
     assurance_icon,
@@ -33,7 +34,7 @@ from livingwell.insight.icons import (
     variation_icon_key,
     variation_label,
 )
-from livingwell.insight.models import ClosureFeedback
+from livingwell.insight.models import CHART_IMPROVEMENT, ChartAnnotation, ClosureFeedback
 from livingwell.insight.network import render_network_svg
 from livingwell.insight.spc import xmr
 
@@ -116,9 +117,25 @@ def _present(table: metrics.Table, disclosure: metrics.Disclosure) -> dict:
 
 
 def _chart(
-    key: str, def_key: str, title: str, unit: str, labels, values, improvement: str, run_length: int
+    key: str,
+    def_key: str,
+    title: str,
+    unit: str,
+    labels,
+    values,
+    improvement: str,
+    run_length: int,
+    settings: ChartSettings | None = None,
 ) -> dict:
-    result = xmr(values, improvement=improvement, run_length=run_length, trend_length=run_length)
+    settings = settings or ChartSettings()
+    result = xmr(
+        values,
+        improvement=improvement,
+        target=settings.target,
+        rebase_at=settings.rebase_at,
+        run_length=run_length,
+        trend_length=run_length,
+    )
     icon_key = variation_icon_key(result.latest_point)
     return {
         "key": key,
@@ -141,6 +158,8 @@ def _chart(
             for label, v, p in zip(labels, values, result.points, strict=True)
         ],
         "result": result,
+        "rebases": [note for _i, note in settings.rebase_at],
+        "target_note": settings.target_note,
         "values": values,
         "labels": labels,
         "unit": unit,
@@ -154,8 +173,17 @@ def metrics_format(value: float) -> str:
 def weekly_charts(
     data: metrics.Dataset, disclosure: metrics.Disclosure, run_length: int
 ) -> list[dict]:
-    """The two dashboard XmR charts, from counts made safe to show (hidden weeks are gaps)."""
+    """The two dashboard XmR charts, from counts made safe to show (hidden weeks are gaps).
+
+    Process changes and targets (insight.annotations) rebase the limits and set the target.
+    """
     intro_weeks = metrics.weekly_introductions(data)
+    week_starts = [w for w, _n in intro_weeks]
+    notes = annotations.load()
+
+    def settings(key: str) -> ChartSettings:
+        return annotations.settings_for(key, week_starts, data.filters.end, notes)
+
     labels = [w.strftime("%d %b %Y") for w, _n in intro_weeks]
     intro_values = []
     for _w, n in intro_weeks:
@@ -173,8 +201,9 @@ def weekly_charts(
             "",
             labels,
             intro_values,
-            "neutral",
+            CHART_IMPROVEMENT["introductions"],
             run_length,
+            settings("introductions"),
         ),
         _chart(
             "wait",
@@ -183,8 +212,9 @@ def weekly_charts(
             "days",
             labels,
             wait_values,
-            "decrease",
+            CHART_IMPROVEMENT["wait"],
             run_length,
+            settings("wait"),
         ),
     ]
 
@@ -446,3 +476,74 @@ def closure_feedback(request, introduction_id):
             messages.success(request, _("Thank you. The feedback has been recorded."))
             return redirect("hub:record", introduction_id=intro.pk)
     return render(request, "insight/feedback.html", {"form": form, "intro": intro})
+
+
+# --------------------------------------------------------------------------------------------
+# Process changes and targets for the dashboard's SPC charts
+
+
+class ChartAnnotationForm(forms.Form):
+    chart = forms.ChoiceField(
+        label=gettext_lazy("Chart"), choices=ChartAnnotation.Chart.choices, widget=forms.RadioSelect
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What are you adding?"),
+        choices=ChartAnnotation.Kind.choices,
+        widget=forms.RadioSelect,
+    )
+    effective_date = forms.DateField(
+        label=gettext_lazy("Date it takes effect"),
+        help_text=gettext_lazy(
+            "For a process change, new limits start from the first week (Monday) on or after "
+            "this date."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Enter the date it takes effect."),
+            "invalid": gettext_lazy("Enter a real date, for example 2026-01-05."),
+        },
+    )
+    target_value = forms.CharField(
+        label=gettext_lazy("Target value (targets only)"),
+        help_text=gettext_lazy("In the chart's unit, for example 3 for 3 days."),
+        required=False,
+        max_length=20,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note shown on the chart"),
+        help_text=gettext_lazy("What changed, or why the target was set. No names of people."),
+        max_length=200,
+        required=False,
+    )
+
+
+@staff(Permission.VIEW_INSIGHT)
+def chart_annotations(request):
+    """List process changes and targets; those who configure the site can add them."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+
+    from livingwell.access.permissions import has_permission
+    from livingwell.insight import actions
+
+    can_add = has_permission(request.user, Permission.CONFIGURE_SITE)
+    if request.method == "POST" and not can_add:
+        raise PermissionDenied
+    form = ChartAnnotationForm(request.POST or None) if can_add else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            actions.add_chart_annotation(by=request.user, **form.cleaned_data)
+        except actions.AnnotationError as exc:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.success(request, _("Added. The dashboard charts now use it."))
+            return redirect("insight:annotations")
+    items = ChartAnnotation.objects.select_related("created_by").order_by(
+        "chart", "-effective_date", "-created_at"
+    )
+    return render(
+        request,
+        "insight/annotations.html",
+        {"form": form, "items": items, "can_add": can_add},
+    )

@@ -102,11 +102,17 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         gettext_lazy("Equity: who comes through the door, and how long they wait"),
         gettext_lazy(
             "Introductions received in the period by ethnic group (ONS headings), age band at "
-            "introduction, sex and deprivation decile (1 = most deprived), each as a share of "
-            "introductions where it was recorded, next to the group's share of the local "
-            "population (the site's population table), with the median days to first "
+            "introduction, sex, gender and deprivation decile (1 = most deprived), each as a "
+            "share of introductions where it was recorded, next to the group's share of the "
+            "local population (the site's population table), with the median days to first "
             "conversation. A gap is stated where a group's share of introductions is under "
-            "four fifths, or over five fourths, of its share of the population."
+            "four fifths, or over five fourths, of its share of the population. Gender is in "
+            "the person's own words, grouped for counting: woman (including trans women), man "
+            "(including trans men), non-binary (including genderqueer, genderfluid and "
+            "agender), other answers, and not recorded (blank or prefer not to say). "
+            "Outcomes by group: of the people in support with at least one measure answered "
+            "twice (see the outcomes lens), the share who reliably improved on at least one "
+            "measure and reliably deteriorated on none, by ethnic group and deprivation decile."
         ),
     ),
     "outcomes": (
@@ -295,6 +301,73 @@ WORK_AGE_BANDS = [
 ]
 
 
+# Gender is free text in the person's own words. For counting it is grouped, never rewritten on
+# the record: the words are lower-cased, and anything but letters becomes a single space, then
+# looked up below. Trans women are women and trans men are men (the words say so); non-binary
+# takes the identities usually counted under it; blank and "prefer not to say" style answers
+# are "not recorded"; every other answer is "other" (so an unusual answer is never dropped).
+GENDER_GROUPS = ["woman", "man", "non_binary", "other"]
+_GENDER_WORDS = {
+    "woman": {
+        "woman",
+        "women",
+        "female",
+        "f",
+        "girl",
+        "lady",
+        "trans woman",
+        "transwoman",
+        "transgender woman",
+        "trans female",
+        "cis woman",
+        "cisgender woman",
+    },
+    "man": {
+        "man",
+        "men",
+        "male",
+        "m",
+        "boy",
+        "trans man",
+        "transman",
+        "transgender man",
+        "trans male",
+        "cis man",
+        "cisgender man",
+    },
+    "non_binary": {
+        "non binary",
+        "nonbinary",
+        "nb",
+        "enby",
+        "genderqueer",
+        "gender queer",
+        "genderfluid",
+        "gender fluid",
+        "agender",
+    },
+    "not_recorded": {
+        "",
+        "prefer not to say",
+        "rather not say",
+        "not stated",
+        "not known",
+        "unknown",
+        "n a",
+        "na",
+        "none",
+        "declined",
+    },
+}
+_GENDER_LOOKUP = {word: group for group, words in _GENDER_WORDS.items() for word in words}
+
+
+def gender_group(text: str | None) -> str:
+    """The counting group of a free-text gender: woman, man, non_binary, other, not_recorded."""
+    words = " ".join("".join(c if c.isalpha() else " " for c in (text or "").lower()).split())
+    return _GENDER_LOOKUP.get(words, "other")
+
+
 def group_label(dimension: str, group: str) -> str:
     if group == "not_recorded":
         return _("Not recorded")
@@ -317,6 +390,13 @@ def group_label(dimension: str, group: str) -> str:
         return {"female": _("Female"), "male": _("Male"), "not_said": _("Prefer not to say")}.get(
             group, group
         )
+    if dimension == "gender":
+        return {
+            "woman": _("Woman"),
+            "man": _("Man"),
+            "non_binary": _("Non-binary"),
+            "other": _("Other answers"),
+        }.get(group, group)
     if dimension == "deprivation":
         return _("Decile {n}").format(n=group)
     return group
@@ -365,6 +445,7 @@ class Dataset:
                 "first_contact_at",
                 "person__date_of_birth",
                 "person__sex",
+                "person__gender",
                 "person__ethnicity",
                 "person__deprivation_decile",
             )
@@ -443,7 +524,18 @@ class Dataset:
             Q(closed_at__isnull=True) | Q(closed_at__gte=start)
         )
         qs = scope_introductions(qs, self.filters)
-        return list(qs.order_by().values("id", "person_id"))
+        return list(
+            qs.order_by().values(
+                "id", "person_id", "person__ethnicity", "person__deprivation_decile"
+            )
+        )
+
+    @cached_property
+    def outcome_data(self):
+        """Pairs compared once per request (the outcomes lens and outcomes by equity group)."""
+        from livingwell.insight.outcomes_lens import collect
+
+        return collect(self)
 
     @cached_property
     def measure_answers(self) -> list[dict]:
@@ -790,15 +882,18 @@ def _group_of(dimension: str, row: dict) -> str:
         return age_band(row["person__date_of_birth"], london_day(row["received_at"]))
     if dimension == "sex":
         return row["person__sex"] or "not_recorded"
+    if dimension == "gender":
+        return gender_group(row["person__gender"])
     decile = row["person__deprivation_decile"]
     return str(decile) if decile else "not_recorded"
 
 
-EQUITY_DIMENSIONS = ["ethnicity", "age_band", "sex", "deprivation"]
+EQUITY_DIMENSIONS = ["ethnicity", "age_band", "sex", "gender", "deprivation"]
 DIMENSION_LABELS = {
     "ethnicity": gettext_lazy("Ethnic group"),
     "age_band": gettext_lazy("Age band"),
     "sex": gettext_lazy("Sex"),
+    "gender": gettext_lazy("Gender"),
     "deprivation": gettext_lazy("Deprivation decile"),
 }
 
@@ -810,6 +905,8 @@ def _groups(dimension: str, seen: set[str], population: dict[str, int]) -> list[
         order = AGE_BANDS
     elif dimension == "sex":
         order = ["female", "male", "not_said"]
+    elif dimension == "gender":
+        order = GENDER_GROUPS
     else:
         order = [str(n) for n in range(1, 11)]
     extra = sorted((seen | set(population)) - set(order) - {"not_recorded"})
@@ -910,7 +1007,11 @@ def relationships(data: Dataset) -> Table:
 
 def tables_for(key: str, data: Dataset) -> list[Table]:
     if key == "equity":
-        return [equity(data, d) for d in EQUITY_DIMENSIONS]
+        from livingwell.insight.outcomes_lens import outcomes_by_group
+
+        return [equity(data, d) for d in EQUITY_DIMENSIONS] + [
+            outcomes_by_group(data, d) for d in ("ethnicity", "deprivation")
+        ]
     if key == "outcomes":
         from livingwell.insight.outcomes_lens import outcome_tables
 

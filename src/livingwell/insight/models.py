@@ -17,6 +17,7 @@ class PopulationGroup(models.Model):
         ETHNICITY = "ethnicity", _("Ethnic group")
         AGE_BAND = "age_band", _("Age band")
         SEX = "sex", _("Sex")
+        GENDER = "gender", _("Gender")  # groups: woman, man, non_binary, other
         DEPRIVATION = "deprivation", _("Deprivation decile")
 
     dimension = models.CharField(max_length=20, choices=Dimension.choices)

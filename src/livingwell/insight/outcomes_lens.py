@@ -244,10 +244,47 @@ def framework(od: OutcomeData, outcomes: list[dict], version: int) -> Table:
     return table
 
 
+def person_results(data: Dataset, od: OutcomeData | None = None) -> dict[object, str]:
+    """Each person's overall result: every category from every pair of every one of their
+    introductions in support, combined as the framework does (improved on something and worse
+    on nothing = improvement; the reverse = deterioration; otherwise no reliable change)."""
+    od = od or collect(data)
+    person_of = {row["id"]: row["person_id"] for row in data.in_support}
+    evidence: dict[object, list[str]] = defaultdict(list)
+    for pairs in od.pairs.values():
+        for p in pairs:
+            if p.introduction_id in person_of:
+                evidence[person_of[p.introduction_id]].append(p.category)
+    return {person: _combine(cats) for person, cats in evidence.items()}
+
+
+def outcomes_by_group(data: Dataset, dimension: str) -> Table:
+    """Reliable improvement per ethnic group heading or deprivation decile (equity lens)."""
+    from livingwell.insight.metrics import DIMENSION_LABELS, _group_of, _groups, group_label
+
+    results = person_results(data, data.outcome_data)
+    group_of: dict[object, str] = {}
+    for row in data.in_support:  # a person's group is the same on each of their introductions
+        group_of[row["person_id"]] = _group_of(dimension, row)
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for person, category in results.items():
+        by_group[group_of[person]].append(category)
+    table = Table(
+        f"equity_outcomes_{dimension}",
+        _("{dimension}: reliable change for people with a pair of answers").format(
+            dimension=DIMENSION_LABELS[dimension]
+        ),
+        _change_columns(str(DIMENSION_LABELS[dimension]), _("People with a pair")),
+    )
+    for group in _groups(dimension, set(by_group), {}):
+        table.rows.append(_change_row(group_label(dimension, group), by_group.get(group, [])))
+    return table
+
+
 def outcome_tables(data: Dataset) -> list[Table]:
     from livingwell.outcomes.queries import current_framework
 
-    od = collect(data)
+    od = data.outcome_data
     version, outcomes = current_framework()
     return [
         completion(od),
@@ -258,4 +295,4 @@ def outcome_tables(data: Dataset) -> list[Table]:
     ]
 
 
-__all__ = ["collect", "outcome_tables"]
+__all__ = ["collect", "outcome_tables", "outcomes_by_group", "person_results"]

@@ -9,7 +9,12 @@ import pytest
 
 
 def run_check(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIVINGWELL_", "PYTEST"))}
+    # A clean environment: nothing from the test run (DJANGO_ALLOW_ASYNC_UNSAFE, PYTEST_*, ...).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("LIVINGWELL_", "PYTEST", "DJANGO_", "DATABASE_URL"))
+    }
     env.update(
         {
             "LIVINGWELL_ENV": "production",

@@ -128,3 +128,28 @@ class ChartAnnotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chart} {self.kind} {self.effective_date:%Y-%m-%d}"
+
+
+class DashboardSnapshot(models.Model):
+    """The network dashboard's charts and headlines as computed at one time ("as at").
+
+    The dashboard is costly to compute over years of data, so the computed body is stored and
+    served until it is older than the site's refresh interval (``SiteConfig.insight_refresh_minutes``).
+    ``key`` is a hash of everything the body depends on: the normalised filters and period, the
+    site's disclosure settings, the SPC run length, the measures' directions and the chart
+    annotations. The body holds aggregate figures only (already suppressed and rounded) and nothing
+    that depends on who is looking. Written by ``insight.snapshots``; old rows pruned by
+    ``livingwell insight_refresh``.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    filters = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(db_index=True)
+    body_html = models.TextField()
+    compute_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-computed_at"]
+
+    def __str__(self) -> str:
+        return f"Dashboard snapshot {self.key[:12]} at {self.computed_at:%Y-%m-%d %H:%M}"

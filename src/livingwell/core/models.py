@@ -36,6 +36,11 @@ class SiteConfig(models.Model):
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
+    insight_refresh_minutes = models.PositiveSmallIntegerField(
+        _("minutes after which the network dashboard's figures are recalculated"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

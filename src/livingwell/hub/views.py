@@ -15,7 +15,7 @@ from livingwell.access.policy import staff
 from livingwell.accounts.models import Team
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError
-from livingwell.hub import actions, forms, queries
+from livingwell.hub import actions, forms, queries, record_queries
 from livingwell.hub.models import Handover, Tier
 from livingwell.intake.models import Introduction
 
@@ -85,7 +85,8 @@ def record(request, introduction_id):
             "hub/offer_summary.html",
             {"intro": intro, "person": intro.person, "offers": offers},
         )
-    return render(request, "hub/record.html", queries.record_context(request.user, intro, rel))
+    context = record_queries.record_context(request.user, intro, rel)
+    return render(request, "hub/record.html", context)
 
 
 @staff(P.VIEW_BOARD)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from livingwell.insight import views
+from livingwell.insight import annotation_views, views
 
 app_name = "insight"
 
@@ -10,6 +10,6 @@ urlpatterns = [
     path("measures/<slug:key>/", views.metric, name="metric"),
     path("tables/<slug:key>.csv", views.table_csv, name="csv"),
     path("people-behind/<slug:name>/", views.drilldown, name="drilldown"),
-    path("process-changes-and-targets/", views.chart_annotations, name="annotations"),
+    path("process-changes-and-targets/", annotation_views.chart_annotations, name="annotations"),
     path("feedback/<uuid:introduction_id>/", views.closure_feedback, name="feedback"),
 ]

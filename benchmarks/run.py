@@ -7,19 +7,21 @@ each round, so machine noise falls on all pages alike), after discarded warm-up 
 p50 and p95 per page beside their ratio to the floor: a minimal Django view, behind the same
 middleware, session and MFA check, doing one indexed query on the same server and database.
 
-Usage: python benchmarks/run.py [--postgres]
+Usage: python benchmarks/run.py [--sqlite] [--postgres]   (default: both, one after the other)
 
 Environment:
-  BENCH_PEOPLE   people to seed (default 2000; the full borough is 100000)
-  BENCH_YEARS    years of history (default 3; full scale 10)
+  BENCH_PEOPLE   people to seed (default 100000: the full-scale borough; 2000 for a quick look)
+  BENCH_YEARS    years of history (default 10)
   BENCH_REQUESTS timed requests per page (default 60)
   BENCH_WARMUP   discarded warm-up rounds (default 5 per worker)
   BENCH_WORKERS  gunicorn workers (default 3)
   BENCH_PORT     port (default 8765)
-  BENCH_DB       "sqlite" (default) or "postgres": a throwaway PostgreSQL cluster whose data
-                 directory is kept in benchmarks/data/ for the next run (started and stopped here)
+  BENCH_DB       "sqlite", "postgres" or "both" (default): PostgreSQL is a throwaway cluster
+                 whose data directory is kept in benchmarks/data/ for the next run (started and
+                 stopped here)
   DATABASE_URL   use this database instead (e.g. postgres://...); it is seeded if empty
-Full scale: BENCH_PEOPLE=100000 BENCH_YEARS=10 make bench (the seed takes a long time, once).
+The first full-scale run seeds each database once (SQLite about 5 minutes on 2 cores; PostgreSQL
+longer); later runs reuse them. Quick look: BENCH_PEOPLE=2000 BENCH_YEARS=3 make bench.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
 BIN = ROOT / ".venv" / "bin"
-PEOPLE = int(os.environ.get("BENCH_PEOPLE", "2000"))
-YEARS = int(os.environ.get("BENCH_YEARS", "3"))
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "100000"))
+YEARS = int(os.environ.get("BENCH_YEARS", "10"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", str(5 * WORKERS)))
@@ -284,11 +286,7 @@ def report(info: dict, times: dict[str, list[float]]) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
-    args = parser.parse_args()
-    postgres = args.postgres or os.environ.get("BENCH_DB", "sqlite").lower() == "postgres"
+def bench(postgres: bool) -> None:
     if postgres and "DATABASE_URL" not in os.environ:
         with postgres_cluster() as url:
             env = environment(url)
@@ -299,6 +297,21 @@ def main() -> None:
         info = prepare(env)
         times = measure(env, info)
     report(info, times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sqlite", action="store_true", help="SQLite (a file in benchmarks/data)")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
+    args = parser.parse_args()
+    chosen = os.environ.get("BENCH_DB", "both").lower()
+    engines = [e for e, flag in (("sqlite", args.sqlite), ("postgres", args.postgres)) if flag]
+    if not engines:
+        engines = ["sqlite", "postgres"] if chosen == "both" else [chosen]
+    if "DATABASE_URL" in os.environ:
+        engines = engines[:1]  # the database given is the one measured
+    for engine in engines:
+        bench(postgres=engine == "postgres")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def settings_for(
     notes: dict[int, list[str]] = {}
     target: ChartAnnotation | None = None
     for a in sorted(annotations, key=lambda a: (a.effective_date, a.created_at)):
-        if a.chart != chart:
+        if a.chart != chart or a.withdrawn_at is not None:
             continue
         if a.kind == ChartAnnotation.Kind.PROCESS_CHANGE:
             index = next((i for i, w in enumerate(week_starts) if w >= a.effective_date), None)
@@ -46,5 +46,6 @@ def settings_for(
 
 
 def load() -> list[ChartAnnotation]:
-    """Every annotation (a handful per chart), in one query."""
-    return list(ChartAnnotation.objects.all())
+    """Every annotation in force (a handful per chart), in one query. Withdrawn ones are kept
+    as history on the annotations page but no longer rebase a chart or give assurance."""
+    return list(ChartAnnotation.objects.filter(withdrawn_at__isnull=True))

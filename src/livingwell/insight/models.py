@@ -93,7 +93,10 @@ class ChartAnnotation(models.Model):
 
     A process change at a date starts new limits from the first week on or after that date, with
     the note drawn on the chart. The latest target in force gives the chart its assurance reading.
-    Added only through ``insight.actions.add_chart_annotation`` (audited).
+    Added, edited and withdrawn only through ``insight.actions`` (audited). A withdrawn one is
+    kept (with who withdrew it, when and why) and listed as history, but no longer rebases a
+    chart or gives assurance. ``changed_at`` moves on every add, edit and withdrawal, so the
+    latest ``changed_at`` says whether any chart's settings may have changed.
     """
 
     class Chart(models.TextChoices):
@@ -112,6 +115,12 @@ class ChartAnnotation(models.Model):
     note = models.CharField(max_length=200)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    changed_at = models.DateTimeField()  # set on add, edit and withdrawal
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["chart", "effective_date", "created_at"]
@@ -128,6 +137,35 @@ class ChartAnnotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chart} {self.kind} {self.effective_date:%Y-%m-%d}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class ChartAnnotationEdit(models.Model):
+    """One edit of a process change or target: what it said before, who changed it and why.
+
+    Written only by ``insight.actions.edit_chart_annotation``; the annotation itself holds the
+    current values, these rows the history shown on the process changes and targets page.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    annotation = models.ForeignKey(ChartAnnotation, on_delete=models.PROTECT, related_name="edits")
+    edited_at = models.DateTimeField()
+    edited_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    previous_effective_date = models.DateField()
+    previous_target_value = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    previous_note = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["annotation", "edited_at"]
+
+    def __str__(self) -> str:
+        return f"Edit of {self.annotation_id} at {self.edited_at:%Y-%m-%d %H:%M}"
 
 
 class DashboardSnapshot(models.Model):

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     EDIT_OWN_DIRECTORY = "edit_own_directory"
     EDIT_ALL_DIRECTORY = "edit_all_directory"
     VIEW_INSIGHT = "view_insight"
+    REFRESH_INSIGHT = "refresh_insight"  # recalculate the stored dashboard figures now
     RECORD_SHARING = "record_sharing"  # record the person's sharing choices
     SAFEGUARDING_OVERRIDE = "safeguarding_override"  # set aside an objection for safeguarding
 
@@ -82,9 +83,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.PRIVACY_OFFICER: frozenset({P.REVIEW_ACCESS, P.VIEW_ACCESS_LOG}),
     # Editing all listings includes editing "own" ones: the directory pages check ownership.
     Role.SITE_ADMIN: frozenset(
-        {P.CONFIGURE_SITE, P.EDIT_ALL_DIRECTORY, P.EDIT_OWN_DIRECTORY, P.VIEW_INSIGHT}
+        {
+            P.CONFIGURE_SITE,
+            P.EDIT_ALL_DIRECTORY,
+            P.EDIT_OWN_DIRECTORY,
+            P.VIEW_INSIGHT,
+            P.REFRESH_INSIGHT,
+        }
     ),
-    Role.ANALYST: frozenset({P.VIEW_INSIGHT}),
+    Role.ANALYST: frozenset({P.VIEW_INSIGHT, P.REFRESH_INSIGHT}),
 }
 
 # Permissions that are about one person and so need a legitimate relationship as well.

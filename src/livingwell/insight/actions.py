@@ -256,3 +256,32 @@ def recalculate_dashboard(*, by, filters, site):
         detail={**snapshots.normalised_filters(filters), "compute_ms": snapshot.compute_ms},
     )
     return snapshot
+
+
+class RecalculateError(ValueError):
+    """The dashboard cannot be recalculated by this user; the message says why."""
+
+
+@transaction.atomic
+def recalculate_dashboard(*, by, filters, site):
+    """Compute the dashboard's figures now for these filters and store them ("as at" now).
+
+    Only analysts and site administrators may (it costs a full computation); audited.
+    """
+    from livingwell.access.permissions import Permission, has_permission
+    from livingwell.insight import snapshots
+
+    if not has_permission(by, Permission.REFRESH_INSIGHT):
+        raise RecalculateError(
+            "Only analysts and site administrators can recalculate the figures. They are "
+            "recalculated automatically; the page says when."
+        )
+    snapshot = snapshots.compute(filters, site)
+    audit.record(
+        by=by,
+        action="insight.dashboard_recalculate",
+        category="insight",
+        purpose="service_improvement",
+        detail={**snapshots.normalised_filters(filters), "compute_ms": snapshot.compute_ms},
+    )
+    return snapshot

@@ -238,32 +238,39 @@ def _site(request):
 
 @staff(Permission.VIEW_INSIGHT)
 def dashboard(request):
+    """The headlines and SPC charts, served from a stored snapshot ("as at") while it is fresh.
+
+    The computed part is the same for every viewer (insight.snapshots); the filters, the "as at"
+    line and the "Recalculate now" button around it are live. POST recalculates now (analysts and
+    site administrators only; others are told politely).
+    """
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from livingwell.access.permissions import has_permission
+    from livingwell.insight import actions, snapshots
+
     form, filters = _filters(request)
     site = _site(request)
-    disclosure = metrics.Disclosure(site.suppression_threshold, site.suppression_rounding)
-    data = metrics.Dataset(filters)
-    tables = {
-        key: metrics.tables_for(key, data)
-        for key in ("waits", "urgent", "handovers", "returns", "bounced", "access")
-    }
-    headlines = []
-    for key, row, col, label in HEADLINES:
-        table = tables[key][0]
-        headlines.append(
-            {
-                "key": key,
-                "label": label,
-                "value": disclosure.cell(table.columns[col], table.rows[row][col]),
-            }
-        )
+    if request.method == "POST":
+        try:
+            actions.recalculate_dashboard(by=request.user, filters=filters, site=site)
+        except actions.RecalculateError as exc:
+            messages.warning(request, str(exc))
+        else:
+            messages.success(request, _("The figures have been recalculated."))
+        return redirect(f"{request.path}?{urlencode(filters.as_query())}", permanent=False)
+    snapshot = snapshots.current(filters, site)
     context = {
         "form": form,
         "filters": filters,
         "qs": urlencode(filters.as_query()),
-        "charts": weekly_charts(data, disclosure, site.spc_run_length),
-        "headlines": headlines,
+        "body": snapshots.body_of(snapshot),
+        "computed_at": snapshot.computed_at,
+        "refresh_minutes": site.insight_refresh_minutes,
+        "can_recalculate": has_permission(request.user, Permission.REFRESH_INSIGHT),
         "lenses": [(key, metrics.title_of(key)) for key in metrics.LENSES],
-        "disclosure": disclosure,
+        "disclosure": metrics.Disclosure(site.suppression_threshold, site.suppression_rounding),
     }
     return render(request, "insight/dashboard.html", context)
 

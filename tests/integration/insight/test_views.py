@@ -179,9 +179,13 @@ def test_board_report_is_a_pdf(client, personas):
 
 
 def _dashboard_queries(client):
+    """Queries of a fresh computation (no stored snapshot to serve)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from livingwell.insight.models import DashboardSnapshot
+
+    DashboardSnapshot.objects.all().delete()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("insight:dashboard")).status_code == 200
     return len(ctx.captured_queries)
@@ -200,4 +204,4 @@ def test_dashboard_query_count_does_not_grow_with_data(
     large = _dashboard_queries(client)
     assert small == large
     with django_assert_max_num_queries(small):
-        client.get(reverse("insight:dashboard"))
+        client.get(reverse("insight:dashboard"))  # now served from the stored snapshot

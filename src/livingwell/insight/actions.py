@@ -14,6 +14,7 @@ from livingwell.access import audit
 from livingwell.insight.models import (
     CHART_IMPROVEMENT,
     ChartAnnotation,
+    ChartAnnotationEdit,
     ClosureFeedback,
     PopulationGroup,
 )
@@ -154,17 +155,10 @@ NOTE_LIMIT = 200
 EARLIEST_ANNOTATION = date(2000, 1, 1)
 
 
-@transaction.atomic
-def add_chart_annotation(
-    *,
-    by,
-    chart: str,
-    kind: str,
-    effective_date: date,
-    note: str,
-    target_value=None,
-) -> ChartAnnotation:
-    """Record a process change (new limits from that date) or a target for one dashboard chart."""
+def _checked_annotation(
+    *, chart: str, kind: str, effective_date, note: str, target_value
+) -> tuple[date, str, Decimal | None]:
+    """The date, note and target value made ready to store, or AnnotationError naming the field."""
     if chart not in ChartAnnotation.Chart.values:
         raise AnnotationError("Choose which chart this is for.", "chart")
     if kind not in ChartAnnotation.Kind.values:
@@ -207,6 +201,23 @@ def add_chart_annotation(
         raise AnnotationError(
             "A process change has no target value; leave it empty.", "target_value"
         )
+    return effective_date, note, value
+
+
+@transaction.atomic
+def add_chart_annotation(
+    *,
+    by,
+    chart: str,
+    kind: str,
+    effective_date: date,
+    note: str,
+    target_value=None,
+) -> ChartAnnotation:
+    """Record a process change (new limits from that date) or a target for one dashboard chart."""
+    effective_date, note, value = _checked_annotation(
+        chart=chart, kind=kind, effective_date=effective_date, note=note, target_value=target_value
+    )
     now = timezone.now()
     annotation = ChartAnnotation.objects.create(
         chart=chart,
@@ -229,33 +240,130 @@ def add_chart_annotation(
     return annotation
 
 
-class RecalculateError(ValueError):
-    """The dashboard cannot be recalculated by this user; the message says why."""
+REASON_LIMIT = 200
+
+
+def _may_change_annotations(by) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from livingwell.access.permissions import Permission, has_permission
+
+    if not has_permission(by, Permission.CONFIGURE_SITE):
+        raise PermissionDenied("Only the site's administrators change process changes and targets.")
+
+
+def _reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise AnnotationError(f"Enter the reason for {what}; it is kept in the history.", "reason")
+    if len(reason) > REASON_LIMIT:
+        raise AnnotationError(f"Keep the reason to {REASON_LIMIT} characters or fewer.", "reason")
+    return reason
+
+
+def _in_force(annotation: ChartAnnotation) -> ChartAnnotation:
+    current = ChartAnnotation.objects.select_for_update().get(pk=annotation.pk)
+    if current.withdrawn_at is not None:
+        raise AnnotationError("This has been withdrawn, so it can no longer be changed.")
+    return current
 
 
 @transaction.atomic
-def recalculate_dashboard(*, by, filters, site):
-    """Compute the dashboard's figures now for these filters and store them ("as at" now).
+def edit_chart_annotation(
+    *,
+    by,
+    annotation: ChartAnnotation,
+    effective_date: date,
+    note: str,
+    reason: str,
+    target_value=None,
+) -> ChartAnnotation:
+    """Change a process change's or target's date, note or target value, saying why.
 
-    Only analysts and site administrators may (it costs a full computation); audited.
+    The chart and the kind stay as they were (withdraw and add a new one to change those). What
+    it said before is kept in a ChartAnnotationEdit row; the audit event names the fields that
+    changed, never the note or the reason.
     """
-    from livingwell.access.permissions import Permission, has_permission
-    from livingwell.insight import snapshots
-
-    if not has_permission(by, Permission.REFRESH_INSIGHT):
-        raise RecalculateError(
-            "Only analysts and site administrators can recalculate the figures. They are "
-            "recalculated automatically; the page says when."
+    _may_change_annotations(by)
+    current = _in_force(annotation)
+    effective_date, note, value = _checked_annotation(
+        chart=current.chart,
+        kind=current.kind,
+        effective_date=effective_date,
+        note=note,
+        target_value=target_value,
+    )
+    reason = _reason(reason, "the change")
+    changed = [
+        name
+        for name, old, new in (
+            ("effective_date", current.effective_date, effective_date),
+            ("target_value", current.target_value, value),
+            ("note", current.note, note),
         )
-    snapshot = snapshots.compute(filters, site)
+        if old != new
+    ]
+    if not changed:
+        raise AnnotationError(
+            "Nothing has changed. Change the date, the note or the target value, or go back."
+        )
+    now = timezone.now()
+    ChartAnnotationEdit.objects.create(
+        annotation=current,
+        edited_at=now,
+        edited_by=by,
+        reason=reason,
+        previous_effective_date=current.effective_date,
+        previous_target_value=current.target_value,
+        previous_note=current.note,
+    )
+    current.effective_date = effective_date
+    current.target_value = value
+    current.note = note
+    current.changed_at = now
+    current.save(update_fields=["effective_date", "target_value", "note", "changed_at"])
     audit.record(
         by=by,
-        action="insight.dashboard_recalculate",
+        action="insight.annotation_edit",
         category="insight",
         purpose="service_improvement",
-        detail={**snapshots.normalised_filters(filters), "compute_ms": snapshot.compute_ms},
+        obj=current,
+        detail={
+            "chart": current.chart,
+            "kind": current.kind,
+            "effective_date": effective_date.isoformat(),
+            "changed": changed,
+        },
     )
-    return snapshot
+    return current
+
+
+@transaction.atomic
+def withdraw_chart_annotation(*, by, annotation: ChartAnnotation, reason: str) -> ChartAnnotation:
+    """Withdraw a process change or target: kept with who, when and why, never deleted; from now
+    on it no longer rebases its chart or gives assurance."""
+    _may_change_annotations(by)
+    current = _in_force(annotation)
+    reason = _reason(reason, "withdrawing it")
+    now = timezone.now()
+    current.withdrawn_at = now
+    current.withdrawn_by = by
+    current.withdrawal_reason = reason
+    current.changed_at = now
+    current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "changed_at"])
+    audit.record(
+        by=by,
+        action="insight.annotation_withdraw",
+        category="insight",
+        purpose="service_improvement",
+        obj=current,
+        detail={
+            "chart": current.chart,
+            "kind": current.kind,
+            "effective_date": current.effective_date.isoformat(),
+        },
+    )
+    return current
 
 
 class RecalculateError(ValueError):

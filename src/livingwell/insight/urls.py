@@ -11,5 +11,15 @@ urlpatterns = [
     path("tables/<slug:key>.csv", views.table_csv, name="csv"),
     path("people-behind/<slug:name>/", views.drilldown, name="drilldown"),
     path("process-changes-and-targets/", annotation_views.chart_annotations, name="annotations"),
+    path(
+        "process-changes-and-targets/<uuid:annotation_id>/change/",
+        annotation_views.edit_annotation,
+        name="annotation_edit",
+    ),
+    path(
+        "process-changes-and-targets/<uuid:annotation_id>/withdraw/",
+        annotation_views.withdraw_annotation,
+        name="annotation_withdraw",
+    ),
     path("feedback/<uuid:introduction_id>/", views.closure_feedback, name="feedback"),
 ]

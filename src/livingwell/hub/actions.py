@@ -27,6 +27,7 @@ from livingwell.hub.models import (
     Tier,
 )
 from livingwell.intake.models import ClosedReason, Introduction
+from livingwell.outcomes import due
 
 S = Introduction.State
 INTRODUCTION_TRANSITIONS: dict[str, set[str]] = {
@@ -127,6 +128,7 @@ def record_first_conversation(
         intro.owner = by
     intro.save(update_fields=["state", "first_conversation_at", "owner"])
     Episode.objects.create(introduction=intro, tier=tier, started_at=held_at, started_by=by)
+    due.refresh(intro)  # baseline measures are due from the first conversation
     _log(
         by,
         "conversation.record",
@@ -286,6 +288,13 @@ def record_contact(
     )
     contact.full_clean(exclude=["introduction", "by", "organisation", "team"])
     contact.save(force_insert=True)
+    if outcome == Contact.Outcome.ATTENDED and (
+        intro.last_attended_contact_at is None or contact_at > intro.last_attended_contact_at
+    ):
+        # Kept on the introduction for the board's "no contact" section (a contact may be
+        # recorded after a later one, so only ever moved forward).
+        intro.last_attended_contact_at = contact_at
+        intro.save(update_fields=["last_attended_contact_at"])
     _log(by, "contact.record", intro, contact, category="contact", detail={"outcome": outcome})
     return contact
 
@@ -451,6 +460,7 @@ def close(*, by, introduction: Introduction, reason: str, note: str = "", at=Non
         closed_by=by,
         open_door_until=intro.open_door_until,
     )
+    due.refresh(intro)  # closure measures, in place of baseline and review
     _log(by, "introduction.close", intro, detail={"reason": reason})
     return intro
 
@@ -488,5 +498,6 @@ def return_within_open_door(
     Episode.objects.create(
         introduction=intro, tier=tier, started_at=at, started_by=by, reason_note=note[:300]
     )
+    due.refresh(intro)  # back in support: baseline or review again
     _log(by, "introduction.return", intro, detail={"tier": tier.slug})
     return intro

@@ -3,7 +3,8 @@
 import uuid
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,6 +81,9 @@ class Introduction(models.Model):
     closed_reason = models.CharField(max_length=20, choices=ClosedReason.choices, blank=True)
     closed_note = models.TextField(blank=True)
     open_door_until = models.DateTimeField(null=True, blank=True)
+    # When the last attended contact took place (hub.actions.record_contact keeps it, in the same
+    # transaction): the huddle board's "no contact for N days" reads it instead of the contacts.
+    last_attended_contact_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -91,6 +95,13 @@ class Introduction(models.Model):
         indexes = [
             models.Index(fields=["state", "urgent", "received_at"]),
             models.Index(fields=["received_at"]),
+            # The board's "no contact for N days": in support, quiet since the last attended
+            # contact or, with none yet, since the first conversation; longest first.
+            models.Index(
+                F("state"),
+                Coalesce("last_attended_contact_at", "first_conversation_at"),
+                name="intro_quiet_since",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -22,6 +22,7 @@ from livingwell.access.permissions import Permission, has_permission
 from livingwell.core import messaging
 from livingwell.core.models import SiteConfig
 from livingwell.intake.models import Introduction
+from livingwell.outcomes import due
 from livingwell.outcomes.definitions import MEASURES, get_definition
 from livingwell.outcomes.errors import MeasureInputError
 from livingwell.outcomes.framework import FrameworkError, clean_outcomes
@@ -198,6 +199,7 @@ def record_response(
         goal_keys=keys,
     )
     response.save(force_insert=True)
+    due.refresh(introduction)
     audit.record(
         by=by,
         action="measure.record",
@@ -346,6 +348,7 @@ def _submit_via_link(*, token: str, answers: dict, at=None) -> MeasureResponse:
     spent = ResponseLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=at)
     if spent != 1:
         raise IntegrityError("link already used")
+    due.refresh(link.introduction_id)
     audit.record(
         by=None,
         action="measure.self_complete",

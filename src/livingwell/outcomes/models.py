@@ -179,3 +179,41 @@ class OutcomeFrameworkVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Outcome framework v{self.version}"
+
+
+class MeasureDue(models.Model):
+    """When each scheduled measure is next due for an introduction, kept by outcomes.due.
+
+    One row per introduction and measure that has a next due date under the site's schedule
+    (the rules of outcomes.queries.due_measures); the row may be due in the future. A measure is
+    due once ``due_on`` is today or earlier, overdue once today is after ``overdue_after``, and a
+    closure measure is no longer asked for after ``until``. The huddle board reads this table
+    instead of working the schedule out for every open introduction on every load.
+    """
+
+    introduction = models.ForeignKey(
+        "intake.Introduction", on_delete=models.CASCADE, related_name="measures_due"
+    )
+    measure = models.CharField(max_length=20, choices=MEASURE_CHOICES)
+    occasion = models.CharField(max_length=10, choices=Occasion.choices)
+    # True for a closure measure (its introduction is closed); the board lists open work only.
+    closing = models.BooleanField(default=False)
+    due_on = models.DateField()
+    overdue_after = models.DateField()  # due_on + the schedule's grace days
+    until = models.DateTimeField(null=True, blank=True)  # end of the closure window
+
+    class Meta:
+        ordering = ["overdue_after", "due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["introduction", "measure"], name="measure_due_unique")
+        ]
+        indexes = [
+            # The board: overdue first (overdue_after in the past), then by due date, and the
+            # section's count (due_on up to today).
+            models.Index(fields=["closing", "overdue_after", "due_on"], name="measure_due_order"),
+            models.Index(fields=["closing", "due_on"], name="measure_due_count"),
+            models.Index(fields=["until"], name="measure_due_until"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} due {self.due_on}"

@@ -6,7 +6,7 @@ returns plain-English descriptions with counts; an empty list means every rule h
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from livingwell.hub.models import Allocation, Closure, Contact, Episode, Handover, PlanVersion
@@ -159,5 +159,18 @@ def problems() -> list[str]:
     expect_none(
         "people created after their first introduction",
         Person.objects.filter(introductions__received_at__lt=F("created_at")).distinct(),
+    )
+    latest_attended = (
+        Contact.objects.filter(introduction=OuterRef("pk"), outcome=Contact.Outcome.ATTENDED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    expect_none(
+        "introductions whose last attended contact is out of step with their contacts",
+        Introduction.objects.annotate(latest=Subquery(latest_attended)).filter(
+            (Q(latest__isnull=True) & Q(last_attended_contact_at__isnull=False))
+            | (Q(latest__isnull=False) & Q(last_attended_contact_at__isnull=True))
+            | (Q(latest__isnull=False) & ~Q(last_attended_contact_at=F("latest")))
+        ),
     )
     return found

@@ -64,6 +64,9 @@ class Writer:
             self.add(obj)
         for obj in rows.plans:
             self.add(obj)
+        attended = [c.at for c in rows.contacts if c.outcome == Contact.Outcome.ATTENDED]
+        # As hub.actions.record_contact keeps it: the board's "no contact" section reads it.
+        intro.last_attended_contact_at = max(attended) if attended else None
         for contact in rows.contacts:
             self.add(contact)
             self.contact_outcomes[contact.outcome] += 1

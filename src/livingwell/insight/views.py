@@ -37,36 +37,40 @@ from livingwell.insight.icons import (
 from livingwell.insight.models import CHART_IMPROVEMENT, ClosureFeedback
 from livingwell.insight.network import render_network_svg
 from livingwell.insight.spc import xmr
+from livingwell.insight.widgets import QuickDateInput, QuickSelect
 
 
 class FilterForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     team = forms.ModelChoiceField(
         label=gettext_lazy("Team"),
         queryset=Team.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("All teams"),
+        widget=QuickSelect,
     )
     tier = forms.ModelChoiceField(
         label=gettext_lazy("Tier"),
         queryset=Tier.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("All tiers"),
+        widget=QuickSelect,
     )
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Organisation"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("All organisations"),
+        widget=QuickSelect,
     )
 
     def clean(self):

@@ -1,46 +1,370 @@
 """Read-side shaping for a person's record page (hub:record) and its history pages.
 
+The record is bounded: every list on it shows its latest few entries and how many there are in
+all, with a link to a paginated history page (hub:record_history) for the rest. The number of
+queries never grows with the person's history (see tests/integration/hub/test_record_queries.py).
+
 Entries are filtered by the person's sharing choices and restricted entries to their authoring
-team (access/sharing.py), so nothing hidden is shown or counted.
+team (access/sharing.py), so nothing hidden is shown, and counts count only what the user may see.
+
+Speed: the lists are read with values() into plain dicts with their labels worked out once per
+page (model instances, select_related and get_FOO_display() per row were most of the page's time),
+and a list known to be empty from one counting query is not queried at all.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from livingwell.hub.models import Contact, ContactMode, Conversation
-from livingwell.intake.models import Introduction
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from livingwell.access.sharing import (
+    SharingView,
+    sharing_view,
+    visible_authoring_filter,
+    visible_conversation_filter,
+    visible_plan_filter,
+)
+from livingwell.hub.models import (
+    Allocation,
+    Closure,
+    Contact,
+    ContactMode,
+    Conversation,
+    Episode,
+    Handover,
+    PlanVersion,
+)
+from livingwell.intake.models import ClosedReason, Introduction
+
+RECORD_CONTACTS = 10  # latest contacts shown on the record
+RECORD_LIST = 5  # latest tiers, key workers, handovers, closures and other introductions
+
+
+@dataclass
+class Latest:
+    """The newest `rows` of a list and how many the user may see in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+EMPTY = Latest([], 0)
+
+
+def _labels(choices) -> dict:
+    """A choice field's labels, translated once (get_FOO_display() translates every label of the
+    field's choices on each call)."""
+    return {value: str(label) for value, label in choices}
+
+
+USER = ("display_name", "first_name", "last_name", "username")
+
+
+def _user_fields(prefix: str) -> list[str]:
+    return [f"{prefix}__{f}" for f in USER]
+
+
+def _user_name(row: dict, prefix: str) -> str:
+    """User.__str__ from values() columns: display name, else full name, else username."""
+    if row[f"{prefix}__display_name"]:
+        return row[f"{prefix}__display_name"]
+    full = f"{row[f'{prefix}__first_name']} {row[f'{prefix}__last_name']}".strip()
+    return full or row[f"{prefix}__username"]
+
+
+# --- one list each: a values() queryset, newest first, and its row shaping ------------------
+
+
+def _contacts(user, intro, view: SharingView) -> QuerySet:
+    return (
+        Contact.objects.filter(introduction_id=intro.pk)
+        .filter(visible_authoring_filter(user, intro.person, view=view))
+        .order_by("-at", "-recorded_at")
+        .values(
+            "at",
+            "outcome",
+            "mode",
+            "duration_minutes",
+            "note",
+            "restricted",
+            "organisation__name",
+            *_user_fields("by"),
+        )
+    )
+
+
+def _contact_rows(rows) -> list[dict]:
+    outcomes, modes = _labels(Contact.Outcome.choices), _labels(ContactMode.choices)
+    return [
+        {
+            "at": r["at"],
+            "by": _user_name(r, "by"),
+            "organisation": r["organisation__name"],
+            "outcome_label": outcomes.get(r["outcome"], r["outcome"]),
+            "mode_label": modes.get(r["mode"], r["mode"]),
+            "duration_minutes": r["duration_minutes"],
+            "note": r["note"],
+            "restricted": r["restricted"],
+        }
+        for r in rows
+    ]
+
+
+def _plans(user, intro, view: SharingView) -> QuerySet:
+    return (
+        PlanVersion.objects.filter(introduction_id=intro.pk)
+        .filter(visible_plan_filter(user, intro.person, view=view))
+        .order_by("-version")
+        .values(
+            "version",
+            "goals",
+            "actions",
+            "review_date",
+            "agreed_with_person",
+            "created_at",
+            *_user_fields("created_by"),
+        )
+    )
+
+
+def _plan_rows(rows) -> list[dict]:
+    for r in rows:
+        r["created_by"] = _user_name(r, "created_by")
+    return list(rows)
+
+
+def _episodes(intro) -> QuerySet:
+    return (
+        Episode.objects.filter(introduction_id=intro.pk)
+        .order_by("-started_at")
+        .values("tier__name", "started_at", "ended_at", "end_reason", "reason_note")
+    )
+
+
+def _episode_rows(rows) -> list[dict]:
+    reasons = _labels(Episode.EndReason.choices)
+    return [
+        {
+            "tier": r["tier__name"],
+            "started_at": r["started_at"],
+            "ended_at": r["ended_at"],
+            "end_reason_label": reasons.get(r["end_reason"], r["end_reason"]),
+            "reason_note": r["reason_note"],
+        }
+        for r in rows
+    ]
+
+
+def _allocations(intro) -> QuerySet:
+    return (
+        Allocation.objects.filter(introduction_id=intro.pk)
+        .order_by("-started_at")
+        .values(
+            "started_at",
+            "ended_at",
+            "reason",
+            "team__name",
+            "organisation__name",
+            *_user_fields("key_worker"),
+        )
+    )
+
+
+def _allocation_rows(rows) -> list[dict]:
+    return [
+        {
+            "key_worker": _user_name(r, "key_worker"),
+            "team": r["team__name"],
+            "organisation": r["organisation__name"],
+            "started_at": r["started_at"],
+            "ended_at": r["ended_at"],
+            "reason": r["reason"],
+        }
+        for r in rows
+    ]
+
+
+HANDOVER_FIELDS = (
+    "pk",
+    "to_organisation__name",
+    "service_name",
+    "offered_at",
+    "state",
+    "decline_reason",
+    "returned_handled_at",
+)
+
+
+def _handovers(intro, *, needing_action_first: bool = False) -> QuerySet:
+    qs = Handover.objects.filter(introduction_id=intro.pk)
+    if not needing_action_first:
+        return qs.order_by("-offered_at").values(*HANDOVER_FIELDS)
+    # On the record, handovers someone has to act on come first, so a long history never pushes
+    # a waiting offer or an unanswered decline off the page.
+    H = Handover.State
+    needs_action = Q(state__in=[H.OFFERED, H.ACCEPTED, H.STARTED]) | Q(
+        state=H.DECLINED, returned_handled_at__isnull=True
+    )
+    settled = Case(When(needs_action, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        qs.annotate(lw_settled=settled)
+        .order_by("lw_settled", "-offered_at")
+        .values(*HANDOVER_FIELDS)
+    )
+
+
+def _handover_rows(rows) -> list[dict]:
+    states = _labels(Handover.State.choices)
+    for r in rows:
+        r["to_organisation"] = r["to_organisation__name"]
+        r["state_label"] = states.get(r["state"], r["state"])
+    return list(rows)
+
+
+def _closures(intro) -> QuerySet:
+    return (
+        Closure.objects.filter(introduction_id=intro.pk)
+        .order_by("-closed_at")
+        .values("closed_at", "reason", "returned_at")
+    )
+
+
+def _closure_rows(rows) -> list[dict]:
+    reasons = _labels(ClosedReason.choices)
+    for r in rows:
+        r["reason_label"] = reasons.get(r["reason"], r["reason"])
+    return list(rows)
+
+
+def _other_introductions(intro) -> QuerySet:
+    return (
+        Introduction.objects.filter(person_id=intro.person_id)
+        .exclude(pk=intro.pk)
+        .order_by("-received_at")
+        .values("pk", "reference", "received_at", "state")
+    )
+
+
+def _introduction_rows(rows) -> list[dict]:
+    states = _labels(Introduction.State.choices)
+    for r in rows:
+        r["state_label"] = states.get(r["state"], r["state"])
+    return list(rows)
+
+
+# --- the record ------------------------------------------------------------------------------
+
+
+def _stored_counts(intro) -> dict[str, int]:
+    """How many of each list are stored for this introduction, before any sharing filter, in one
+    statement. Used only to skip querying lists that are empty, and as the totals of the lists
+    that sharing does not filter (tiers, key workers, handovers, closures, other introductions).
+
+    Plain SQL because it is on every record view: the ORM would build seven subqueries, which
+    costs more than the rest of the lists together. Table and column names come from the models.
+    """
+    by_intro = {
+        "contacts": Contact,
+        "plans": PlanVersion,
+        "conversation": Conversation,
+        "tiers": Episode,
+        "key_workers": Allocation,
+        "handovers": Handover,
+        "closures": Closure,
+    }
+    intro_pk = Introduction._meta.pk.get_db_prep_value(intro.pk, connection)
+    person_pk = Introduction._meta.get_field("person").target_field.get_db_prep_value(
+        intro.person_id, connection
+    )
+    q = connection.ops.quote_name
+    parts, params = [], []
+    for model in by_intro.values():
+        column = model._meta.get_field("introduction").column
+        parts.append(f"(SELECT COUNT(*) FROM {q(model._meta.db_table)} WHERE {q(column)} = %s)")
+        params.append(intro_pk)
+    table = q(Introduction._meta.db_table)
+    person_col = q(Introduction._meta.get_field("person").column)
+    pk_col = q(Introduction._meta.pk.column)
+    parts.append(f"(SELECT COUNT(*) FROM {table} WHERE {person_col} = %s AND {pk_col} <> %s)")
+    params += [person_pk, intro_pk]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        values = cursor.fetchone()
+    return dict(zip([*by_intro, "introductions"], values, strict=True))
+
+
+def _latest(qs: QuerySet, n: int, shape: Callable, *, stored: int, total: int | None = None):
+    """The first `n` rows of a values() queryset of one introduction's entries, shaped. `total`
+    None: count them in the same query (an uncorrelated subquery with the same filters, which the
+    database works out once; the rows still come from the index with an early stop)."""
+    if not stored:
+        return EMPTY
+    if total is not None:
+        return Latest(shape(qs[:n]), total)
+    count = qs.order_by().values("introduction").annotate(lw_n=Count("pk")).values("lw_n")
+    rows = list(qs.annotate(lw_total=Subquery(count))[:n])
+    return Latest(shape(rows), rows[0]["lw_total"] if rows else 0)
+
+
+def _conversation(user, intro, view: SharingView):
+    conversation = (
+        Conversation.objects.filter(introduction_id=intro.pk)
+        .filter(visible_conversation_filter(user, intro.person, view=view))
+        .values(
+            "held_at",
+            "mode",
+            "whats_happening",
+            "what_matters",
+            "strengths",
+            "what_they_want",
+            "risks",
+            "safety_plan",
+            "next_step",
+            "organisation__name",
+            *_user_fields("held_by"),
+        )
+        .first()
+    )
+    if conversation is not None:
+        conversation["held_by"] = _user_name(conversation, "held_by")
+        conversation["organisation"] = conversation["organisation__name"]
+        conversation["mode_label"] = _labels(ContactMode.choices).get(
+            conversation["mode"], conversation["mode"]
+        )
+    return conversation
 
 
 def record_context(user, intro: Introduction, rel) -> dict:
-    """Everything the record page shows. Entries are filtered by the person's sharing choices and
-    restricted entries to their authoring team (access/sharing.py), so nothing hidden is shown."""
-    from livingwell.access.sharing import (
-        sharing_view,
-        visible_authoring_filter,
-        visible_conversation_filter,
-        visible_plan_filter,
-    )
-
+    """Everything the record page shows, in a bounded number of queries whatever the history."""
     view = sharing_view(user, intro.person)
-    contacts = intro.contacts.select_related("by", "organisation").order_by("-at")
-    contacts = list(contacts.filter(visible_authoring_filter(user, intro.person, view=view))[:200])
-    # Choice labels translated once per page: get_FOO_display() translates every label of the
-    # field's choices on each call, which was most of the contacts table's rendering time.
-    outcome_labels = {value: str(label) for value, label in Contact.Outcome.choices}
-    mode_labels = {value: str(label) for value, label in ContactMode.choices}
-    for c in contacts:
-        c.outcome_label = outcome_labels.get(c.outcome, c.outcome)
-        c.mode_label = mode_labels.get(c.mode, c.mode)
-    allocations = list(
-        intro.allocations.select_related("key_worker", "team", "organisation").order_by(
-            "started_at"
-        )
+    stored = _stored_counts(intro)
+    n = RECORD_LIST
+    contacts = _latest(
+        _contacts(user, intro, view), RECORD_CONTACTS, _contact_rows, stored=stored["contacts"]
     )
-    plans = list(
-        intro.plan_versions.filter(visible_plan_filter(user, intro.person, view=view))
-        .select_related("created_by")
-        .order_by("-version")
+    plans = _latest(_plans(user, intro, view), 1, _plan_rows, stored=stored["plans"])
+    episodes = _latest(_episodes(intro), n, _episode_rows, stored=(t := stored["tiers"]), total=t)
+    allocations = _latest(
+        _allocations(intro), n, _allocation_rows, stored=(t := stored["key_workers"]), total=t
     )
     return {
         "now": timezone.now(),
@@ -48,24 +372,80 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "person": intro.person,
         "relationship": rel,
         "sharing": view,
-        "conversation": Conversation.objects.filter(introduction=intro)
-        .filter(visible_conversation_filter(user, intro.person, view=view))
-        .select_related("held_by", "organisation")
-        .first(),
-        "episodes": list(intro.episodes.select_related("tier").order_by("started_at")),
+        "conversation": _conversation(user, intro, view) if stored["conversation"] else None,
+        # The open episode and allocation are the newest (at most one of each is open).
+        "episodes": episodes,
+        "current_episode": next((e for e in episodes if e["ended_at"] is None), None),
         "allocations": allocations,
-        # From the list above rather than another query: at most one allocation is open.
-        "current_allocation": next((a for a in allocations if a.ended_at is None), None),
-        "plan": plans[0] if plans else None,
-        "earlier_plans": plans[1:],
+        "current_allocation": next((a for a in allocations if a["ended_at"] is None), None),
+        "plan": plans.rows[0] if plans else None,
+        "earlier_plans": max(0, plans.total - 1),
         "contacts": contacts,
-        "handovers": list(
-            intro.handovers.select_related("to_organisation", "owner").order_by("-offered_at")
+        "handovers": _latest(
+            _handovers(intro, needing_action_first=True),
+            n,
+            _handover_rows,
+            stored=(t := stored["handovers"]),
+            total=t,
         ),
-        "closures": list(intro.closures.order_by("-closed_at")),
-        "other_introductions": list(
-            Introduction.objects.filter(person=intro.person)
-            .exclude(pk=intro.pk)
-            .order_by("-received_at")
+        "closures": _latest(
+            _closures(intro), n, _closure_rows, stored=(t := stored["closures"]), total=t
         ),
+        "other_introductions": _latest(
+            _other_introductions(intro),
+            n,
+            _introduction_rows,
+            stored=(t := stored["introductions"]),
+            total=t,
+        ),
+    }
+
+
+# --- history pages: one list in full, a page at a time ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str  # the page's h1
+    per_page: int
+
+
+SECTIONS = {
+    s.slug: s
+    for s in (
+        Section("contacts", _("Contacts"), 25),
+        Section("plans", _("Support plan versions"), 10),
+        Section("tiers", _("Support over time"), 25),
+        Section("key-workers", _("Key workers"), 25),
+        Section("handovers", _("Handovers"), 25),
+        Section("closures", _("Closures"), 25),
+        Section("introductions", _("Other introductions"), 25),
+    )
+}
+
+
+def history_context(user, intro: Introduction, rel, section: Section, page_number) -> dict:
+    """One of the record's lists in full, newest first, paginated; filtered exactly as on the
+    record (sharing choices, team-restricted entries), so totals match the record's."""
+    view = sharing_view(user, intro.person)
+    qs, shape = {
+        "contacts": lambda: (_contacts(user, intro, view), _contact_rows),
+        "plans": lambda: (_plans(user, intro, view), _plan_rows),
+        "tiers": lambda: (_episodes(intro), _episode_rows),
+        "key-workers": lambda: (_allocations(intro), _allocation_rows),
+        "handovers": lambda: (_handovers(intro), _handover_rows),
+        "closures": lambda: (_closures(intro), _closure_rows),
+        "introductions": lambda: (_other_introductions(intro), _introduction_rows),
+    }[section.slug]()
+    page = Paginator(qs, section.per_page).get_page(page_number)
+    return {
+        "now": timezone.now(),
+        "intro": intro,
+        "person": intro.person,
+        "relationship": rel,
+        "sharing": view,
+        "section": section,
+        "page": page,
+        "rows": shape(list(page.object_list)),
     }

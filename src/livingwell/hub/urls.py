@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("find/", views.find, name="find"),
     path("introductions/<str:introduction_id>/", views.record, name="record"),
+    path(
+        "introductions/<str:introduction_id>/history/<slug:section>/",
+        views.record_history,
+        name="record_history",
+    ),
     path("introductions/<str:introduction_id>/own/", views.take_ownership, name="own"),
     path(
         "introductions/<str:introduction_id>/conversation/", views.conversation, name="conversation"

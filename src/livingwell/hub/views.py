@@ -89,6 +89,19 @@ def record(request, introduction_id):
     return render(request, "hub/record.html", context)
 
 
+@staff(P.VIEW_RECORD)
+def record_history(request, introduction_id, section):
+    """One of the record's lists in full, a page at a time (the record shows the latest few)."""
+    found = record_queries.SECTIONS.get(section)
+    if found is None:
+        raise Http404
+    intro, rel = open_introduction(request, introduction_id, category="record")
+    context = record_queries.history_context(
+        request.user, intro, rel, found, request.GET.get("page")
+    )
+    return render(request, "hub/record_history.html", context)
+
+
 @staff(P.VIEW_BOARD)
 @require_POST
 def take_ownership(request, introduction_id):

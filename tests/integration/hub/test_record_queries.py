@@ -1,4 +1,5 @@
-"""A person's record page does a fixed number of queries, however much is recorded (no N+1)."""
+"""A person's record page does a fixed number of queries, however much is recorded (no N+1), and
+shows the latest contacts with a count and a link to all of them."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def _reads(intro) -> int:
     ).count()
 
 
-def test_record_page_query_count_same_for_3_and_30_contacts(
+def test_record_page_query_count_same_for_3_and_30_contacts_and_shows_the_latest_10(
     personas, client, django_assert_max_num_queries
 ):
     intro = in_support(personas.hub_worker, days_ago=45)
@@ -73,7 +74,10 @@ def test_record_page_query_count_same_for_3_and_30_contacts(
     reads_before = _reads(intro)
     with django_assert_max_num_queries(len(captured)):
         html = client.get(url).content.decode()
-    assert all(f"Contact note {i}" in html for i in range(30))
+    assert all(f"Contact note {i}<" in html for i in range(20, 30))
+    assert not any(f"Contact note {i}<" in html for i in range(20))
+    assert "The latest 10 of 30 contacts." in html
+    assert f'href="/hub/introductions/{intro.pk}/history/contacts/">All 30 contacts</a>' in html
     assert "(3 responses)" in html  # the outcomes panel counted every DIALOG response
     assert _reads(intro) == reads_before + 1  # still exactly one audited read per page
 

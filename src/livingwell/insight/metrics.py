@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,7 +113,13 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
             "agender), other answers, and not recorded (blank or prefer not to say). "
             "Outcomes by group: of the people in support with at least one measure answered "
             "twice (see the outcomes lens), the share who reliably improved on at least one "
-            "measure and reliably deteriorated on none, by ethnic group and deprivation decile."
+            "measure and reliably deteriorated on none (and the reverse), by ethnic group, age "
+            "band (at the earliest of their introductions in support), sex, gender and "
+            "deprivation decile. A gap is stated where a group's share who improved, or who "
+            "deteriorated, is under four fifths, or over five fourths, of the share across the "
+            "network (everyone with a pair of answers, whatever their group). Shares are worked "
+            "out from the rounded counts; where a group's figures are hidden, the gap is not "
+            "stated and the page says so."
         ),
     ),
     "outcomes": (
@@ -526,7 +533,14 @@ class Dataset:
         qs = scope_introductions(qs, self.filters)
         return list(
             qs.order_by().values(
-                "id", "person_id", "person__ethnicity", "person__deprivation_decile"
+                "id",
+                "person_id",
+                "received_at",
+                "person__date_of_birth",
+                "person__sex",
+                "person__gender",
+                "person__ethnicity",
+                "person__deprivation_decile",
             )
         )
 
@@ -600,13 +614,21 @@ class Dataset:
                     Introduction.objects.all(), self.filters
                 ).values("pk")
             )
-        return (
-            qs.order_by()
-            .values("introduction__person_id")
-            .annotate(n=Count("id"))
-            .filter(n__gte=2)
-            .count()
+        # Count per introduction first (read from the covering index on contacts, see insight
+        # migration 0007), then add up per person: the same count as grouping every contact by
+        # person, without looking up an introduction for each contact.
+        per_introduction = qs.order_by().values("introduction_id").annotate(n=Count("*"))
+        inner, params = per_introduction.query.sql_with_params()
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT COUNT(*) FROM (SELECT i.{quote('person_id')} FROM ({inner}) c "
+            f"INNER JOIN {quote(Introduction._meta.db_table)} i "
+            f"ON i.{quote('id')} = c.{quote('introduction_id')} "
+            f"GROUP BY i.{quote('person_id')} HAVING SUM(c.{quote('n')}) >= 2) people"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1010,7 +1032,7 @@ def tables_for(key: str, data: Dataset) -> list[Table]:
         from livingwell.insight.outcomes_lens import outcomes_by_group
 
         return [equity(data, d) for d in EQUITY_DIMENSIONS] + [
-            outcomes_by_group(data, d) for d in ("ethnicity", "deprivation")
+            outcomes_by_group(data, d) for d in EQUITY_DIMENSIONS
         ]
     if key == "outcomes":
         from livingwell.insight.outcomes_lens import outcome_tables
@@ -1094,8 +1116,9 @@ class Disclosure:
         return value if isinstance(value, float) else None
 
     def gap_sentences(self, table: Table) -> list[str]:
-        """Plain statements of where a group's share of introductions is out of line."""
-        sentences = []
+        """Plain statements of where a group's share of introductions, or its outcomes, is out
+        of line."""
+        sentences = self.outcome_gap_sentences(table)
         for label, n, recorded, pop, pop_total in getattr(table, "gaps", []):
             shown = self.shown_share(n, recorded)
             if shown is None and n != 0:
@@ -1113,6 +1136,65 @@ class Disclosure:
                     ).format(group=label, pop=pop_share, share=shown)
                 )
         return sentences
+
+    def outcome_gap_sentences(self, table: Table) -> list[str]:
+        """For outcomes by group: each group's share who reliably improved (and deteriorated)
+        against the whole network's, where it is under 4/5 or over 5/4 of it.
+
+        Every share is worked out from the rounded counts, as the table shows them. A group
+        whose share who improved is hidden gets a sentence saying so and nothing derived from
+        its counts; a hidden share who deteriorated is simply not compared.
+        """
+        network = getattr(table, "outcome_network", None)
+        if network is None:
+            return []
+        total, up, down = network
+        if total == 0:
+            return []
+        network_up = self.shown_share(up, total)
+        network_down = self.shown_share(down, total)
+        if network_up is None:
+            return [
+                _(
+                    "Too few people across the network have a pair of answers to compare "
+                    "groups; the figures are hidden to protect privacy."
+                )
+            ]
+        sentences = []
+        for phrase, n, group_up, group_down in getattr(table, "outcome_gaps", []):
+            if n == 0:
+                continue
+            shown_up = self.shown_share(group_up, n)
+            if shown_up is None:
+                sentences.append(
+                    _("{group}: figures hidden to protect privacy.").format(group=phrase)
+                )
+                continue
+            if _out_of_line(shown_up, network_up):
+                sentences.append(
+                    _(
+                        "{group}: {share:.0f}% reliably improved, against {network:.0f}% across "
+                        "the network."
+                    ).format(group=phrase, share=shown_up, network=network_up)
+                )
+            shown_down = self.shown_share(group_down, n)
+            if shown_down is not None and network_down is not None:
+                if _out_of_line(shown_down, network_down):
+                    sentences.append(
+                        _(
+                            "{group}: {share:.0f}% reliably deteriorated, against "
+                            "{network:.0f}% across the network."
+                        ).format(group=phrase, share=shown_down, network=network_down)
+                    )
+        return sentences
+
+
+def _out_of_line(share: float, reference: float) -> bool:
+    """Under four fifths or over five fourths of the reference (any share against 0 is)."""
+    if reference == 0:
+        return share > 0
+    ratio = share / reference
+    return ratio < 0.8 or ratio > 1.25
 
 
 NOTE_FORMATTERS = {

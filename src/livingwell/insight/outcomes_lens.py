@@ -259,13 +259,19 @@ def person_results(data: Dataset, od: OutcomeData | None = None) -> dict[object,
 
 
 def outcomes_by_group(data: Dataset, dimension: str) -> Table:
-    """Reliable improvement per ethnic group heading or deprivation decile (equity lens)."""
+    """Reliable change per group of one equity dimension (ethnic group, age band, sex, gender,
+    deprivation decile), one person counted once with their overall result.
+
+    A person's group comes from the earliest of their introductions in support (the age band is
+    their age when that introduction arrived; the other dimensions are the same on each one).
+    The table also carries the network's counts, for the stated gaps (``Disclosure``).
+    """
     from livingwell.insight.metrics import DIMENSION_LABELS, _group_of, _groups, group_label
 
     results = person_results(data, data.outcome_data)
     group_of: dict[object, str] = {}
-    for row in data.in_support:  # a person's group is the same on each of their introductions
-        group_of[row["person_id"]] = _group_of(dimension, row)
+    for row in sorted(data.in_support, key=lambda r: r["received_at"]):
+        group_of.setdefault(row["person_id"], _group_of(dimension, row))
     by_group: dict[str, list[str]] = defaultdict(list)
     for person, category in results.items():
         by_group[group_of[person]].append(category)
@@ -276,9 +282,57 @@ def outcomes_by_group(data: Dataset, dimension: str) -> Table:
         ),
         _change_columns(str(DIMENSION_LABELS[dimension]), _("People with a pair")),
     )
+    outcome_gaps = []
     for group in _groups(dimension, set(by_group), {}):
-        table.rows.append(_change_row(group_label(dimension, group), by_group.get(group, [])))
+        categories = by_group.get(group, [])
+        table.rows.append(_change_row(group_label(dimension, group), categories))
+        up, _same, down = _split(categories)
+        outcome_gaps.append((group_phrase(dimension, group), len(categories), up, down))
+    up, _same, down = _split(list(results.values()))
+    table.outcome_gaps = outcome_gaps  # type: ignore[attr-defined]
+    table.outcome_network = (len(results), up, down)  # type: ignore[attr-defined]
     return table
+
+
+def group_phrase(dimension: str, group: str) -> str:
+    """How a group is named at the start of a sentence about it ("People aged 18–24")."""
+    from livingwell.insight.metrics import DIMENSION_LABELS, group_label
+
+    if group == "not_recorded":
+        return _("People whose {dimension} is not recorded").format(
+            dimension=str(DIMENSION_LABELS[dimension]).lower()
+        )
+    if dimension == "ethnicity":
+        return {
+            "asian": _("Asian people"),
+            "black": _("Black people"),
+            "mixed": _("People of mixed or multiple ethnicity"),
+            "white": _("White people"),
+            "other": _("People of another ethnic group"),
+            "not_stated": _("People who chose not to state their ethnic group"),
+        }.get(group, group_label(dimension, group))
+    if dimension == "age_band":
+        if group == "under_18":
+            return _("People under 18")
+        if group == "65_plus":
+            return _("People aged 65 and over")
+        return _("People aged {band}").format(band=group.replace("_", "–"))
+    if dimension == "sex":
+        return {
+            "female": _("People recorded as female"),
+            "male": _("People recorded as male"),
+            "not_said": _("People who preferred not to say their sex"),
+        }.get(group, _("People recorded as {sex}").format(sex=group))
+    if dimension == "gender":
+        return {
+            "woman": _("Women"),
+            "man": _("Men"),
+            "non_binary": _("Non-binary people"),
+            "other": _("People who described their gender in other words"),
+        }.get(group, group)
+    if dimension == "deprivation":
+        return _("People in deprivation decile {n}").format(n=group)
+    return group
 
 
 def outcome_tables(data: Dataset) -> list[Table]:
@@ -295,4 +349,4 @@ def outcome_tables(data: Dataset) -> list[Table]:
     ]
 
 
-__all__ = ["collect", "outcome_tables", "outcomes_by_group", "person_results"]
+__all__ = ["collect", "group_phrase", "outcome_tables", "outcomes_by_group", "person_results"]

@@ -8,7 +8,12 @@ DEMO_POPULATION = Path(__file__).parent / "data" / "demo_population.csv"
 
 
 def load_demo_population(**_ignored) -> dict[str, int]:
-    """Load the shipped synthetic population (an inner-London-like borough of 300,000)."""
+    """Load the shipped synthetic population (an inner-London-like borough of 300,000).
+
+    Every row is made up, for the demo only: ethnic group, age band, sex, gender (woman, man,
+    non-binary, other answers; the shares loosely follow a census gender identity question) and
+    deprivation decile, each adding up to the same 300,000 residents.
+    """
     from livingwell.insight.actions import import_population
 
     return import_population(by=None, text=DEMO_POPULATION.read_text(encoding="utf-8"))

@@ -44,10 +44,40 @@ def test_bad_files_are_refused_whole(tmp_path, text, message):
     assert list(PopulationGroup.objects.values_list("count", flat=True)) == [5]
 
 
-def test_demo_population_loads_all_four_dimensions():
+def test_demo_population_loads_all_five_dimensions():
     summary = load_demo_population()
-    assert summary == {"age_band": 7, "deprivation": 10, "ethnicity": 5, "sex": 2}
-    total = sum(
-        PopulationGroup.objects.filter(dimension="ethnicity").values_list("count", flat=True)
+    assert summary == {"age_band": 7, "deprivation": 10, "ethnicity": 5, "gender": 4, "sex": 2}
+    for dimension in summary:  # each dimension describes the same 300,000 synthetic residents
+        total = sum(
+            PopulationGroup.objects.filter(dimension=dimension).values_list("count", flat=True)
+        )
+        assert total == 300000, dimension
+
+
+def test_equity_page_compares_gender_and_sex_with_the_demo_population(client, personas):
+    from django.urls import reverse
+    from tests.factories import login
+    from tests.insight_support import at, introduce
+
+    load_demo_population()
+    for day, (sex, gender) in enumerate(
+        [("female", "Woman"), ("female", "woman"), ("male", "Man"), ("", "Non-binary")], start=5
+    ):
+        introduce(at(day, 9), sex=sex, gender=gender)
+    login(client, personas.analyst)
+    html = client.get(
+        reverse("insight:metric", args=["equity"]), {"from": "2026-01-05", "to": "2026-01-18"}
+    ).content.decode()
+    gender = html.split('id="table-equity_gender"', 1)[1].split("</table>", 1)[0]
+    # Population shares: woman 151,200 (50%), man 145,900 (49%), non-binary 1,700 (1%),
+    # other 1,200 (0%) of 300,000; the introductions themselves are hidden (1-7).
+    rows = {
+        r.split("</th>", 1)[0].rsplit(">", 1)[1]: r for r in gender.split("<tr")[2:] if "</th>" in r
+    }
+    assert ">50%<" in rows["Woman"] and ">49%<" in rows["Man"] and ">1%<" in rows["Non-binary"]
+    assert (
+        "No population figures have been imported for this dimension"
+        not in html.split('id="table-equity_gender"', 1)[1].split("Download", 1)[0]
     )
-    assert total == 300000
+    sex = html.split('id="table-equity_sex"', 1)[1].split("</table>", 1)[0]
+    assert ">51%<" in sex and ">49%<" in sex  # female 153,000 and male 147,000 of 300,000

@@ -353,3 +353,23 @@ def test_a_withdrawn_annotation_cannot_be_changed_again(client, personas):
         assert response.redirect_chain[-1][0] == reverse("insight:annotations")
         assert "has been withdrawn" in response.content.decode()
     assert AuditEvent.objects.filter(action="insight.annotation_withdraw").count() == 1
+
+
+def test_edit_and_withdraw_change_the_dashboard_snapshot_key(personas):
+    """The stored dashboard is keyed on the annotations: a changed target is never served stale."""
+    from livingwell.insight import snapshots
+
+    a = _target(personas)
+    versions = [snapshots.annotations_version()]
+    actions.edit_chart_annotation(
+        by=personas.site_admin,
+        annotation=a,
+        effective_date=a.effective_date,
+        target_value="4",
+        note=a.note,
+        reason="Stretch",
+    )
+    versions.append(snapshots.annotations_version())
+    actions.withdraw_chart_annotation(by=personas.site_admin, annotation=a, reason="Superseded")
+    versions.append(snapshots.annotations_version())
+    assert len(set(versions)) == 3

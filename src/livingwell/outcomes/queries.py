@@ -64,6 +64,31 @@ def responses_for(introduction) -> list[MeasureResponse]:
     )
 
 
+def latest_by_measure(introduction) -> list[MeasureResponse]:
+    """The latest response of each measure for an introduction, each with ``lw_count`` (how many
+    responses of that measure there are), in the shipped measure order: what the record panel
+    shows. At most two small queries (the counts and last dates; the latest rows, only when there
+    are any), loading one row per measure however long the person's history."""
+    responses = MeasureResponse.objects.filter(introduction=introduction)
+    counts = {
+        measure: (n, last)
+        for measure, n, last in responses.order_by()
+        .values_list("measure")
+        .annotate(n=Count("pk"), last=Max("completed_at"))
+    }
+    if not counts:
+        return []
+    on_last_day = Q()
+    for measure, (_n, last) in counts.items():
+        on_last_day |= Q(measure=measure, completed_at=last)
+    by_code = {}
+    # Oldest recorded first, so the last one kept of a day with two is the latest recorded.
+    for response in responses.filter(on_last_day).order_by("completed_at", "recorded_at"):
+        response.lw_count = counts[response.measure][0]
+        by_code[response.measure] = response
+    return [by_code[m] for m in MEASURES if m in by_code]
+
+
 def by_measure(responses) -> dict[str, list[MeasureResponse]]:
     """Group responses by measure, in the shipped measure order."""
     grouped: dict[str, list[MeasureResponse]] = defaultdict(list)

@@ -59,10 +59,19 @@ def test_agrees_with_due_measures_for_baseline_review_closure_and_none(personas)
     assert answers["old"][1] == []  # closed outside the closure window: nothing due
 
 
-def test_record_panel_takes_two_queries(personas):
+def test_record_panel_takes_three_queries_however_many_responses(personas):
+    """The counts and last dates, the latest row of each measure, the schedule."""
     intro = in_support(personas.hub_worker, days_ago=30)
     _record(personas.hub_worker, intro, "dialog", DIALOG, days_ago=20)
     with CaptureQueriesContext(connection) as queries:
         html = render_to_string("outcomes/_record_panel.html", {"introduction": intro})
-    assert len(queries) == 2
+    assert len(queries) == 3
+    for days_ago in (15, 10, 12):
+        _record(personas.hub_worker, intro, "dialog", DIALOG, days_ago=days_ago, occasion="review")
+    with CaptureQueriesContext(connection) as queries:
+        more = render_to_string("outcomes/_record_panel.html", {"introduction": intro})
+    assert len(queries) == 3
+    assert "(4 responses)" in more
+    latest = timezone.localdate() - timedelta(days=10)
+    assert f"{latest.day} {latest:%b %Y} <span" in more  # the latest completed, not the last typed
     assert "Overdue: Recovering Quality of Life" in html  # baseline ReQoL-10, 30 days on

@@ -2,7 +2,8 @@
 
 ``summary.latest``: one row per measure recorded ({measure, title, summary, completed_at, count});
 ``summary.due``: DueMeasure items (see queries.due_measures) for this introduction.
-Two queries whatever the number of responses (the responses, the schedule).
+Two queries whatever the number of responses (the latest of each measure with its count, the
+schedule), and only one response per measure loaded.
 """
 
 from django import template
@@ -16,11 +17,10 @@ register = template.Library()
 
 @register.simple_tag
 def outcomes_summary(introduction):
-    responses = queries.responses_for(introduction)
-    grouped = queries.by_measure(responses)
+    newest = queries.latest_by_measure(introduction)
     latest = []
-    for measure, responses in grouped.items():
-        last = responses[-1]
+    for last in newest:
+        measure = last.measure
         latest.append(
             {
                 "measure": measure,
@@ -35,7 +35,8 @@ def outcomes_summary(introduction):
                     prorated=last.prorated,
                 ),
                 "completed_at": last.completed_at,
-                "count": len(responses),
+                "count": last.lw_count,
             }
         )
-    return {"latest": latest, "due": queries.due_for_introduction(introduction, responses)}
+    # The schedule needs only the latest completion date of each measure.
+    return {"latest": latest, "due": queries.due_for_introduction(introduction, newest)}

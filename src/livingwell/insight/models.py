@@ -172,7 +172,8 @@ class DashboardSnapshot(models.Model):
     """The network dashboard's charts and headlines as computed at one time ("as at").
 
     The dashboard is costly to compute over years of data, so the computed body is stored and
-    served until it is older than the site's refresh interval (``SiteConfig.insight_refresh_minutes``).
+    served until it is older than the site's refresh interval
+    (``SiteConfig.insight_refresh_minutes``).
     ``key`` is a hash of everything the body depends on: the normalised filters and period, the
     site's disclosure settings, the SPC run length, the measures' directions and the chart
     annotations. The body holds aggregate figures only (already suppressed and rounded) and nothing

@@ -347,6 +347,8 @@ def table_csv(request, key: str):
             ),
         ]
     )
+    for sentence in disclosure.gap_sentences(table):  # as stated on the page and in the report
+        writer.writerow([_("Gap"), sentence])
     return response
 
 

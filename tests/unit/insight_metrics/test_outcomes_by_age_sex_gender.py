@@ -258,3 +258,18 @@ def test_equity_page_and_csv_show_outcomes_by_age_sex_and_gender(client, persona
     assert "Non-binary people: 0% reliably improved, against 67% across the network." in gender
     lines = client.get(reverse("insight:csv", args=["equity_outcomes_sex"])).content.decode()
     assert "Female,3,1,1,1,33%,33%,33%" in lines.splitlines()
+
+
+@pytest.mark.django_db
+def test_csv_states_the_gaps_as_the_page_does(client, personas, outcomes):
+    from livingwell.core.models import SiteConfig
+
+    login(client, personas.analyst)
+    text = client.get(reverse("insight:csv", args=["equity_outcomes_gender"])).content.decode()
+    assert "Gap,Too few people across the network have a pair of answers" in text
+    config = SiteConfig.current()
+    config.suppression_threshold, config.suppression_rounding = 0, 1
+    config.save()
+    text = client.get(reverse("insight:csv", args=["equity_outcomes_gender"])).content.decode()
+    line = 'Gap,"Women: 50% reliably improved, against 67% across the network."'
+    assert line in text.splitlines()

@@ -215,11 +215,12 @@ HANDOVER_FIELDS = (
 
 
 def _handovers(intro, *, needing_action_first: bool = False) -> QuerySet:
+    """Newest first; with `needing_action_first` (the record, when there are more than it shows),
+    handovers someone has to act on come first, so a long history never pushes a waiting offer
+    or an unanswered decline off the page."""
     qs = Handover.objects.filter(introduction_id=intro.pk)
     if not needing_action_first:
         return qs.order_by("-offered_at").values(*HANDOVER_FIELDS)
-    # On the record, handovers someone has to act on come first, so a long history never pushes
-    # a waiting offer or an unanswered decline off the page.
     H = Handover.State
     needs_action = Q(state__in=[H.OFFERED, H.ACCEPTED, H.STARTED]) | Q(
         state=H.DECLINED, returned_handled_at__isnull=True
@@ -276,40 +277,44 @@ def _introduction_rows(rows) -> list[dict]:
 
 def _stored_counts(intro) -> dict[str, int]:
     """How many of each list are stored for this introduction, before any sharing filter, in one
-    statement. Used only to skip querying lists that are empty, and as the totals of the lists
-    that sharing does not filter (tiers, key workers, handovers, closures, other introductions).
+    statement. Used to skip querying lists that are empty, as the totals of the lists sharing
+    does not filter (tiers, key workers, handovers, closures, other introductions), and to know
+    when no contact can be hidden from anyone (none restricted to a team).
 
-    Plain SQL because it is on every record view: the ORM would build seven subqueries, which
-    costs more than the rest of the lists together. Table and column names come from the models.
+    Plain SQL because it is on every record view: the ORM would build eight subqueries, which
+    costs more than several of the lists. Table and column names come from the models.
     """
-    by_intro = {
-        "contacts": Contact,
-        "plans": PlanVersion,
-        "conversation": Conversation,
-        "tiers": Episode,
-        "key_workers": Allocation,
-        "handovers": Handover,
-        "closures": Closure,
-    }
+    q = connection.ops.quote_name
     intro_pk = Introduction._meta.pk.get_db_prep_value(intro.pk, connection)
     person_pk = Introduction._meta.get_field("person").target_field.get_db_prep_value(
         intro.person_id, connection
     )
-    q = connection.ops.quote_name
-    parts, params = [], []
-    for model in by_intro.values():
-        column = model._meta.get_field("introduction").column
-        parts.append(f"(SELECT COUNT(*) FROM {q(model._meta.db_table)} WHERE {q(column)} = %s)")
-        params.append(intro_pk)
+    counts: dict[str, tuple[str, list]] = {}
+    for name, model in (
+        ("contacts", Contact),
+        ("plans", PlanVersion),
+        ("conversation", Conversation),
+        ("tiers", Episode),
+        ("key_workers", Allocation),
+        ("handovers", Handover),
+        ("closures", Closure),
+    ):
+        column = q(model._meta.get_field("introduction").column)
+        counts[name] = (f"FROM {q(model._meta.db_table)} WHERE {column} = %s", [intro_pk])
+    contacts_where, _params = counts["contacts"]
+    restricted = q(Contact._meta.get_field("restricted").column)
+    counts["restricted_contacts"] = (f"{contacts_where} AND {restricted} = %s", [intro_pk, True])
     table = q(Introduction._meta.db_table)
-    person_col = q(Introduction._meta.get_field("person").column)
-    pk_col = q(Introduction._meta.pk.column)
-    parts.append(f"(SELECT COUNT(*) FROM {table} WHERE {person_col} = %s AND {pk_col} <> %s)")
-    params += [person_pk, intro_pk]
+    person, pk = q(Introduction._meta.get_field("person").column), q(Introduction._meta.pk.column)
+    counts["introductions"] = (
+        f"FROM {table} WHERE {person} = %s AND {pk} <> %s",
+        [person_pk, intro_pk],
+    )
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) {where})" for where, _p in counts.values())
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute(sql, [p for _where, params in counts.values() for p in params])
         values = cursor.fetchone()
-    return dict(zip([*by_intro, "introductions"], values, strict=True))
+    return dict(zip(counts, values, strict=True))
 
 
 def _latest(qs: QuerySet, n: int, shape: Callable, *, stored: int, total: int | None = None):
@@ -358,10 +363,24 @@ def record_context(user, intro: Introduction, rel) -> dict:
     view = sharing_view(user, intro.person)
     stored = _stored_counts(intro)
     n = RECORD_LIST
+    # With no sharing objection in force for this user, nothing here is hidden from them but
+    # contacts restricted to another team: when there are none, the stored counts are the
+    # visible ones. Otherwise each list counts its visible rows itself.
+    unfiltered = not view.organisation_q("organisation_id")
     contacts = _latest(
-        _contacts(user, intro, view), RECORD_CONTACTS, _contact_rows, stored=stored["contacts"]
+        _contacts(user, intro, view),
+        RECORD_CONTACTS,
+        _contact_rows,
+        stored=stored["contacts"],
+        total=stored["contacts"] if unfiltered and not stored["restricted_contacts"] else None,
     )
-    plans = _latest(_plans(user, intro, view), 1, _plan_rows, stored=stored["plans"])
+    plans = _latest(
+        _plans(user, intro, view),
+        1,
+        _plan_rows,
+        stored=stored["plans"],
+        total=stored["plans"] if unfiltered else None,
+    )
     episodes = _latest(_episodes(intro), n, _episode_rows, stored=(t := stored["tiers"]), total=t)
     allocations = _latest(
         _allocations(intro), n, _allocation_rows, stored=(t := stored["key_workers"]), total=t
@@ -382,7 +401,7 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "earlier_plans": max(0, plans.total - 1),
         "contacts": contacts,
         "handovers": _latest(
-            _handovers(intro, needing_action_first=True),
+            _handovers(intro, needing_action_first=stored["handovers"] > n),
             n,
             _handover_rows,
             stored=(t := stored["handovers"]),

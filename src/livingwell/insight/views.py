@@ -53,21 +53,21 @@ class FilterForm(forms.Form):
     )
     team = forms.ModelChoiceField(
         label=gettext_lazy("Team"),
-        queryset=Team.objects.filter(is_active=True),
+        queryset=Team.objects.filter(is_active=True).only("pk", "name"),
         required=False,
         empty_label=gettext_lazy("All teams"),
         widget=QuickSelect,
     )
     tier = forms.ModelChoiceField(
         label=gettext_lazy("Tier"),
-        queryset=Tier.objects.filter(is_active=True),
+        queryset=Tier.objects.filter(is_active=True).only("pk", "name"),
         required=False,
         empty_label=gettext_lazy("All tiers"),
         widget=QuickSelect,
     )
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Organisation"),
-        queryset=Organisation.objects.filter(is_active=True),
+        queryset=Organisation.objects.filter(is_active=True).only("pk", "name"),
         required=False,
         empty_label=gettext_lazy("All organisations"),
         widget=QuickSelect,

@@ -14,9 +14,10 @@ and a list known to be empty from one counting query is not queried at all.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -32,6 +33,7 @@ from livingwell.access.sharing import (
     visible_conversation_filter,
     visible_plan_filter,
 )
+from livingwell.accounts.models import Organisation, Team, User
 from livingwell.hub.models import (
     Allocation,
     Closure,
@@ -41,6 +43,7 @@ from livingwell.hub.models import (
     Episode,
     Handover,
     PlanVersion,
+    Tier,
 )
 from livingwell.intake.models import ClosedReason, Introduction
 
@@ -392,6 +395,80 @@ def _conversation(user, intro, view: SharingView):
     return conversation
 
 
+# The record's lists that sharing does not filter are read with plain SQL: on every record view,
+# building five ORM queries cost more than running them. The columns are named as the values()
+# querysets above name them, so the same row shaping serves the record and the history pages
+# (which page through the ORM querysets). Table names come from the models.
+_SQL_CACHE: dict[str, dict[str, str]] = {}
+
+
+def _list_sql() -> dict[str, str]:
+    found = _SQL_CACHE.get(connection.vendor)
+    if found is not None:
+        return found
+    q = connection.ops.quote_name
+    t = {m: q(m._meta.db_table) for m in (Episode, Tier, Allocation, Team, Organisation, User)}
+    t |= {m: q(m._meta.db_table) for m in (Handover, Closure, Introduction)}
+    user = (
+        "u.display_name AS key_worker__display_name, u.first_name AS key_worker__first_name, "
+        "u.last_name AS key_worker__last_name, u.username AS key_worker__username"
+    )
+    sql = {
+        "tiers": (
+            "SELECT tr.name AS tier__name, e.started_at, e.ended_at, e.end_reason, e.reason_note"
+            f" FROM {t[Episode]} e JOIN {t[Tier]} tr ON tr.slug = e.tier_id"
+            " WHERE e.introduction_id = %s ORDER BY e.started_at DESC LIMIT %s"
+        ),
+        "key_workers": (
+            "SELECT a.started_at, a.ended_at, a.reason, tm.name AS team__name,"
+            f" o.name AS organisation__name, {user}"
+            f" FROM {t[Allocation]} a JOIN {t[Team]} tm ON tm.id = a.team_id"
+            f" JOIN {t[Organisation]} o ON o.id = a.organisation_id"
+            f" JOIN {t[User]} u ON u.id = a.key_worker_id"
+            " WHERE a.introduction_id = %s ORDER BY a.started_at DESC LIMIT %s"
+        ),
+        "handovers": (
+            "SELECT h.id AS pk, o.name AS to_organisation__name, h.service_name, h.offered_at,"
+            " h.state, h.decline_reason, h.returned_handled_at"
+            f" FROM {t[Handover]} h JOIN {t[Organisation]} o ON o.id = h.to_organisation_id"
+            " WHERE h.introduction_id = %s ORDER BY h.offered_at DESC LIMIT %s"
+        ),
+        "closures": (
+            f"SELECT c.closed_at, c.reason, c.returned_at FROM {t[Closure]} c"
+            " WHERE c.introduction_id = %s ORDER BY c.closed_at DESC LIMIT %s"
+        ),
+        "introductions": (
+            f"SELECT i.id AS pk, i.reference, i.received_at, i.state FROM {t[Introduction]} i"
+            " WHERE i.person_id = %s AND i.id <> %s ORDER BY i.received_at DESC LIMIT %s"
+        ),
+    }
+    _SQL_CACHE[connection.vendor] = sql
+    return sql
+
+
+def _db_value(value):
+    """A raw cursor's value as the ORM would give it: aware datetimes (SQLite stores them naive,
+    in UTC) and UUIDs (SQLite stores them as hex text)."""
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _raw_latest(name: str, params: list, n: int, shape: Callable, *, stored: int) -> Latest:
+    if not stored:
+        return EMPTY
+    pk = Introduction._meta.pk
+    params = [pk.get_db_prep_value(p, connection) for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(_list_sql()[name], [*params, n])
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, map(_db_value, row), strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        if "pk" in row and not isinstance(row["pk"], uuid.UUID):
+            row["pk"] = uuid.UUID(str(row["pk"]))
+    return Latest(shape(rows), stored)
+
+
 def record_context(user, intro: Introduction, rel) -> dict:
     """Everything the record page shows, in a bounded number of queries whatever the history."""
     view = sharing_view(user, intro.person)
@@ -415,10 +492,22 @@ def record_context(user, intro: Introduction, rel) -> dict:
         stored=stored["plans"],
         total=stored["plans"] if unfiltered else None,
     )
-    episodes = _latest(_episodes(intro), n, _episode_rows, stored=(t := stored["tiers"]), total=t)
-    allocations = _latest(
-        _allocations(intro), n, _allocation_rows, stored=(t := stored["key_workers"]), total=t
+    episodes = _raw_latest("tiers", [intro.pk], n, _episode_rows, stored=stored["tiers"])
+    allocations = _raw_latest(
+        "key_workers", [intro.pk], n, _allocation_rows, stored=stored["key_workers"]
     )
+    if stored["handovers"] > n:
+        handovers = _latest(
+            _handovers(intro, needing_action_first=True),
+            n,
+            _handover_rows,
+            stored=stored["handovers"],
+            total=stored["handovers"],
+        )
+    else:
+        handovers = _raw_latest(
+            "handovers", [intro.pk], n, _handover_rows, stored=stored["handovers"]
+        )
     return {
         "now": timezone.now(),
         "intro": intro,
@@ -434,22 +523,16 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "plan": plans.rows[0] if plans else None,
         "earlier_plans": max(0, plans.total - 1),
         "contacts": contacts,
-        "handovers": _latest(
-            _handovers(intro, needing_action_first=stored["handovers"] > n),
-            n,
-            _handover_rows,
-            stored=(t := stored["handovers"]),
-            total=t,
+        "handovers": handovers,
+        "closures": _raw_latest(
+            "closures", [intro.pk], n, _closure_rows, stored=stored["closures"]
         ),
-        "closures": _latest(
-            _closures(intro), n, _closure_rows, stored=(t := stored["closures"]), total=t
-        ),
-        "other_introductions": _latest(
-            _other_introductions(intro),
+        "other_introductions": _raw_latest(
+            "introductions",
+            [intro.person_id, intro.pk],
             n,
             _introduction_rows,
-            stored=(t := stored["introductions"]),
-            total=t,
+            stored=stored["introductions"],
         ),
     }
 

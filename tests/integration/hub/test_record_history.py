@@ -17,6 +17,8 @@ from tests.outcomes_support import in_support
 from livingwell.access import actions as access_actions
 from livingwell.access.models import AuditEvent
 from livingwell.hub import actions as hub
+from livingwell.hub.models import Tier
+from livingwell.intake.actions import submit_introduction
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +255,38 @@ def test_record_query_count_is_the_same_for_few_and_many_plans_and_contacts(clie
             review_date=date.today() + timedelta(days=60),
         )
     assert _record_queries(client, intro) == few
+
+
+def test_record_shows_tiers_key_workers_closures_handovers_and_other_introductions(
+    client, personas
+):
+    worker = personas.hub_worker
+    intro = in_support(worker, days_ago=30)
+    hub.allocate_key_worker(
+        by=worker, introduction=intro, key_worker=personas.key_worker, team=personas.community_team
+    )
+    hub.close(by=worker, introduction=intro, reason="supported")
+    tier = Tier.objects.get(slug="short-term")
+    hub.return_within_open_door(by=worker, introduction=intro, tier=tier)
+    handover = hub.offer_handover(
+        by=worker, introduction=intro, to_organisation=personas.vcs, what_is_asked="Peer group."
+    )
+    other, _ = submit_introduction(
+        by=None,
+        submission_key="another-one",
+        route="self",
+        existing_person=intro.person,
+        details={"whats_happening": "Back again.", "risk_now": "no"},
+    )
+    intro.refresh_from_db()
+    factories.login(client, worker)
+    html = client.get(_record(intro)).content.decode()
+
+    today = timezone.localdate()
+    assert f"{tier.name} since {today.day} {today:%b %Y}" in html  # the open episode
+    assert f"{personas.key_worker} ({personas.community_team}, " in html
+    assert "Supported, support has ended" in html and "Came back on" in html
+    assert "Offered, waiting for a reply" in html
+    assert f'action="{reverse("hub:handover_advance", args=[handover.pk])}"' in html
+    assert f'<a href="{_record(other)}">{other.reference}</a>' in html
+    assert "/history/" not in html  # every list fits: no links to the history pages

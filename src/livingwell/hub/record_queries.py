@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +100,43 @@ class _Dates:
             month = self._months[value.month] = str(MONTHS_3[value.month]).title()
         text = f"{value.day} {month} {value.year}"
         return f"{text} {value:%H:%M}" if time else text
+
+
+_MARKER = uuid.UUID(int=0)
+_URLS: dict[tuple, str] = {}
+
+
+def _url(name: str, pk=None, *extra) -> str:
+    """reverse() once per process for each page name, then a string replace per link: the record
+    shows dozens of links and reversing is the costliest thing about each of them."""
+    key = (get_script_prefix(), name, extra)
+    template = _URLS.get(key)
+    if template is None:
+        template = _URLS[key] = reverse(name, args=[_MARKER, *extra] if pk else None)
+    return template.replace(str(_MARKER), str(pk)) if pk else template
+
+
+INTRO_LINKS = {
+    "own": "hub:own",
+    "conversation": "hub:conversation",
+    "contact": "hub:contact",
+    "close": "hub:close",
+    "allocate": "hub:allocate",
+    "plan": "hub:plan",
+    "tier": "hub:tier",
+    "return": "hub:return",
+    "feedback": "insight:feedback",
+    "sharing": "access:sharing",
+    "override": "access:override",
+}
+
+
+def record_links(intro) -> dict[str, str]:
+    """The record's links for this introduction, by short name (see INTRO_LINKS)."""
+    links = {short: _url(name, intro.pk) for short, name in INTRO_LINKS.items()}
+    links["person_log"] = _url("access:person_log", intro.person_id)
+    links["handover_new"] = f"{_url('hub:handover_new')}?introduction={intro.pk}"
+    return links
 
 
 USER = ("display_name", "first_name", "last_name", "username")
@@ -267,6 +305,9 @@ def _handover_rows(rows) -> list[dict]:
     states = _labels(Handover.State.choices)
     dates = _Dates()
     for r in rows:
+        r["advance_url"] = _url("hub:handover_advance", r["pk"])
+        r["acknowledge_url"] = _url("hub:handover_acknowledge", r["pk"])
+        r["new_url"] = _url("hub:handover_new")
         r["to_organisation"] = r["to_organisation__name"]
         r["offered_at"] = dates(r["offered_at"])
         r["state_label"] = states.get(r["state"], r["state"])
@@ -303,6 +344,7 @@ def _introduction_rows(rows) -> list[dict]:
     states = _labels(Introduction.State.choices)
     dates = _Dates()
     for r in rows:
+        r["url"] = _url("hub:record", r["pk"])
         r["received_at"] = dates(r["received_at"])
         r["state_label"] = states.get(r["state"], r["state"])
     return list(rows)
@@ -524,6 +566,7 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "earlier_plans": max(0, plans.total - 1),
         "contacts": contacts,
         "handovers": handovers,
+        "links": record_links(intro),
         "closures": _raw_latest(
             "closures", [intro.pk], n, _closure_rows, stored=stored["closures"]
         ),

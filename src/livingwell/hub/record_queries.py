@@ -47,6 +47,7 @@ from livingwell.hub.models import (
     Tier,
 )
 from livingwell.intake.models import ClosedReason, Introduction
+from livingwell.outcomes.models import MeasureResponse
 
 RECORD_CONTACTS = 10  # latest contacts shown on the record
 RECORD_LIST = 5  # latest tiers, key workers, handovers, closures and other introductions
@@ -376,6 +377,7 @@ def _stored_counts(intro) -> dict[str, int]:
         ("key_workers", Allocation),
         ("handovers", Handover),
         ("closures", Closure),
+        ("measure_responses", MeasureResponse),
     ):
         column = q(model._meta.get_field("introduction").column)
         counts[name] = (f"FROM {q(model._meta.db_table)} WHERE {column} = %s", [intro_pk])
@@ -567,6 +569,8 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "contacts": contacts,
         "handovers": handovers,
         "links": record_links(intro),
+        # The outcomes panel skips its query when there is nothing to summarise.
+        "measure_responses": stored["measure_responses"],
         "closures": _raw_latest(
             "closures", [intro.pk], n, _closure_rows, stored=stored["closures"]
         ),

@@ -1,4 +1,7 @@
-"""``{% outcomes_summary introduction as summary %}`` for the record panel include.
+"""``{% outcomes_summary introduction responses as summary %}`` for the record panel include.
+
+``responses``: how many responses the introduction has, when the caller already knows (the record
+counts them with its other lists); 0 skips the query. Leave it out (None) otherwise.
 
 ``summary.latest``: one row per measure recorded ({measure, title, summary, completed_at, count});
 ``summary.due``: DueMeasure items (see queries.due_measures) for this introduction.
@@ -16,8 +19,8 @@ register = template.Library()
 
 
 @register.simple_tag
-def outcomes_summary(introduction):
-    newest = queries.latest_by_measure(introduction)
+def outcomes_summary(introduction, responses=None):
+    newest = queries.latest_by_measure(introduction) if responses != 0 else []
     latest = []
     for last in newest:
         measure = last.measure

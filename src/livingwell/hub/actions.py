@@ -168,6 +168,8 @@ def allocate_key_worker(
         reason=reason,
         allocated_by=by,
     )
+    intro.current_key_worker = key_worker
+    intro.save(update_fields=["current_key_worker"])
     _log(by, "allocation.transfer" if current else "allocation.create", intro, allocation)
     return allocation
 
@@ -445,8 +447,16 @@ def close(*, by, introduction: Introduction, reason: str, note: str = "", at=Non
     intro.closed_reason = reason
     intro.closed_note = note
     intro.open_door_until = at + timedelta(days=round(months * 30.44))
+    intro.current_key_worker = None  # the allocation ends below
     intro.save(
-        update_fields=["state", "closed_at", "closed_reason", "closed_note", "open_door_until"]
+        update_fields=[
+            "state",
+            "closed_at",
+            "closed_reason",
+            "closed_note",
+            "open_door_until",
+            "current_key_worker",
+        ]
     )
     intro.episodes.filter(ended_at__isnull=True).update(
         ended_at=at, end_reason=Episode.EndReason.CLOSED

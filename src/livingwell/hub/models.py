@@ -85,6 +85,11 @@ class Allocation(models.Model):
                 name="one_current_allocation",
             )
         ]
+        indexes = [
+            # A worker's and a team's current caseload (the board of someone outside the Hub).
+            models.Index(fields=["key_worker", "ended_at"], name="allocation_worker_current"),
+            models.Index(fields=["team", "ended_at"], name="allocation_team_current"),
+        ]
 
 
 class Episode(models.Model):
@@ -237,6 +242,10 @@ class Handover(models.Model):
         indexes = [
             models.Index(fields=["state", "offered_at"]),
             models.Index(fields=["to_organisation", "state"]),
+            # The board's "declined and returned" section: waiting for their owner, oldest first.
+            models.Index(
+                fields=["state", "returned_handled_at", "responded_at"], name="handover_returned"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,100 +2,408 @@
 
 The board shows only work the user has a legitimate relationship with: Hub teams see every open
 introduction; everyone else sees their own and their team's caseload and the handovers offered
-to their organisation. Query counts are fixed per page (no N+1): see tests.
+to their organisation.
+
+Each section of the board shows its total and its first few rows in priority order; "See all"
+opens the section on its own page, a page at a time, through the same rules. Every query is a
+count or a LIMITed read on an index, so the board costs the same whatever the size of the
+borough or the length of its history, and its number of queries is fixed (see tests).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
+from copy import copy
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import ngettext
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
+from django.urls import get_script_prefix, reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from livingwell.access.relationships import user_hub_team_ids, user_organisation_ids, user_team_ids
 from livingwell.core.models import SiteConfig
-from livingwell.hub.models import (
-    Allocation,
-    Contact,
-    Episode,
-    Handover,
-)
+from livingwell.hub import board_html
+from livingwell.hub.models import Allocation, Episode, Handover
 from livingwell.intake.models import Introduction
+from livingwell.outcomes.definitions import MEASURES, get_definition
+from livingwell.outcomes.models import MeasureDue, Occasion
 from livingwell.people.models import PossibleMatch
 
 S = Introduction.State
-BOARD_LIMIT = 2000
-BOARD_MATCH_LIMIT = 50
-BOARD_DUE_LIMIT = 200
-
-
-@dataclass
-class Board:
-    is_hub: bool
-    urgent: list = field(default_factory=list)
-    new: list = field(default_factory=list)
-    unallocated: list = field(default_factory=list)
-    awaiting_reply: list = field(default_factory=list)
-    offered_to_us: list = field(default_factory=list)
-    returned: list = field(default_factory=list)
-    no_contact: list = field(default_factory=list)
-    matches: list = field(default_factory=list)
-    # Outcome measures due or overdue, one row per person and measure, overdue first.
-    due_measures: list = field(default_factory=list)
-    due_hidden: int = 0
-    reconciliation: dict = field(default_factory=dict)
-    hidden: int = 0  # introductions beyond BOARD_LIMIT, stated on the board
-    matches_hidden: int = 0
-    config: SiteConfig | None = None
+# Rows a section shows on the board; urgent work shows more, and every section says its total
+# and links to all of it, so nothing is hidden silently.
+SECTION_ROWS = 10
+URGENT_ROWS = 25
+PAGE_SIZE = 50
 
 
 def visible_introductions(user):
     """Open introductions this user may see on the board."""
     hub = user_hub_team_ids(user)
-    base = Introduction.objects.exclude(state=S.CLOSED)
+    # The open states by name (an index range), not "not closed" (which reads the history).
+    base = Introduction.objects.filter(state__in=[S.NEW, S.IN_SUPPORT])
     if hub:
         return base
-    teams = user_team_ids(user)
-    mine = Allocation.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True).filter(
-        Q(key_worker=user) | Q(team_id__in=teams)
+    # Driven from the user's allocations and their organisation's handovers (indexed), not by
+    # testing every open introduction in the borough.
+    mine = Allocation.objects.filter(ended_at__isnull=True).filter(
+        Q(key_worker=user) | Q(team_id__in=user_team_ids(user))
     )
     partner = Handover.objects.filter(
-        introduction=OuterRef("pk"),
         to_organisation_id__in=user_organisation_ids(user),
         state__in=[Handover.State.ACCEPTED, Handover.State.STARTED],
     )
-    return base.filter(Q(Exists(mine)) | Q(Exists(partner)))
-
-
-def _annotated(qs):
-    current_alloc = Allocation.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True)
-    current_episode = Episode.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True)
-    return qs.select_related("person", "owner").annotate(
-        key_worker_name=Subquery(current_alloc.values("key_worker__display_name")[:1]),
-        key_worker_team=Subquery(current_alloc.values("team__name")[:1]),
-        tier_name=Subquery(current_episode.values("tier__name")[:1]),
-        # A correlated subquery on the (introduction, at) index, not a join grouped by every
-        # column of the row (which made the board's main query several times slower).
-        last_contact=Subquery(
-            Contact.objects.filter(introduction=OuterRef("pk"), outcome=Contact.Outcome.ATTENDED)
-            .order_by("-at")
-            .values("at")[:1]
-        ),
+    return base.filter(
+        Q(pk__in=mine.values("introduction_id")) | Q(pk__in=partner.values("introduction_id"))
     )
 
 
-BOARD_FIELDS = (
-    "id",
+@dataclass
+class Scope:
+    """What one user's board covers: their open introductions, narrowed by the filters."""
+
+    user: object
+    is_hub: bool
+    team_id: str | None
+    tier_slug: str | None
+    organisation_ids: tuple
+    now: object
+    today: object
+    config: SiteConfig
+
+    @property
+    def everything(self) -> bool:
+        """All open introductions (a Hub worker, no filter): no need to test each row."""
+        return self.is_hub and not self.team_id and not self.tier_slug
+
+    @cached_property
+    def quiet_cutoff(self):
+        """Before this, no attended contact is "no contact for N days"."""
+        return self.now - timedelta(days=self.config.no_contact_alert_days)
+
+    @cached_property
+    def signature(self) -> tuple:
+        """Everything the scope's queries depend on, apart from the time (see _statement)."""
+        user = None if self.is_hub else (self.user.pk, tuple(sorted(user_team_ids(self.user))))
+        return (self.is_hub, user, self.team_id, self.tier_slug, self.organisation_ids)
+
+    @cached_property
+    def introductions(self):
+        qs = visible_introductions(self.user)
+        if self.team_id:
+            qs = qs.filter(
+                Exists(
+                    Allocation.objects.filter(
+                        introduction=OuterRef("pk"), ended_at__isnull=True, team_id=self.team_id
+                    )
+                )
+            )
+        if self.tier_slug:
+            qs = qs.filter(
+                Exists(
+                    Episode.objects.filter(
+                        introduction=OuterRef("pk"), ended_at__isnull=True, tier_id=self.tier_slug
+                    )
+                )
+            )
+        return qs
+
+
+def board_scope(user, *, team_id=None, tier_slug=None, now=None, config=None) -> Scope:
+    now = now or timezone.now()
+    return Scope(
+        user=user,
+        is_hub=bool(user_hub_team_ids(user)),
+        team_id=str(team_id) if team_id else None,
+        tier_slug=tier_slug or None,
+        organisation_ids=tuple(sorted(str(pk) for pk in user_organisation_ids(user))),
+        now=now,
+        today=timezone.localdate(now),
+        config=config or SiteConfig.current(),
+    )
+
+
+# --- compiled statements ------------------------------------------------------------------------
+#
+# Building and compiling a queryset costs far more than running these small indexed queries, and
+# the board's queries are the same from one load to the next. A statement is compiled once per
+# process for the inputs it depends on (the key) and reused: the key holds every value that can
+# appear in the statement, so a reused statement is exactly the one the queryset would compile.
+
+_STATEMENTS: OrderedDict = OrderedDict()
+_STATEMENTS_MAX = 512
+
+
+def _statement(key: tuple, build):
+    """(sql, params, compiler) for ``build()``'s queryset, compiled once for ``key``; None if it
+    can match nothing. ``key`` must hold every input of ``build``."""
+    key = (connection_alias(), *key)
+    try:
+        found = _STATEMENTS[key]
+    except KeyError:
+        found = _compiled(build())
+        _STATEMENTS[key] = found
+        if len(_STATEMENTS) > _STATEMENTS_MAX:
+            _STATEMENTS.popitem(last=False)
+    else:
+        _STATEMENTS.move_to_end(key)
+    return found
+
+
+def _compiled(qs):
+    """(sql, params, compiler) of a queryset, or None when it can match nothing."""
+    compiler = qs.query.get_compiler(using=qs.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params), compiler
+
+
+def _values(statement) -> list[dict]:
+    """Run a compiled values() statement: rows as dicts, converted as values() would."""
+    if statement is None:
+        return []
+    sql, params, compiler = statement
+    with connections[connection_alias()].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    query = compiler.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[rows])]
+
+
+def connection_alias() -> str:
+    return Introduction.objects.db
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    slug: str
+    kind: str  # which table: "intro", "handover", "returned", "due", "match"
+    title: object
+    caption: object
+    empty: object
+    rows: int = SECTION_ROWS
+    hub_only: bool = False
+    hide_when_empty: bool = False
+    anchor: str = ""  # the heading's id on the board, "<anchor>-heading" (default: the slug)
+
+    @property
+    def heading_id(self) -> str:
+        return f"{self.anchor or self.slug}-heading"
+
+
+SPECS = [
+    SectionSpec(
+        "urgent",
+        "intro",
+        gettext_lazy("Urgent: same day"),
+        gettext_lazy("Urgent introductions, oldest first"),
+        gettext_lazy("No urgent introductions waiting."),
+        rows=URGENT_ROWS,
+    ),
+    SectionSpec(
+        "new",
+        "intro",
+        gettext_lazy("New introductions waiting for a first conversation"),
+        gettext_lazy("New introductions, oldest first"),
+        gettext_lazy("None waiting."),
+    ),
+    SectionSpec(
+        "offered",
+        "handover",
+        gettext_lazy("Handovers offered to your organisation"),
+        gettext_lazy("Handovers waiting for your reply, oldest first"),
+        gettext_lazy("None waiting."),
+        hide_when_empty=True,
+    ),
+    SectionSpec(
+        "awaiting",
+        "handover",
+        gettext_lazy("Handovers waiting for a reply"),
+        gettext_lazy("Handovers offered, oldest first"),
+        gettext_lazy("None waiting."),
+    ),
+    SectionSpec(
+        "returned",
+        "returned",
+        gettext_lazy("Handovers declined and returned to the Hub"),
+        gettext_lazy("Declined handovers needing their owner, oldest reply first"),
+        gettext_lazy("None."),
+    ),
+    SectionSpec(
+        "unallocated",
+        "intro",
+        gettext_lazy("In support without a key worker"),
+        gettext_lazy("People in support with no key worker, oldest first"),
+        gettext_lazy("Everyone in support has a key worker."),
+    ),
+    SectionSpec(
+        "no-contact",
+        "intro",
+        "",  # worded with the site's number of days: see _title
+        gettext_lazy("People without a recent attended contact, longest first"),
+        gettext_lazy("None."),
+        anchor="quiet",
+    ),
+    SectionSpec(
+        "measures",
+        "due",
+        gettext_lazy("Outcome measures due"),
+        gettext_lazy("Outcome measures due or overdue, overdue first"),
+        gettext_lazy("No outcome measures due."),
+        anchor="due",
+    ),
+    SectionSpec(
+        "duplicates",
+        "match",
+        gettext_lazy("Possible duplicate records to check"),
+        gettext_lazy("Possible duplicate records, oldest first"),
+        gettext_lazy("None."),
+        hub_only=True,
+        anchor="matches",
+    ),
+]
+SPEC_BY_SLUG = {spec.slug: spec for spec in SPECS}
+
+
+@dataclass
+class Section:
+    spec: SectionSpec
+    title: str
+    count: int
+    rows: list
+    url: str  # the section's own page, with the board's filters
+    table: str = ""  # the rows as an HTML table (board_html)
+    shown: str = ""  # "The first 10 of 57 are shown." when not all are
+    see_all: str = ""  # "See all 57"
+
+    @property
+    def slug(self) -> str:
+        return self.spec.slug
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def _section(spec, scope, count, rows, url, labels) -> Section:
+    section = Section(spec=spec, title=_title(spec, scope), count=count, rows=rows, url=url)
+    if rows:
+        section.table = board_html.table(
+            spec.kind, spec.slug, labels.text(spec.caption), rows, labels.headings
+        )
+    if section.more > 0:
+        section.shown = ngettext(
+            "The first %(n)s of %(total)s is shown.",
+            "The first %(n)s of %(total)s are shown.",
+            len(rows),
+        ) % {"n": len(rows), "total": count}
+    section.see_all = _("See all %(total)s") % {"total": count}
+    return section
+
+
+@dataclass
+class Board:
+    is_hub: bool
+    sections: list[Section] = field(default_factory=list)
+    reconciliation: dict = field(default_factory=dict)
+    config: SiteConfig | None = None
+
+    def section(self, slug: str) -> Section | None:
+        return next((s for s in self.sections if s.slug == slug), None)
+
+
+def _title(spec: SectionSpec, scope: Scope) -> str:
+    if spec.slug == "no-contact":
+        return _("No contact for more than %(days)s days") % {
+            "days": scope.config.no_contact_alert_days
+        }
+    return _labels().text(spec.title)
+
+
+def _quiet_since():
+    return Coalesce("last_attended_contact_at", "first_conversation_at")
+
+
+def section_queryset(spec: SectionSpec, scope: Scope):
+    """The section's rows in priority order (ending in the primary key, so pages are stable)."""
+    intros = scope.introductions
+    # Booleans as "IN (...)": a comparison an index can serve ("NOT urgent" is not).
+    if spec.slug == "urgent":
+        return intros.filter(state=S.NEW, urgent__in=[True]).order_by("received_at", "pk")
+    if spec.slug == "new":
+        return intros.filter(state=S.NEW, urgent__in=[False]).order_by("received_at", "pk")
+    if spec.slug == "unallocated":
+        # current_key_worker is kept by the allocation actions (an index range, not a test of
+        # every introduction in support).
+        return intros.filter(state=S.IN_SUPPORT, current_key_worker__isnull=True).order_by(
+            "received_at", "pk"
+        )
+    if spec.slug == "no-contact":
+        return (
+            intros.filter(state=S.IN_SUPPORT)
+            .alias(quiet_since=_quiet_since())
+            .filter(quiet_since__lt=scope.quiet_cutoff)
+            .order_by("quiet_since", "pk")
+        )
+    if spec.slug == "offered":
+        return Handover.objects.filter(
+            state=Handover.State.OFFERED, to_organisation_id__in=scope.organisation_ids
+        ).order_by("offered_at", "pk")
+    if spec.slug == "awaiting":
+        qs = Handover.objects.filter(state=Handover.State.OFFERED)
+        if not scope.everything:  # (an offer cannot be waiting on a closed introduction)
+            qs = qs.filter(introduction__in=intros.values("pk"))
+        return qs.order_by("offered_at", "pk")
+    if spec.slug == "returned":
+        qs = Handover.objects.filter(
+            state=Handover.State.DECLINED, returned_handled_at__isnull=True
+        )
+        if scope.everything:  # a declined offer may wait on a closed introduction: not shown
+            qs = qs.filter(introduction__state__in=[S.NEW, S.IN_SUPPORT])
+        else:
+            qs = qs.filter(introduction__in=intros.values("pk"))
+        return qs.order_by("responded_at", "pk")
+    if spec.slug == "measures":
+        # Open work only, as everywhere on the board: closure measures belong to closed
+        # introductions (outcomes.due keeps `closing` in step with the introduction's state).
+        qs = MeasureDue.objects.filter(closing__in=[False], due_on__lte=scope.today)
+        if not scope.everything:
+            qs = qs.filter(introduction__in=intros.values("pk"))
+        # Overdue first (overdue_after already past), then by due date.
+        return qs.order_by("overdue_after", "due_on", "pk")
+    if spec.slug == "duplicates":
+        return PossibleMatch.objects.filter(state=PossibleMatch.State.OPEN).order_by(
+            "created_at", "pk"
+        )
+    raise KeyError(spec.slug)
+
+
+# Each section reads only the primary keys of its first rows (a query that is cheap to build and
+# runs on an index); then one query per kind of row reads what the board shows for all of them.
+# Building a query with joins and subqueries cost more than running it, once per section.
+
+INTRO_VALUES = (
+    "pk",
     "reference",
-    "state",
     "urgent",
     "received_at",
     "first_conversation_at",
-    "person_id",
+    "last_attended_contact_at",
     "owner_id",
     "person__given_name",
     "person__preferred_name",
@@ -104,164 +412,518 @@ BOARD_FIELDS = (
     "owner__first_name",
     "owner__last_name",
     "owner__username",
+    "key_worker_name",
+    "key_worker_team",
+    "tier_name",
+)
+HANDOVER_VALUES = (
+    "pk",
+    "introduction_id",
+    "owner_id",
+    "service_name",
+    "decline_reason",
+    "offered_at",
+    "reply_due_at",
+    "introduction__person__given_name",
+    "introduction__person__preferred_name",
+    "introduction__person__family_name",
+    "to_organisation__name",
+    "owner__display_name",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+)
+DUE_VALUES = (
+    "pk",
+    "introduction_id",
+    "measure",
+    "occasion",
+    "due_on",
+    "overdue_after",
+    "introduction__person__given_name",
+    "introduction__person__preferred_name",
+    "introduction__person__family_name",
+)
+MATCH_VALUES = (
+    "pk",
+    "new_person__given_name",
+    "new_person__preferred_name",
+    "new_person__family_name",
 )
 
 
-def huddle_board(user, *, team_id=None, tier_slug=None, now=None, config=None) -> Board:
-    now = now or timezone.now()
-    config = config or SiteConfig.current()
-    is_hub = bool(user_hub_team_ids(user))
-    board = Board(is_hub=is_hub, config=config)
-    qs = visible_introductions(user)
-    if team_id:
-        qs = qs.filter(allocations__team_id=team_id, allocations__ended_at__isnull=True)
-    if tier_slug:
-        qs = qs.filter(episodes__tier_id=tier_slug, episodes__ended_at__isnull=True)
-    # Only the columns the board shows: the free-text fields of an introduction and a person are
-    # most of a row's size, and building hundreds of full objects dominated the page's time.
-    due_days = timedelta(days=config.first_conversation_due_days)
-    quiet = timedelta(days=config.no_contact_alert_days)
-    # Only rows that land in a section: new ones, and those in support without a key worker or
-    # without recent contact (the same tests as the loop below, done by the database).
-    shown = (
-        Q(state=S.NEW)
-        | Q(key_worker_name__isnull=True)
-        | Q(last_contact__lt=now - quiet)
-        | Q(last_contact__isnull=True, first_conversation_at__lt=now - quiet)
+def _intro_details(pks):
+    """Key worker, their team and the tier: correlated subqueries, run only for the rows read."""
+    current_alloc = Allocation.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True)
+    current_episode = Episode.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True)
+    return (
+        Introduction.objects.filter(pk__in=pks)
+        .order_by()
+        .annotate(
+            key_worker_name=Subquery(current_alloc.values("key_worker__display_name")[:1]),
+            key_worker_team=Subquery(current_alloc.values("team__name")[:1]),
+            tier_name=Subquery(current_episode.values("tier__name")[:1]),
+        )
+        .values(*INTRO_VALUES)
     )
-    on_board = _annotated(qs).filter(shown)
-    rows = list(on_board.only(*BOARD_FIELDS).order_by("received_at")[:BOARD_LIMIT])
-    if len(rows) == BOARD_LIMIT:
-        # Never drop work silently: say how much is not shown and how to narrow the board.
-        board.hidden = on_board.count() - BOARD_LIMIT
-    record_url = _record_url_maker()
-    for intro in rows:
-        intro.age_days = (now - intro.received_at).days
-        intro.record_url = record_url(intro.pk)
-        intro.age_label = ngettext("%(days)s day ago", "%(days)s days ago", intro.age_days) % {
-            "days": intro.age_days
-        }
-        if intro.state == S.NEW:
-            if intro.urgent:
-                received_local = timezone.localtime(intro.received_at)
-                intro.due_by = received_local.replace(hour=23, minute=59, second=59)
-                intro.overdue = now > intro.due_by
-                board.urgent.append(intro)
-            else:
-                intro.due_by = intro.received_at + due_days
-                intro.overdue = now > intro.due_by
-                board.new.append(intro)
-        else:
-            if intro.key_worker_name is None:
-                board.unallocated.append(intro)
-            since = intro.last_contact or intro.first_conversation_at
-            if since and now - since > quiet:
-                intro.quiet_days = (now - since).days
-                board.no_contact.append(intro)
-    board.no_contact.sort(key=lambda i: -i.quiet_days)
-    board.urgent.sort(key=lambda i: i.received_at)
 
-    visible_ids = Introduction.objects.filter(pk__in=qs.values("pk")).values("pk")
-    handovers = Handover.objects.select_related("introduction__person", "to_organisation", "owner")
-    board.awaiting_reply = list(
-        handovers.filter(state=Handover.State.OFFERED, introduction__in=visible_ids).order_by(
-            "offered_at"
+
+DETAILS = {
+    "intro": _intro_details,
+    "handover": lambda pks: Handover.objects.filter(pk__in=pks).order_by().values(*HANDOVER_VALUES),
+    "due": lambda pks: MeasureDue.objects.filter(pk__in=pks).order_by().values(*DUE_VALUES),
+    "match": lambda pks: PossibleMatch.objects.filter(pk__in=pks).order_by().values(*MATCH_VALUES),
+}
+DETAIL_KIND = {"intro": "intro", "handover": "handover", "returned": "handover", "due": "due"}
+
+
+def _details_by_pk(kind: str, pks: list) -> dict:
+    """What the board shows of these rows, by primary key (one query)."""
+    if not pks:
+        return {}
+    key = ("details", kind, tuple(pks))
+    rows = _values(_statement(key, lambda: DETAILS[kind](list(pks))))
+    return {row["pk"]: row for row in rows}
+
+
+def _details(kind: str, pks) -> list[dict]:
+    """The rows for these primary keys, in the order given (one query)."""
+    pks = list(pks)
+    found = _details_by_pk(DETAIL_KIND.get(kind, kind), pks)
+    return [found[pk] for pk in pks if pk in found]
+
+
+def _name(row: dict, prefix: str) -> str:
+    """A person's display name from values() columns (as Person.display_name)."""
+    first = row[f"{prefix}preferred_name"] or row[f"{prefix}given_name"]
+    return f"{first} {row[prefix + 'family_name']}".strip()
+
+
+def _user_name(row: dict, prefix: str = "owner__") -> str:
+    """A user's name from values() columns (as User.__str__)."""
+    full = f"{row[prefix + 'first_name']} {row[prefix + 'last_name']}".strip()
+    return row[prefix + "display_name"] or full or row[prefix + "username"] or ""
+
+
+# --- rows, formatted once in Python (template filters in loops were most of the page) --------
+
+
+_LABELS: dict = {}
+
+
+def _labels() -> _Labels:
+    """The page's words and link patterns: they depend only on the language (and the URL
+    prefix), so they are worked out once per process for each."""
+    key = (translation.get_language(), get_script_prefix())
+    found = _LABELS.get(key)
+    if found is None:
+        found = _LABELS[key] = _Labels()
+    return found
+
+
+class _Labels:
+    """Translated words and formats for one language (see _labels)."""
+
+    def __init__(self):
+        self.overdue = _("Overdue")
+        self.due = _("Due")
+        self.unowned = _("Unowned")
+        self.occasions = {value: str(label) for value, label in Occasion.choices}
+        self.titles = {code: get_definition(code).title for code in MEASURES}
+        self.match_text = _("New record for %(name)s may match an existing record")
+        self.headings = board_html.Headings()
+        self._days: dict[int, str] = {}
+        self._texts: dict[int, str] = {}
+        self._sections: dict[str, str] = {}
+        self._months = {}
+        marker = uuid.UUID(int=0)
+        self._record = reverse("hub:record", args=[marker])
+        self._respond = reverse("hub:handover_respond", args=[marker])
+        self._match = reverse("people:match", args=[marker])
+        self._marker = str(marker)
+
+    def text(self, lazy) -> str:
+        """A lazily translated string, translated once."""
+        key = id(lazy)
+        if key not in self._texts:
+            self._texts[key] = str(lazy)
+        return self._texts[key]
+
+    def days_ago(self, days: int) -> str:
+        if days not in self._days:
+            self._days[days] = ngettext("%(days)s day ago", "%(days)s days ago", days) % {
+                "days": days
+            }
+        return self._days[days]
+
+    def _month(self, value) -> str:
+        """The short month name, translated once per month per page ("date" filter's "M")."""
+        if value.month not in self._months:
+            self._months[value.month] = dateformat.format(value, "M")
+        return self._months[value.month]
+
+    def date(self, value) -> str:  # "j M Y"
+        return f"{value.day} {self._month(value)} {value.year}"
+
+    def date_time(self, value) -> str:  # "j M Y H:i" (value in local time)
+        return f"{value.day} {self._month(value)} {value.year} {value:%H:%M}"
+
+    def day_time(self, value) -> str:  # "j M H:i" (value in local time)
+        return f"{value.day} {self._month(value)} {value:%H:%M}"
+
+    def section_url(self, slug: str) -> str:
+        if slug not in self._sections:
+            self._sections[slug] = reverse("hub:board_section", args=[slug])
+        return self._sections[slug]
+
+    def record_url(self, pk) -> str:
+        return self._record.replace(self._marker, str(pk))
+
+    def respond_url(self, pk) -> str:
+        return self._respond.replace(self._marker, str(pk))
+
+    def match_url(self, pk) -> str:
+        return self._match.replace(self._marker, str(pk))
+
+
+def _intro_row(intro: dict, spec: SectionSpec, scope: Scope, labels: _Labels) -> dict:
+    now = scope.now
+    received = timezone.localtime(intro["received_at"])
+    if intro["key_worker_name"]:
+        owner = f"{intro['key_worker_name']} ({intro['key_worker_team']})"
+    elif intro["owner_id"]:
+        owner = _user_name(intro)
+    else:
+        owner = ""
+    row = {
+        "person_name": _name(intro, "person__"),
+        "record_url": labels.record_url(intro["pk"]),
+        "reference": intro["reference"],
+        "urgent": intro["urgent"],
+        "received": labels.date_time(received),
+        "age_label": labels.days_ago((now - intro["received_at"]).days),
+        "tier_name": intro["tier_name"] or "–",
+        "owner": owner,
+        "last": "–",
+        "overdue": False,
+    }
+    if spec.slug in ("urgent", "new"):
+        if intro["urgent"]:
+            due_by = received.replace(hour=23, minute=59, second=59)
+        else:
+            due_by = timezone.localtime(
+                intro["received_at"] + timedelta(days=scope.config.first_conversation_due_days)
+            )
+        row["last"] = labels.day_time(due_by)
+        row["overdue"] = now > due_by
+    elif spec.slug == "no-contact":
+        since = intro["last_attended_contact_at"] or intro["first_conversation_at"]
+        row["last"] = labels.days_ago((now - since).days)
+    return row
+
+
+def _handover_row(h: dict, spec: SectionSpec, scope: Scope, labels: _Labels) -> dict:
+    to = h["to_organisation__name"]
+    if h["service_name"]:
+        to = f"{to}: {h['service_name']}"
+    row = {
+        "person_name": _name(h, "introduction__person__"),
+        "record_url": labels.record_url(h["introduction_id"]),
+        "respond_url": labels.respond_url(h["pk"]) if spec.slug == "offered" else "",
+        "to": to,
+        "owner": _user_name(h) if h["owner_id"] else "",
+        "mine": h["owner_id"] == scope.user.pk,
+    }
+    if spec.kind == "returned":
+        row["decline_reason"] = h["decline_reason"]
+    else:
+        row["age_label"] = labels.days_ago((scope.now - h["offered_at"]).days)
+        row["overdue"] = scope.now > h["reply_due_at"]
+    return row
+
+
+def _due_row(d: dict, spec: SectionSpec, scope: Scope, labels: _Labels) -> dict:
+    overdue = scope.today > d["overdue_after"]
+    return {
+        "person_name": _name(d, "introduction__person__"),
+        "record_url": labels.record_url(d["introduction_id"]),
+        "introduction_id": d["introduction_id"],
+        "measure": d["measure"],
+        "title": labels.titles.get(d["measure"], d["measure"]),
+        "occasion_label": labels.occasions.get(d["occasion"], d["occasion"]),
+        "due_on": d["due_on"],
+        "due": labels.date(d["due_on"]),
+        "overdue": overdue,
+        "status": labels.overdue if overdue else labels.due,
+    }
+
+
+def _match_row(m: dict, spec: SectionSpec, scope: Scope, labels: _Labels) -> dict:
+    return {
+        "url": labels.match_url(m["pk"]),
+        "text": labels.match_text % {"name": _name(m, "new_person__")},
+    }
+
+
+ROW_MAKERS = {
+    "intro": _intro_row,
+    "handover": _handover_row,
+    "returned": _handover_row,
+    "due": _due_row,
+    "match": _match_row,
+}
+
+
+def _rows(spec: SectionSpec, objects, scope: Scope, labels: _Labels) -> list[dict]:
+    """Each row's values, formatted for display."""
+    make = ROW_MAKERS[spec.kind]
+    return [make(obj, spec, scope, labels) for obj in objects]
+
+
+def _pk_queries(spec: SectionSpec, qs, scope: Scope) -> list[tuple[object, int]]:
+    """(queryset, limit) pairs reading the section's first rows, along an index in its order."""
+    if spec.slug != "measures":
+        return [(qs, spec.rows)]
+    # Two reads, each in the order of the (closing, overdue_after, due_on) index: the overdue
+    # (all due), then those due but still in their grace days. One read filtered on due_on
+    # would be sorted after reading every due row.
+    return [
+        (qs.filter(overdue_after__lt=scope.today), spec.rows),
+        (qs.filter(overdue_after__gte=scope.today), spec.rows),
+    ]
+
+
+# "No contact" compares with a moment that moves on every load: its statements are compiled
+# with this stand-in for the cutoff, which is swapped for the real one when they run.
+_CUTOFF_STAND_IN = datetime(1901, 1, 1, tzinfo=UTC)
+
+
+def _time_key(spec: SectionSpec, scope: Scope):
+    """The time a section's statements depend on (part of their key)."""
+    if spec.slug == "measures":
+        return scope.today
+    return None
+
+
+def _compile_scope(spec: SectionSpec, scope: Scope) -> Scope:
+    """The scope a section's statements are compiled with (see _CUTOFF_STAND_IN)."""
+    if spec.slug != "no-contact":
+        return scope
+    stand_in = copy(scope)
+    stand_in.__dict__["quiet_cutoff"] = _CUTOFF_STAND_IN
+    return stand_in
+
+
+def _params(spec: SectionSpec | None, scope: Scope | None, params: tuple) -> tuple:
+    """The statement's parameters for this load (the real cutoff for the stand-in)."""
+    if spec is None or spec.slug != "no-contact":
+        return params
+    ops = connections[connection_alias()].ops
+    stand_in = ops.adapt_datetimefield_value(_CUTOFF_STAND_IN)
+    if stand_in not in params:  # the statement always compares with it
+        raise AssertionError("no-contact statement without its cutoff")
+    real = ops.adapt_datetimefield_value(scope.quiet_cutoff)
+    return tuple(real if p == stand_in else p for p in params)
+
+
+def _counts(reads: list[tuple], scope: Scope | None = None) -> list[int]:
+    """The number of rows of each (key, build, spec) read, in one statement (a scalar subquery
+    each)."""
+    parts, params = [], []
+    for i, (key, build, spec) in enumerate(reads):
+        statement = _statement(
+            ("count", *key),
+            lambda build=build: build().order_by().annotate(_one=Value(1)).values_list("_one"),
         )
-    )
-    board.returned = list(
-        handovers.filter(
-            state=Handover.State.DECLINED,
-            returned_handled_at__isnull=True,
-            introduction__in=visible_ids,
-        ).order_by("responded_at")
-    )
-    board.offered_to_us = list(
-        handovers.filter(
-            state=Handover.State.OFFERED, to_organisation_id__in=user_organisation_ids(user)
-        ).order_by("offered_at")
-    )
-    for h in board.awaiting_reply + board.offered_to_us + board.returned:
-        h.record_url = record_url(h.introduction_id)
-    for h in board.awaiting_reply + board.offered_to_us:
-        h.age_days = (now - h.offered_at).days
-        h.age_label = ngettext("%(days)s day ago", "%(days)s days ago", h.age_days) % {
-            "days": h.age_days
-        }
-        h.overdue = now > h.reply_due_at
-        h.mine = h.owner_id == user.pk
-    board.due_measures, board.due_hidden = _due_measure_rows(qs, now, record_url)
-    if is_hub:
-        open_matches = PossibleMatch.objects.filter(state=PossibleMatch.State.OPEN)
-        board.matches = list(
-            open_matches.select_related("new_person", "existing_person").order_by("created_at")[
-                :BOARD_MATCH_LIMIT
-            ]
+        if statement is None:
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({statement[0]}) AS c{i})")
+        params.extend(_params(spec, scope, statement[1]))
+    with connections[connection_alias()].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [int(n) for n in cursor.fetchone()]
+
+
+def _first_pks(reads: list[tuple], scope: Scope) -> list[list]:
+    """The primary keys of each (key, build, limit, model, spec) read, in its order, in one
+    statement."""
+    parts, params = [], []
+    for i, (key, build, limit, _model, spec) in enumerate(reads):
+
+        def keys(build=build, limit=limit):
+            pk_text = Cast("pk", output_field=CharField())
+            return build().annotate(_k=pk_text).values_list("_k")[:limit]
+
+        statement = _statement(("keys", limit, *key), keys)
+        if statement is None:
+            continue
+        parts.append(f"SELECT {i} AS i, s{i}._k FROM ({statement[0]}) AS s{i}")
+        params.extend(_params(spec, scope, statement[1]))
+    found: list[list] = [[] for _ in reads]
+    if parts:
+        with connections[connection_alias()].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for i, key in cursor.fetchall():
+                found[i].append(reads[i][3]._meta.pk.to_python(key))
+    return found
+
+
+SECTION_MODEL = {
+    "intro": Introduction,
+    "handover": Handover,
+    "returned": Handover,
+    "due": MeasureDue,
+    "match": PossibleMatch,
+}
+
+
+def _section_reads(spec: SectionSpec, scope: Scope) -> list[tuple]:
+    """(key, build, limit, model, spec) reads of the section's first rows, along an index in
+    its order."""
+    key = (spec.slug, scope.signature, _time_key(spec, scope))
+    model = SECTION_MODEL[spec.kind]
+    compile_scope = _compile_scope(spec, scope)
+
+    def build():
+        return section_queryset(spec, compile_scope)
+
+    if spec.slug != "measures":
+        return [(key, build, spec.rows, model, spec)]
+    # Two reads, each in the order of the (closing, overdue_after, due_on) index: the overdue
+    # (all due), then those due but still in their grace days. One read filtered on due_on
+    # would be sorted after reading every due row.
+    today = scope.today
+    return [
+        (
+            (*key, "overdue"),
+            lambda: build().filter(overdue_after__lt=today),
+            spec.rows,
+            model,
+            spec,
+        ),
+        ((*key, "grace"), lambda: build().filter(overdue_after__gte=today), spec.rows, model, spec),
+    ]
+
+
+def _section_url(slug: str, query: str) -> str:
+    url = _labels().section_url(slug)
+    return f"{url}?{query}" if query else url
+
+
+def _applies(spec: SectionSpec, scope: Scope) -> bool:
+    return scope.is_hub or not spec.hub_only
+
+
+def huddle_board(
+    user, *, team_id=None, tier_slug=None, now=None, config=None, query: str = ""
+) -> Board:
+    """Every section's total and first rows. Two queries a section, whatever the data size.
+
+    ``query`` is the board's filter query string, carried to the sections' own pages."""
+    scope = board_scope(user, team_id=team_id, tier_slug=tier_slug, now=now, config=config)
+    board = Board(is_hub=scope.is_hub, config=scope.config)
+    labels = _labels()
+    specs = [spec for spec in SPECS if _applies(spec, scope)]
+    # One statement for every section's total (and the reconciliation), one for every
+    # section's first keys, then one read per kind of row.
+    count_reads = [
+        (
+            (spec.slug, scope.signature, _time_key(spec, scope)),
+            lambda spec=spec: section_queryset(spec, _compile_scope(spec, scope)),
+            spec,
         )
-        if len(board.matches) == BOARD_MATCH_LIMIT:
-            board.matches_hidden = open_matches.count() - BOARD_MATCH_LIMIT
-    board.reconciliation = reconciliation()
+        for spec in specs
+    ]
+    totals = _counts(count_reads + _reconciliation_reads(), scope)
+    reads, owners = [], []
+    for index, spec in enumerate(specs):
+        for read in _section_reads(spec, scope):
+            reads.append(read)
+            owners.append(index)
+    pks_by_section: list[list] = [[] for _ in specs]
+    for index, found_keys in zip(owners, _first_pks(reads, scope), strict=True):
+        room = specs[index].rows - len(pks_by_section[index])
+        pks_by_section[index].extend(found_keys[:room])
+    found = [
+        (spec, count, pks)
+        for spec, count, pks in zip(specs, totals, pks_by_section, strict=False)
+        if count or not spec.hide_when_empty
+    ]
+    wanted: dict[str, list] = {}
+    for spec, _count, pks in found:
+        wanted.setdefault(DETAIL_KIND.get(spec.kind, spec.kind), []).extend(pks)
+    rows_by_kind = {kind: _details_by_pk(kind, pks) for kind, pks in wanted.items()}
+    for spec, count, pks in found:
+        rows = rows_by_kind.get(DETAIL_KIND.get(spec.kind, spec.kind), {})
+        shown = _rows(spec, [rows[pk] for pk in pks if pk in rows], scope, labels)
+        board.sections.append(
+            _section(spec, scope, count, shown, _section_url(spec.slug, query), labels)
+        )
+    board.reconciliation = _reconciliation(totals[len(specs) :])
     return board
 
 
 @dataclass
-class DueRow:
-    introduction: Introduction
-    record_url: str
-    title: str
-    occasion_label: str
-    due_on: object
-    overdue: bool
-    person_name: str = ""
+class SectionPage:
+    section: Section
+    page: object  # django.core.paginator.Page
 
 
-def _due_measure_rows(visible, now, record_url) -> tuple[list[DueRow], int]:
-    """Measures due for the introductions on this board (a fixed number of queries).
+def board_section(
+    user, slug: str, *, page=None, team_id=None, tier_slug=None, now=None, config=None
+) -> SectionPage | None:
+    """One section in full, PAGE_SIZE rows a page, in the board's order. None: no such section
+    for this user."""
+    spec = SPEC_BY_SLUG.get(slug)
+    scope = board_scope(user, team_id=team_id, tier_slug=tier_slug, now=now, config=config)
+    if spec is None or not _applies(spec, scope):
+        return None
+    paginator = Paginator(section_queryset(spec, scope).values_list("pk", flat=True), PAGE_SIZE)
+    found = paginator.get_page(page)
+    labels = _labels()
+    rows = _rows(spec, _details(spec.kind, list(found.object_list)), scope, labels)
+    section = _section(spec, scope, paginator.count, rows, "", labels)
+    return SectionPage(section=section, page=found)
 
-    Sorted and cut to BOARD_DUE_LIMIT first; only the rows shown get their labels and links."""
-    from livingwell.outcomes.queries import due_measures
 
-    due = [
-        (d.introduction, m)
-        for d in due_measures(now=now, introductions=visible)
-        for m in d.measures
+def reconciliation_querysets() -> list:
+    """Received, new, in support and in no known state: counted without reading the closed
+    history row by row. The open states are index ranges; an unknown state is looked for in the
+    gaps between the known ones (index ranges, empty when all is well); the total is a plain
+    count. Closed is what remains."""
+    known = sorted(S.values)
+    gaps = Q(state__lt=known[0]) | Q(state__gt=known[-1])
+    for low, high in zip(known, known[1:], strict=False):
+        gaps |= Q(state__gt=low, state__lt=high)
+    intros = Introduction.objects
+    return [
+        intros.all(),
+        intros.filter(state=S.NEW),
+        intros.filter(state=S.IN_SUPPORT),
+        intros.filter(gaps),
     ]
-    due.sort(key=lambda pair: (not pair[1].overdue, pair[1].due_on))
-    rows = [
-        DueRow(
-            intro,
-            record_url(intro.pk),
-            m.title,
-            m.occasion_label,
-            m.due_on,
-            m.overdue,
-            intro.person.display_name,
-        )
-        for intro, m in due[:BOARD_DUE_LIMIT]
+
+
+def _reconciliation_reads() -> list[tuple]:
+    return [
+        (("reconciliation", i), lambda i=i: reconciliation_querysets()[i], None) for i in range(4)
     ]
-    return rows, max(0, len(due) - BOARD_DUE_LIMIT)
 
 
-def _record_url_maker():
-    """reverse() once per page, not once per row (the board has hundreds of rows)."""
-    marker = uuid.UUID(int=0)
-    template = reverse("hub:record", args=[marker])
-    return lambda pk: template.replace(str(marker), str(pk))
+def _reconciliation(counts) -> dict:
+    total, new, in_support, unknown = counts
+    return {
+        "received": total,
+        "new": new,
+        "in_support": in_support,
+        "open": new + in_support,
+        "closed": total - new - in_support - unknown,
+        "unexplained": unknown,
+        "balanced": unknown == 0,
+    }
 
 
 def reconciliation() -> dict:
     """Received = open + closed, by state. Holds by construction; shown so anyone can check."""
-    counts = dict(
-        Introduction.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n")
-    )
-    total = Introduction.objects.count()
-    by_state = {state: counts.get(state, 0) for state in S.values}
-    unknown = total - sum(by_state.values())
-    return {
-        "received": total,
-        "new": by_state[S.NEW],
-        "in_support": by_state[S.IN_SUPPORT],
-        "open": by_state[S.NEW] + by_state[S.IN_SUPPORT],
-        "closed": by_state[S.CLOSED],
-        "unexplained": unknown,
-        "balanced": unknown == 0,
-    }
+    return _reconciliation(_counts(_reconciliation_reads()))

@@ -5,6 +5,7 @@ from livingwell.hub import views
 app_name = "hub"
 urlpatterns = [
     path("", views.board, name="board"),
+    path("board/<slug:section>/", views.board_section, name="board_section"),
     path("find/", views.find, name="find"),
     path("introductions/<str:introduction_id>/", views.record, name="record"),
     path(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,14 +41,25 @@ def _form_page(request, intro, form, template, run, extra=None):
     )
 
 
-@staff(P.VIEW_BOARD)
-def board(request):
+def _board_filters(request):
+    """The board's team and tier filters from the query string, and that query string cleaned."""
     team_id = request.GET.get("team") or None
     tier = request.GET.get("tier") or None
     if team_id and not _is_uuid(team_id):
         team_id = None
+    query = urlencode({k: v for k, v in (("team", team_id), ("tier", tier)) if v})
+    return team_id, tier, query
+
+
+@staff(P.VIEW_BOARD)
+def board(request):
+    team_id, tier, query = _board_filters(request)
     data = queries.huddle_board(
-        request.user, team_id=team_id, tier_slug=tier, config=SiteConfig.for_request(request)
+        request.user,
+        team_id=team_id,
+        tier_slug=tier,
+        config=SiteConfig.for_request(request),
+        query=query,
     )
     return render(
         request,
@@ -57,6 +71,32 @@ def board(request):
             "team_id": team_id or "",
             "tier": tier or "",
             "now": timezone.now(),
+        },
+    )
+
+
+@staff(P.VIEW_BOARD)
+def board_section(request, section):
+    """One section of the board in full, a page at a time, under the board's rules."""
+    team_id, tier, query = _board_filters(request)
+    found = queries.board_section(
+        request.user,
+        section,
+        page=request.GET.get("page"),
+        team_id=team_id,
+        tier_slug=tier,
+        config=SiteConfig.for_request(request),
+    )
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "hub/board_section.html",
+        {
+            "section": found.section,
+            "page": found.page,
+            "query": query,
+            "board_url": reverse("hub:board") + (f"?{query}" if query else ""),
         },
     )
 

@@ -84,6 +84,11 @@ class Introduction(models.Model):
     # When the last attended contact took place (hub.actions.record_contact keeps it, in the same
     # transaction): the huddle board's "no contact for N days" reads it instead of the contacts.
     last_attended_contact_at = models.DateTimeField(null=True, blank=True)
+    # The key worker of the current allocation (hub.actions.allocate_key_worker and close keep
+    # it): the board's "in support without a key worker" is an index range, not a test per row.
+    current_key_worker = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -101,6 +106,10 @@ class Introduction(models.Model):
                 F("state"),
                 Coalesce("last_attended_contact_at", "first_conversation_at"),
                 name="intro_quiet_since",
+            ),
+            # The board's "in support without a key worker", oldest first.
+            models.Index(
+                fields=["state", "current_key_worker", "received_at"], name="intro_unallocated"
             ),
         ]
         constraints = [

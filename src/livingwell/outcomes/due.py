@@ -148,3 +148,18 @@ def rebuild(*, now=None, apps=None) -> int:
         MeasureDue.objects.bulk_create(rows, batch_size=500)
         written += len(rows)
     return written
+
+
+def due_from_table(now=None) -> set[tuple]:
+    """What the table says is due at ``now``: {(introduction_id, measure, occasion, due_on,
+    overdue)}, read as the board reads it. For checking the table against due_measures()."""
+    from livingwell.outcomes.models import MeasureDue
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = MeasureDue.objects.filter(due_on__lte=today).filter(
+        Q(until__isnull=True) | Q(until__gte=now)
+    )
+    return {
+        (r.introduction_id, r.measure, r.occasion, r.due_on, today > r.overdue_after) for r in rows
+    }

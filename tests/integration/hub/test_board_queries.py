@@ -1,4 +1,5 @@
-"""The board's outcome measures section: what it lists, who sees it, and a fixed query count."""
+"""The board's outcome measures section and the board's fixed cost: what it lists, who sees it,
+and a query count that does not grow with the data."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tests import factories
 from tests.outcomes_support import in_support
 
 from livingwell.hub import queries
-from livingwell.hub.actions import allocate_key_worker
+from livingwell.hub.actions import allocate_key_worker, record_contact
 from livingwell.outcomes.actions import record_response
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +25,8 @@ def _people(personas, n: int, *, days_ago: int = 40):
     return [in_support(personas.hub_worker, days_ago=days_ago) for _ in range(n)]
 
 
-def _board_queries(user) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        queries.huddle_board(user)
-    return len(captured)
+def _due(user):
+    return queries.huddle_board(user).section("measures")
 
 
 def test_due_measures_listed_overdue_first(personas):
@@ -42,20 +41,21 @@ def test_due_measures_listed_overdue_first(personas):
         completed_at=today - timedelta(days=2),
         occasion="baseline",
     )
-    board = queries.huddle_board(personas.hub_worker)
-    rows = [(r.introduction, r.title, r.overdue) for r in board.due_measures]
+    section = _due(personas.hub_worker)
+    rows = section.rows
+    assert section.count == 5
     # DIALOG was recorded for `late`, so only its other baseline measures are due.
-    late_rows = [r for r in board.due_measures if r.introduction == late]
-    assert {r.title for r in late_rows} == {
+    late_rows = [r for r in rows if r["introduction_id"] == late.pk]
+    assert {r["title"] for r in late_rows} == {
         "Recovering Quality of Life (ReQoL-10)",
         "Goal-Based Outcomes (GBO)",
     }
-    assert all(r.overdue for r in late_rows)
-    assert all(r.due_on == today - timedelta(days=40) for r in late_rows)
-    recent_rows = [r for r in board.due_measures if r.introduction == recent]
-    assert len(recent_rows) == 3 and not any(r.overdue for r in recent_rows)
-    assert rows[0][2] is True and rows[-1][2] is False  # overdue first
-    assert late_rows[0].record_url == f"/hub/introductions/{late.pk}/"
+    assert all(r["overdue"] and r["status"] == "Overdue" for r in late_rows)
+    assert all(r["due_on"] == today - timedelta(days=40) for r in late_rows)
+    recent_rows = [r for r in rows if r["introduction_id"] == recent.pk]
+    assert len(recent_rows) == 3 and not any(r["overdue"] for r in recent_rows)
+    assert [r["overdue"] for r in rows] == [True, True, False, False, False]  # overdue first
+    assert late_rows[0]["record_url"] == f"/hub/introductions/{late.pk}/"
 
 
 def test_board_page_shows_due_section(personas, client):
@@ -73,6 +73,7 @@ def test_board_page_shows_due_section(personas, client):
     assert "Baseline (start of support)" in section
     assert "Overdue" in section
     assert (timezone.localdate() - timedelta(days=40)).strftime("%-d %b %Y") in section
+    assert 'href="/hub/board/measures/">See all 3' in section
 
 
 def test_due_measures_only_for_people_on_the_users_board(personas, client):
@@ -89,39 +90,77 @@ def test_due_measures_only_for_people_on_the_users_board(personas, client):
         days_ago=40,
         person=factories.person_details(given_name="Hidden", family_name="Person"),
     )
-    board = queries.huddle_board(personas.key_worker)
-    assert {r.introduction for r in board.due_measures} == {mine}
-    assert not queries.huddle_board(personas.unrelated_worker).due_measures
+    section = _due(personas.key_worker)
+    assert {r["introduction_id"] for r in section.rows} == {mine.pk} and section.count == 3
+    assert not _due(personas.unrelated_worker).rows
+    assert _due(personas.unrelated_worker).count == 0
     factories.login(client, personas.unrelated_worker)
     html = client.get("/hub/").content.decode()
     assert "No outcome measures due." in html and "Hidden Person" not in html
     assert other.pk  # the other person exists, just not on these boards
 
 
-def test_board_query_count_does_not_grow_with_people(personas, django_assert_max_num_queries):
-    _people(personas, 3)
-    small = _board_queries(personas.hub_worker)
-    assert len(queries.huddle_board(personas.hub_worker).due_measures) == 9
-    _people(personas, 9)
-    with django_assert_max_num_queries(small):
-        board = queries.huddle_board(personas.hub_worker)
-    assert len(board.due_measures) == 36  # 12 people x 3 scheduled measures
+def test_due_list_shows_ten_and_counts_them_all(personas):
+    _people(personas, 4)  # 4 people x 3 scheduled measures
+    section = _due(personas.hub_worker)
+    assert section.count == 12 and len(section.rows) == queries.SECTION_ROWS == 10
+    assert section.shown == "The first 10 of 12 are shown." and section.see_all == "See all 12"
 
 
-def test_board_page_query_count_does_not_grow(personas, client, django_assert_max_num_queries):
-    factories.login(client, personas.hub_worker)
-    _people(personas, 3)
-    client.get("/hub/")  # warm the session and caches
+def test_no_contact_reads_the_last_attended_contact(personas):
+    quiet = in_support(personas.hub_worker, days_ago=40)
+    seen = in_support(personas.hub_worker, days_ago=40)
+    record_contact(by=personas.hub_worker, introduction=seen, outcome="attended", mode="phone")
+    tried = in_support(personas.hub_worker, days_ago=40)
+    record_contact(by=personas.hub_worker, introduction=tried, outcome="not_reached", mode="phone")
+    section = queries.huddle_board(personas.hub_worker).section("no-contact")
+    assert [r["reference"] for r in section.rows] == sorted(
+        [quiet.reference, tried.reference], key=[quiet.reference, tried.reference].index
+    )
+    assert section.count == 2 and section.rows[0]["last"] == "40 days ago"
+
+
+def _page_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/hub/").status_code == 200
-    _people(personas, 9)
-    with django_assert_max_num_queries(len(captured)):
-        html = client.get("/hub/").content.decode()
-    assert "Outcome measures due (36)" in html
+    return len(captured)
 
 
-def test_due_list_is_capped_and_says_so(personas, monkeypatch):
-    _people(personas, 2)
-    monkeypatch.setattr(queries, "BOARD_DUE_LIMIT", 4)
-    board = queries.huddle_board(personas.hub_worker)
-    assert len(board.due_measures) == 4 and board.due_hidden == 2
+def _board_queries(user) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        queries.huddle_board(user)
+    return len(captured)
+
+
+def _more_of_everything(personas, n: int):
+    """n more of each kind of work: new, urgent, in support without a key worker, quiet."""
+    for _ in range(n):
+        factories.introduction()
+        factories.introduction(urgent=True)
+    _people(personas, n)
+
+
+@pytest.mark.parametrize("persona", ["hub_worker", "key_worker"])
+def test_board_query_count_does_not_grow_with_data(personas, persona):
+    user = getattr(personas, persona)
+    _more_of_everything(personas, 2)
+    queries.huddle_board(user)  # the user's memberships, read once per request
+    small = _board_queries(user)
+    assert small <= 8
+    _more_of_everything(personas, 12)
+    assert _board_queries(user) == small
+    if persona == "hub_worker":
+        board = queries.huddle_board(user)
+        assert board.section("new").count == 14 and len(board.section("new").rows) == 10
+        assert board.section("measures").count == 42
+
+
+def test_board_page_query_count_does_not_grow(personas, client):
+    factories.login(client, personas.hub_worker)
+    _more_of_everything(personas, 2)
+    client.get("/hub/")  # warm the session and caches
+    small = _page_queries(client)
+    _more_of_everything(personas, 12)
+    assert _page_queries(client) == small
+    html = client.get("/hub/").content.decode()
+    assert "Outcome measures due (42)" in html and "See all 42" in html

@@ -173,4 +173,15 @@ def problems() -> list[str]:
             | (Q(latest__isnull=False) & ~Q(last_attended_contact_at=F("latest")))
         ),
     )
+    current_worker = Allocation.objects.filter(
+        introduction=OuterRef("pk"), ended_at__isnull=True
+    ).values("key_worker_id")[:1]
+    expect_none(
+        "introductions whose current key worker is out of step with their allocations",
+        Introduction.objects.annotate(worker=Subquery(current_worker)).filter(
+            (Q(worker__isnull=True) & Q(current_key_worker__isnull=False))
+            | (Q(worker__isnull=False) & Q(current_key_worker__isnull=True))
+            | (Q(worker__isnull=False) & ~Q(current_key_worker=F("worker")))
+        ),
+    )
     return found

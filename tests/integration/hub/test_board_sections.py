@@ -1,0 +1,141 @@
+"""Each board section shows its total and its first rows, and links to all of it; nothing is
+hidden silently. A section's own page lists it all, a page at a time, under the board's rules."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from tests import factories
+from tests.outcomes_support import in_support
+
+from livingwell.access.models import AuditEvent
+from livingwell.hub import queries
+from livingwell.hub.actions import allocate_key_worker
+
+pytestmark = pytest.mark.django_db
+
+
+def _new(n: int, **kwargs) -> list:
+    now = timezone.now()
+    intros = []
+    for i in range(n):
+        intro = factories.introduction(**kwargs)
+        # Received a minute apart, oldest first in creation order.
+        type(intro).objects.filter(pk=intro.pk).update(received_at=now - timedelta(minutes=n - i))
+        intro.refresh_from_db()
+        intros.append(intro)
+    return intros
+
+
+def _section_html(html: str, heading_id: str) -> str:
+    return html.split(f'aria-labelledby="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_section_shows_first_rows_oldest_first_with_total_and_link(personas, client):
+    intros = _new(12)
+    board = queries.huddle_board(personas.hub_worker)
+    new = board.section("new")
+    assert new.count == 12 and len(new.rows) == 10
+    assert [r["reference"] for r in new.rows] == [i.reference for i in intros[:10]]
+    factories.login(client, personas.hub_worker)
+    html = _section_html(client.get("/hub/").content.decode(), "new-heading")
+    assert "New introductions waiting for a first conversation (12)" in html
+    assert "The first 10 of 12 are shown." in html
+    assert 'href="/hub/board/new/">See all 12' in html
+    assert intros[9].reference in html and intros[10].reference not in html
+
+
+def test_urgent_shows_more_and_always_says_its_total(personas, client):
+    _new(12, urgent=True)
+    urgent = queries.huddle_board(personas.hub_worker).section("urgent")
+    assert urgent.count == 12 and len(urgent.rows) == 12  # up to URGENT_ROWS on the board
+    assert queries.URGENT_ROWS > queries.SECTION_ROWS
+    factories.login(client, personas.hub_worker)
+    html = _section_html(client.get("/hub/").content.decode(), "urgent-heading")
+    assert "Urgent: same day (12)" in html and "See all 12" in html
+    assert "are shown" not in html  # everything fits
+
+
+def test_empty_section_says_so_without_a_link(personas, client):
+    factories.login(client, personas.hub_worker)
+    html = _section_html(client.get("/hub/").content.decode(), "returned-heading")
+    assert "(0)" in html and "None." in html and "See all" not in html
+
+
+def test_filters_are_carried_to_see_all(personas, client):
+    in_support(personas.hub_worker, days_ago=40)
+    factories.login(client, personas.hub_worker)
+    html = client.get("/hub/?tier=short-term").content.decode()
+    assert 'href="/hub/board/measures/?tier=short-term">See all 3' in html
+    other_tier = client.get("/hub/?tier=staying-well").content.decode()
+    assert "Outcome measures due (0)" in other_tier
+
+
+def test_section_page_lists_everything_a_page_at_a_time(personas, client, monkeypatch):
+    monkeypatch.setattr(queries, "PAGE_SIZE", 5)
+    intros = _new(7)
+    factories.login(client, personas.hub_worker)
+    first = client.get("/hub/board/new/").content.decode()
+    assert "<h1>New introductions waiting for a first conversation (7)</h1>" in first
+    assert "Showing 1 to 5 of 7" in first
+    assert all(i.reference in first for i in intros[:5])
+    assert intros[5].reference not in first
+    assert 'class="nhsuk-pagination"' in first and "?page=2" in first
+    second = client.get("/hub/board/new/?page=2").content.decode()
+    assert "Showing 6 to 7 of 7" in second
+    assert all(i.reference in second for i in intros[5:])
+    assert "?page=1" in second
+    # A page past the end shows the last page rather than an error.
+    assert "Showing 6 to 7 of 7" in client.get("/hub/board/new/?page=99").content.decode()
+
+
+def test_section_page_needs_sign_in(personas, client):
+    factories.introduction()
+    response = client.get("/hub/board/new/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/sign-in/?next=")
+
+
+def test_section_page_needs_the_board_permission(personas, client):
+    factories.login(client, personas.analyst)
+    assert client.get("/hub/board/new/").status_code == 403
+
+
+def test_section_page_shows_only_what_the_user_may_see(personas, client):
+    mine = in_support(
+        personas.hub_worker, days_ago=40, person=factories.person_details(family_name="Mine")
+    )
+    allocate_key_worker(
+        by=personas.hub_worker,
+        introduction=mine,
+        key_worker=personas.key_worker,
+        team=personas.community_team,
+    )
+    in_support(
+        personas.hub_worker, days_ago=40, person=factories.person_details(family_name="Else")
+    )
+    factories.login(client, personas.key_worker)
+    html = client.get("/hub/board/no-contact/").content.decode()
+    assert "Mine" in html and "Else" not in html and "(1)</h1>" in html
+    factories.login(client, personas.unrelated_worker)
+    html = client.get("/hub/board/no-contact/").content.decode()
+    assert "Mine" not in html and "Else" not in html and "(0)</h1>" in html
+    assert not AuditEvent.objects.filter(actor=personas.unrelated_worker, action="read").exists()
+
+
+def test_unknown_or_hub_only_section_is_not_found(personas, client):
+    factories.login(client, personas.hub_worker)
+    assert client.get("/hub/board/everything/").status_code == 404
+    assert client.get("/hub/board/duplicates/").status_code == 200
+    factories.login(client, personas.key_worker)
+    assert client.get("/hub/board/duplicates/").status_code == 404
+
+
+def test_section_page_without_javascript_is_plain_links(personas, client):
+    _new(2)
+    factories.login(client, personas.hub_worker)
+    html = client.get("/hub/board/new/").content.decode()
+    assert html.count("<h1") == 1 and '<caption class="nhsuk-table__caption' in html
+    assert 'href="/hub/"' in html  # back to the board

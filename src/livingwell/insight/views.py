@@ -37,7 +37,7 @@ from livingwell.insight.icons import (
 from livingwell.insight.models import CHART_IMPROVEMENT, ClosureFeedback
 from livingwell.insight.network import render_network_svg
 from livingwell.insight.spc import xmr
-from livingwell.insight.widgets import QuickDateInput, QuickSelect
+from livingwell.insight.widgets import NameChoiceField, QuickDateInput, QuickSelect
 
 
 class FilterForm(forms.Form):
@@ -51,23 +51,23 @@ class FilterForm(forms.Form):
         required=False,
         widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    team = forms.ModelChoiceField(
+    team = NameChoiceField(
         label=gettext_lazy("Team"),
-        queryset=Team.objects.filter(is_active=True).only("pk", "name"),
+        queryset=Team.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("All teams"),
         widget=QuickSelect,
     )
-    tier = forms.ModelChoiceField(
+    tier = NameChoiceField(
         label=gettext_lazy("Tier"),
-        queryset=Tier.objects.filter(is_active=True).only("pk", "name"),
+        queryset=Tier.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("All tiers"),
         widget=QuickSelect,
     )
-    organisation = forms.ModelChoiceField(
+    organisation = NameChoiceField(
         label=gettext_lazy("Organisation"),
-        queryset=Organisation.objects.filter(is_active=True).only("pk", "name"),
+        queryset=Organisation.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("All organisations"),
         widget=QuickSelect,

@@ -14,6 +14,7 @@ and a list known to be empty from one counting query is not queried at all.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -429,13 +430,16 @@ def _conversation(user, intro, view: SharingView):
         )
         .first()
     )
-    if conversation is not None:
-        conversation["held_by"] = _user_name(conversation, "held_by")
-        conversation["organisation"] = conversation["organisation__name"]
-        conversation["held_at"] = _Dates()(conversation["held_at"])
-        conversation["mode_label"] = _labels(ContactMode.choices).get(
-            conversation["mode"], conversation["mode"]
-        )
+    return _conversation_row(conversation) if conversation is not None else None
+
+
+def _conversation_row(conversation: dict) -> dict:
+    conversation["held_by"] = _user_name(conversation, "held_by")
+    conversation["organisation"] = conversation["organisation__name"]
+    conversation["held_at"] = _Dates()(conversation["held_at"])
+    conversation["mode_label"] = _labels(ContactMode.choices).get(
+        conversation["mode"], conversation["mode"]
+    )
     return conversation
 
 
@@ -452,7 +456,8 @@ def _list_sql() -> dict[str, str]:
         return found
     q = connection.ops.quote_name
     t = {m: q(m._meta.db_table) for m in (Episode, Tier, Allocation, Team, Organisation, User)}
-    t |= {m: q(m._meta.db_table) for m in (Handover, Closure, Introduction)}
+    t |= {m: q(m._meta.db_table) for m in (Handover, Closure, Introduction, Conversation)}
+    t[PlanVersion] = q(PlanVersion._meta.db_table)
     user = (
         "u.display_name AS key_worker__display_name, u.first_name AS key_worker__first_name, "
         "u.last_name AS key_worker__last_name, u.username AS key_worker__username"
@@ -485,6 +490,21 @@ def _list_sql() -> dict[str, str]:
             f"SELECT i.id AS pk, i.reference, i.received_at, i.state FROM {t[Introduction]} i"
             " WHERE i.person_id = %s AND i.id <> %s ORDER BY i.received_at DESC LIMIT %s"
         ),
+        # Only when the person's sharing choices filter nothing for this user (see below).
+        "conversation": (
+            "SELECT c.held_at, c.mode, c.whats_happening, c.what_matters, c.strengths,"
+            " c.what_they_want, c.risks, c.safety_plan, c.next_step,"
+            f" o.name AS organisation__name, {user.replace('key_worker__', 'held_by__')}"
+            f" FROM {t[Conversation]} c JOIN {t[Organisation]} o ON o.id = c.organisation_id"
+            f" JOIN {t[User]} u ON u.id = c.held_by_id"
+            " WHERE c.introduction_id = %s LIMIT %s"
+        ),
+        "plans": (
+            "SELECT p.version, p.goals, p.actions, p.review_date, p.agreed_with_person,"
+            f" p.created_at, {user.replace('key_worker__', 'created_by__')}"
+            f" FROM {t[PlanVersion]} p JOIN {t[User]} u ON u.id = p.created_by_id"
+            " WHERE p.introduction_id = %s ORDER BY p.version DESC LIMIT %s"
+        ),
     }
     _SQL_CACHE[connection.vendor] = sql
     return sql
@@ -492,10 +512,15 @@ def _list_sql() -> dict[str, str]:
 
 def _db_value(value):
     """A raw cursor's value as the ORM would give it: aware datetimes (SQLite stores them naive,
-    in UTC) and UUIDs (SQLite stores them as hex text)."""
+    in UTC). UUIDs, JSON and booleans are converted where they are read (see _raw_latest)."""
     if isinstance(value, datetime) and timezone.is_naive(value):
         return value.replace(tzinfo=UTC)
     return value
+
+
+def _json(value):
+    """A JSON column from a raw cursor: both backends hand Django the text (JSONField decodes)."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _raw_latest(name: str, params: list, n: int, shape: Callable, *, stored: int) -> Latest:
@@ -510,6 +535,11 @@ def _raw_latest(name: str, params: list, n: int, shape: Callable, *, stored: int
     for row in rows:
         if "pk" in row and not isinstance(row["pk"], uuid.UUID):
             row["pk"] = uuid.UUID(str(row["pk"]))
+        for key in ("goals", "actions"):
+            if key in row:
+                row[key] = _json(row[key])
+        if "agreed_with_person" in row:
+            row["agreed_with_person"] = bool(row["agreed_with_person"])
     return Latest(shape(rows), stored)
 
 
@@ -529,13 +559,19 @@ def record_context(user, intro: Introduction, rel) -> dict:
         stored=stored["contacts"],
         total=stored["contacts"] if unfiltered and not stored["restricted_contacts"] else None,
     )
-    plans = _latest(
-        _plans(user, intro, view),
-        1,
-        _plan_rows,
-        stored=stored["plans"],
-        total=stored["plans"] if unfiltered else None,
-    )
+    # The conversation and plans are filtered only by organisation: when their filters are empty
+    # for this user (asked of the same functions that build them), plain SQL reads them.
+    if not visible_plan_filter(user, intro.person, view=view):
+        plans = _raw_latest("plans", [intro.pk], 1, _plan_rows, stored=stored["plans"])
+    else:
+        plans = _latest(_plans(user, intro, view), 1, _plan_rows, stored=stored["plans"])
+    if not stored["conversation"]:
+        conversation = None
+    elif not visible_conversation_filter(user, intro.person, view=view):
+        found = _raw_latest("conversation", [intro.pk], 1, list, stored=1)
+        conversation = _conversation_row(found.rows[0]) if found else None
+    else:
+        conversation = _conversation(user, intro, view)
     episodes = _raw_latest("tiers", [intro.pk], n, _episode_rows, stored=stored["tiers"])
     allocations = _raw_latest(
         "key_workers", [intro.pk], n, _allocation_rows, stored=stored["key_workers"]
@@ -558,7 +594,7 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "person": intro.person,
         "relationship": rel,
         "sharing": view,
-        "conversation": _conversation(user, intro, view) if stored["conversation"] else None,
+        "conversation": conversation,
         # The open episode and allocation are the newest (at most one of each is open).
         "episodes": episodes,
         "current_episode": next((e for e in episodes if e["ended_at"] is None), None),

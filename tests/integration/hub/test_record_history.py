@@ -290,3 +290,15 @@ def test_record_shows_tiers_key_workers_closures_handovers_and_other_introductio
     assert f'action="{reverse("hub:handover_advance", args=[handover.pk])}"' in html
     assert f'<a href="{_record(other)}">{other.reference}</a>' in html
     assert "/history/" not in html  # every list fits: no links to the history pages
+
+
+def test_record_shows_the_first_conversation_and_the_current_plan_in_full(client, personas):
+    shared = build_shared_record(personas)
+    review = date.today() + timedelta(days=60)
+    factories.login(client, personas.key_worker)
+    html = client.get(_record(shared.intro)).content.decode()
+    assert "First conversation" in html and "Low mood." in html and "Call next week." in html
+    assert f"{personas.hub_worker} (" in html  # who held the conversation
+    assert "Support plan (version 1)" in html and PLAN in html
+    assert f"Review by {review.day} {review:%b %Y}." in html
+    assert "Agreed with the person." in html

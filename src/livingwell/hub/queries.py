@@ -289,6 +289,7 @@ class Section:
     url: str  # the section's own page, with the board's filters
     table: str = ""  # the rows as an HTML table (board_html)
     shown: str = ""  # "The first 10 of 57 are shown." when not all are
+    empty: str = ""  # what the section says when there is nothing in it
     see_all: str = ""  # "See all 57"
 
     @property
@@ -301,7 +302,10 @@ class Section:
 
 
 def _section(spec, scope, count, rows, url, labels) -> Section:
-    section = Section(spec=spec, title=_title(spec, scope), count=count, rows=rows, url=url)
+    title = _title(spec, scope, labels)
+    section = Section(
+        spec=spec, title=title, count=count, rows=rows, url=url, empty=labels.text(spec.empty)
+    )
     if rows:
         section.table = board_html.table(
             spec.kind, spec.slug, labels.text(spec.caption), rows, labels.headings
@@ -327,12 +331,12 @@ class Board:
         return next((s for s in self.sections if s.slug == slug), None)
 
 
-def _title(spec: SectionSpec, scope: Scope) -> str:
+def _title(spec: SectionSpec, scope: Scope, labels: _Labels | None = None) -> str:
     if spec.slug == "no-contact":
         return _("No contact for more than %(days)s days") % {
             "days": scope.config.no_contact_alert_days
         }
-    return _labels().text(spec.title)
+    return (labels or _labels()).text(spec.title)
 
 
 def _quiet_since():
@@ -806,8 +810,8 @@ def _section_reads(spec: SectionSpec, scope: Scope) -> list[tuple]:
     ]
 
 
-def _section_url(slug: str, query: str) -> str:
-    url = _labels().section_url(slug)
+def _section_url(slug: str, query: str, labels: _Labels | None = None) -> str:
+    url = (labels or _labels()).section_url(slug)
     return f"{url}?{query}" if query else url
 
 
@@ -858,7 +862,7 @@ def huddle_board(
         rows = rows_by_kind.get(DETAIL_KIND.get(spec.kind, spec.kind), {})
         shown = _rows(spec, [rows[pk] for pk in pks if pk in rows], scope, labels)
         board.sections.append(
-            _section(spec, scope, count, shown, _section_url(spec.slug, query), labels)
+            _section(spec, scope, count, shown, _section_url(spec.slug, query, labels), labels)
         )
     board.reconciliation = _reconciliation(totals[len(specs) :])
     return board

@@ -66,8 +66,15 @@ def board(request):
         "hub/board.html",
         {
             "board": data,
-            "teams": Team.objects.filter(is_active=True),
-            "tiers": Tier.objects.filter(is_active=True),
+            # (value, name, selected) for the filters' options.
+            "teams": [
+                (str(pk), name, str(pk) == team_id)
+                for pk, name in Team.objects.filter(is_active=True).values_list("pk", "name")
+            ],
+            "tiers": [
+                (slug, name, slug == tier)
+                for slug, name in Tier.objects.filter(is_active=True).values_list("slug", "name")
+            ],
             "team_id": team_id or "",
             "tier": tier or "",
             "now": timezone.now(),

@@ -12,6 +12,7 @@ borough or the length of its history, and its number of queries is fixed (see te
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import OrderedDict
 from copy import copy
@@ -86,6 +87,11 @@ class Scope:
         return self.is_hub and not self.team_id and not self.tier_slug
 
     @cached_property
+    def tz(self):
+        """The local time zone (Europe/London), looked up once."""
+        return timezone.get_current_timezone()
+
+    @cached_property
     def quiet_cutoff(self):
         """Before this, no attended contact is "no contact for N days"."""
         return self.now - timedelta(days=self.config.no_contact_alert_days)
@@ -141,21 +147,25 @@ def board_scope(user, *, team_id=None, tier_slug=None, now=None, config=None) ->
 
 _STATEMENTS: OrderedDict = OrderedDict()
 _STATEMENTS_MAX = 512
+_STATEMENTS_LOCK = threading.Lock()
+_MISSING = object()
 
 
 def _statement(key: tuple, build):
     """(sql, params, compiler) for ``build()``'s queryset, compiled once for ``key``; None if it
-    can match nothing. ``key`` must hold every input of ``build``."""
-    key = (connection_alias(), *key)
-    try:
-        found = _STATEMENTS[key]
-    except KeyError:
-        found = _compiled(build())
+    can match nothing. ``key`` must hold every input of ``build``. Kept per thread (a compiler
+    belongs to its thread's database connection)."""
+    key = (connection_alias(), threading.get_ident(), *key)
+    with _STATEMENTS_LOCK:
+        found = _STATEMENTS.get(key, _MISSING)
+        if found is not _MISSING:
+            _STATEMENTS.move_to_end(key)
+            return found
+    found = _compiled(build())
+    with _STATEMENTS_LOCK:
         _STATEMENTS[key] = found
-        if len(_STATEMENTS) > _STATEMENTS_MAX:
+        while len(_STATEMENTS) > _STATEMENTS_MAX:
             _STATEMENTS.popitem(last=False)
-    else:
-        _STATEMENTS.move_to_end(key)
     return found
 
 
@@ -177,8 +187,11 @@ def _values(statement) -> list[dict]:
     with connections[connection_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    query = compiler.query
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    names = getattr(compiler, "board_names", None)
+    if names is None:  # worked out once per compiled statement (it is not cheap)
+        query = compiler.query
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        compiler.board_names = names
     return [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[rows])]
 
 
@@ -592,7 +605,7 @@ class _Labels:
 
 def _intro_row(intro: dict, spec: SectionSpec, scope: Scope, labels: _Labels) -> dict:
     now = scope.now
-    received = timezone.localtime(intro["received_at"])
+    received = intro["received_at"].astimezone(scope.tz)
     if intro["key_worker_name"]:
         owner = f"{intro['key_worker_name']} ({intro['key_worker_team']})"
     elif intro["owner_id"]:
@@ -615,9 +628,8 @@ def _intro_row(intro: dict, spec: SectionSpec, scope: Scope, labels: _Labels) ->
         if intro["urgent"]:
             due_by = received.replace(hour=23, minute=59, second=59)
         else:
-            due_by = timezone.localtime(
-                intro["received_at"] + timedelta(days=scope.config.first_conversation_due_days)
-            )
+            due_days = timedelta(days=scope.config.first_conversation_due_days)
+            due_by = (intro["received_at"] + due_days).astimezone(scope.tz)
         row["last"] = labels.day_time(due_by)
         row["overdue"] = now > due_by
     elif spec.slug == "no-contact":

@@ -291,6 +291,19 @@ def test_record_shows_tiers_key_workers_closures_handovers_and_other_introductio
     assert f'<a href="{_record(other)}">{other.reference}</a>' in html
     assert "/history/" not in html  # every list fits: no links to the history pages
 
+    # Every list's history page shows the same entries in full.
+    pages = {
+        "tiers": [f'<td class="nhsuk-table__cell">{tier.name}</td>', "Support closed"],
+        "key-workers": [f"{personas.key_worker} ({personas.community_team}, "],
+        "closures": ["Supported, support has ended", "Came back on"],
+        "handovers": ["Offered, waiting for a reply", str(handover.pk)],
+        "introductions": [f'<a href="{_record(other)}">{other.reference}</a>'],
+    }
+    for section, expected in pages.items():
+        page = client.get(_history(intro, section)).content.decode()
+        assert all(text in page for text in expected), section
+        assert "Showing 1 to " in page and page.count("<h1") == 1
+
 
 def test_record_shows_the_first_conversation_and_the_current_plan_in_full(client, personas):
     shared = build_shared_record(personas)

@@ -34,7 +34,7 @@ from livingwell.access.relationships import user_hub_team_ids, user_organisation
 from livingwell.core.models import SiteConfig
 from livingwell.hub import board_html
 from livingwell.hub.models import Allocation, Episode, Handover
-from livingwell.intake.models import Introduction
+from livingwell.intake.models import Introduction, IntroductionTally
 from livingwell.outcomes.definitions import MEASURES, get_definition
 from livingwell.outcomes.models import MeasureDue, Occasion
 from livingwell.people.models import PossibleMatch
@@ -754,8 +754,18 @@ def _counts(reads: list[tuple], scope: Scope | None = None) -> list[int]:
         if statement is None:
             parts.append("0")
             continue
-        parts.append(f"(SELECT COUNT(*) FROM ({statement[0]}) AS c{i})")
-        params.extend(_params(spec, scope, statement[1]))
+        part = f"(SELECT COUNT(*) FROM ({statement[0]}) AS c{i})"
+        part_params = _params(spec, scope, statement[1])
+        if key == RECEIVED:
+            # The running total, when the site has one (intake.IntroductionTally); counting
+            # every introduction ever received is the one read that grows with history.
+            tally = _statement(
+                ("tally",), lambda: IntroductionTally.objects.filter(pk=1).values_list("received")
+            )
+            part = f"COALESCE(({tally[0]}), {part})"
+            part_params = (*tally[1], *part_params)
+        parts.append(part)
+        params.extend(part_params)
     with connections[connection_alias()].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return [int(n) for n in cursor.fetchone()]
@@ -906,8 +916,9 @@ def board_section(
 def reconciliation_querysets() -> list:
     """Received, new, in support and in no known state: counted without reading the closed
     history row by row. The open states are index ranges; an unknown state is looked for in the
-    gaps between the known ones (index ranges, empty when all is well); the total is a plain
-    count. Closed is what remains."""
+    gaps between the known ones (index ranges, empty when all is well); the total is the
+    running total intake keeps (intake.IntroductionTally), or a count where there is none yet.
+    Closed is what remains."""
     known = sorted(S.values)
     gaps = Q(state__lt=known[0]) | Q(state__gt=known[-1])
     for low, high in zip(known, known[1:], strict=False):
@@ -919,6 +930,9 @@ def reconciliation_querysets() -> list:
         intros.filter(state=S.IN_SUPPORT),
         intros.filter(gaps),
     ]
+
+
+RECEIVED = ("reconciliation", 0)
 
 
 def _reconciliation_reads() -> list[tuple]:

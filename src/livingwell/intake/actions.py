@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from livingwell.access import audit
 from livingwell.core.references import new_reference
-from livingwell.intake.models import Introduction, RiskNow, Route
+from livingwell.intake.models import Introduction, IntroductionTally, RiskNow, Route
 from livingwell.people.actions import create_person, flag_likely_matches
 
 # Anything other than a clear "no" about immediate risk is answered as urgent: an unsure answer at
@@ -101,6 +102,8 @@ def _create(*, by, submission_key, route, person, existing_person, details, at) 
     )
     intro.full_clean(exclude=["person", "owner", "created_by"])
     intro.save(force_insert=True)
+    # The running total the board's reconciliation reads (no row yet: the board counts).
+    IntroductionTally.objects.filter(pk=1).update(received=F("received") + 1)
     audit.record(
         by=by,
         action="introduction.create",

@@ -135,3 +135,16 @@ class Introduction(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state != self.State.CLOSED
+
+
+class IntroductionTally(models.Model):
+    """How many introductions have ever been received: one row, kept by intake.actions (and set
+    by the seed). The huddle board's reconciliation reads it, because counting every
+    introduction ever received grows with the site's history (about 5 ms on PostgreSQL at
+    150,000). ``livingwell.core.seed.checks`` compares it with a real count."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    received = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.received} introductions received"

@@ -139,3 +139,19 @@ def test_section_page_without_javascript_is_plain_links(personas, client):
     html = client.get("/hub/board/new/").content.decode()
     assert html.count("<h1") == 1 and '<caption class="nhsuk-table__caption' in html
     assert 'href="/hub/"' in html  # back to the board
+
+
+def test_reconciliation_reads_the_running_total_or_counts(personas):
+    from livingwell.hub.actions import close
+    from livingwell.intake.models import IntroductionTally
+
+    IntroductionTally.objects.update_or_create(pk=1, defaults={"received": 0})
+    intros = _new(3)
+    close(by=personas.hub_worker, introduction=intros[0], reason="person_declined")
+    assert IntroductionTally.objects.get(pk=1).received == 3  # kept by intake's action
+    expected = {"received": 3, "new": 2, "in_support": 0, "closed": 1, "unexplained": 0}
+    rec = queries.huddle_board(personas.hub_worker).reconciliation
+    assert {k: rec[k] for k in expected} == expected and rec["balanced"]
+    IntroductionTally.objects.all().delete()  # a site without the running total: counted
+    rec = queries.huddle_board(personas.hub_worker).reconciliation
+    assert {k: rec[k] for k in expected} == expected

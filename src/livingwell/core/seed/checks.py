@@ -173,6 +173,11 @@ def problems() -> list[str]:
             | (Q(latest__isnull=False) & ~Q(last_attended_contact_at=F("latest")))
         ),
     )
+    from livingwell.intake.models import IntroductionTally
+
+    tally = IntroductionTally.objects.filter(pk=1).values_list("received", flat=True).first()
+    if tally is not None and tally != rec["received"]:
+        found.append(f"running total of introductions received is {tally}, not {rec['received']}")
     current_worker = Allocation.objects.filter(
         introduction=OuterRef("pk"), ended_at__isnull=True
     ).values("key_worker_id")[:1]

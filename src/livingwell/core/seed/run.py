@@ -156,6 +156,12 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
         _run_hook("Directory", _build_directory, directory_rng, net.organisations)
         _run_hook("Outcomes", _build_outcomes, random.Random(f"{options.seed}:outcomes"), now)
         _run_hook("Insight", _build_insight, random.Random(f"{options.seed}:insight"))
+    # The running total of introductions received (intake.actions keeps it from now on).
+    from livingwell.intake.models import Introduction, IntroductionTally
+
+    IntroductionTally.objects.update_or_create(
+        pk=1, defaults={"received": Introduction.objects.count()}
+    )
     # The board's table of measures due, from the seeded journeys and measure histories.
     from livingwell.outcomes.due import rebuild as rebuild_measures_due
 

@@ -315,3 +315,22 @@ def test_record_shows_the_first_conversation_and_the_current_plan_in_full(client
     assert "Support plan (version 1)" in html and PLAN in html
     assert f"Review by {review.day} {review:%b %Y}." in html
     assert "Agreed with the person." in html
+
+
+def test_contact_rows_escape_what_was_typed(client, personas):
+    worker = personas.hub_worker
+    intro = in_support(worker, days_ago=10)
+    hub.record_contact(
+        by=worker,
+        introduction=intro,
+        outcome="attended",
+        mode="phone",
+        duration_minutes=30,
+        note='<script>alert("x")</script>\r\nSecond line & more',
+    )
+    factories.login(client, worker)
+    for url in (_record(intro), _history(intro)):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>Second line &amp; more" in html
+        assert "Attended, Phone, 30 min" in html

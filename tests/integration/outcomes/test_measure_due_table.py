@@ -149,3 +149,24 @@ def test_rebuild_command(personas):
     call_command("rebuild_measures_due", verbosity=0)
     assert MeasureDue.objects.count() == 3
     assert_table_agrees()
+
+
+def test_merging_people_keeps_the_table_right(personas):
+    from tests.factories import person_details
+
+    from livingwell.people.actions import merge, undo_merge
+    from livingwell.people.models import PossibleMatch
+
+    same = person_details(given_name="Robin", family_name="Okafor")
+    first = in_support(personas.hub_worker, days_ago=30, person=dict(same))
+    second = in_support(personas.hub_worker, days_ago=5, person=dict(same))
+    match = PossibleMatch.objects.get(new_person=second.person, existing_person=first.person)
+    # Measures are due per introduction, whoever it belongs to: merging moves introductions
+    # between people and changes nothing that is due.
+    before = due_from_table()
+    merge(by=personas.hub_worker, match=match)
+    assert due_from_table() == before
+    assert_table_agrees()
+    undo_merge(by=personas.hub_worker, match=match)
+    assert due_from_table() == before
+    assert_table_agrees()

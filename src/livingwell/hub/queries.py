@@ -500,12 +500,20 @@ def _details_by_pk(kind: str, pks: list) -> dict:
         return {}
     key = ("details", kind, tuple(pks))
     rows = _values(_statement(key, lambda: DETAILS[kind](list(pks))))
-    return {row["pk"]: row for row in rows}
+    return {_key(row["pk"]): row for row in rows}
+
+
+def _key(value) -> str:
+    """A primary key as text, the same whether it was read as a UUID, a number or text (the
+    board's statements read keys as text, so that they are not turned into UUIDs and back)."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    return str(value).replace("-", "").lower()
 
 
 def _details(kind: str, pks) -> list[dict]:
     """The rows for these primary keys, in the order given (one query)."""
-    pks = list(pks)
+    pks = [_key(pk) for pk in pks]
     found = _details_by_pk(DETAIL_KIND.get(kind, kind), pks)
     return [found[pk] for pk in pks if pk in found]
 
@@ -791,7 +799,7 @@ def _first_pks(reads: list[tuple], scope: Scope) -> list[list]:
         with connections[connection_alias()].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for i, key in cursor.fetchall():
-                found[i].append(reads[i][3]._meta.pk.to_python(key))
+                found[i].append(_key(key))
     return found
 
 

@@ -704,19 +704,6 @@ def _rows(spec: SectionSpec, objects, scope: Scope, labels: _Labels) -> list[dic
     return [make(obj, spec, scope, labels) for obj in objects]
 
 
-def _pk_queries(spec: SectionSpec, qs, scope: Scope) -> list[tuple[object, int]]:
-    """(queryset, limit) pairs reading the section's first rows, along an index in its order."""
-    if spec.slug != "measures":
-        return [(qs, spec.rows)]
-    # Two reads, each in the order of the (closing, overdue_after, due_on) index: the overdue
-    # (all due), then those due but still in their grace days. One read filtered on due_on
-    # would be sorted after reading every due row.
-    return [
-        (qs.filter(overdue_after__lt=scope.today), spec.rows),
-        (qs.filter(overdue_after__gte=scope.today), spec.rows),
-    ]
-
-
 # "No contact" compares with a moment that moves on every load: its statements are compiled
 # with this stand-in for the cutoff, which is swapped for the real one when they run.
 _CUTOFF_STAND_IN = datetime(1901, 1, 1, tzinfo=UTC)
@@ -780,10 +767,10 @@ def _counts(reads: list[tuple], scope: Scope | None = None) -> list[int]:
 
 
 def _first_pks(reads: list[tuple], scope: Scope) -> list[list]:
-    """The primary keys of each (key, build, limit, model, spec) read, in its order, in one
+    """The primary keys of each (key, build, limit, spec) read, as text, in its order, in one
     statement."""
     parts, params = [], []
-    for i, (key, build, limit, _model, spec) in enumerate(reads):
+    for i, (key, build, limit, spec) in enumerate(reads):
 
         def keys(build=build, limit=limit):
             pk_text = Cast("pk", output_field=CharField())
@@ -803,40 +790,31 @@ def _first_pks(reads: list[tuple], scope: Scope) -> list[list]:
     return found
 
 
-SECTION_MODEL = {
-    "intro": Introduction,
-    "handover": Handover,
-    "returned": Handover,
-    "due": MeasureDue,
-    "match": PossibleMatch,
-}
-
-
 def _section_reads(spec: SectionSpec, scope: Scope) -> list[tuple]:
-    """(key, build, limit, model, spec) reads of the section's first rows, along an index in
-    its order."""
+    """(key, build, limit, spec) reads of the section's first rows, along an index in its
+    order."""
     key = (spec.slug, scope.signature, _time_key(spec, scope))
-    model = SECTION_MODEL[spec.kind]
     compile_scope = _compile_scope(spec, scope)
 
     def build():
         return section_queryset(spec, compile_scope)
 
     if spec.slug != "measures":
-        return [(key, build, spec.rows, model, spec)]
+        return [(key, build, spec.rows, spec)]
     # Two reads, each in the order of the (closing, overdue_after, due_on) index: the overdue
     # (all due), then those due but still in their grace days. One read filtered on due_on
     # would be sorted after reading every due row.
     today = scope.today
+
+    def overdue():
+        return build().filter(overdue_after__lt=today)
+
+    def in_grace():
+        return build().filter(overdue_after__gte=today)
+
     return [
-        (
-            (*key, "overdue"),
-            lambda: build().filter(overdue_after__lt=today),
-            spec.rows,
-            model,
-            spec,
-        ),
-        ((*key, "grace"), lambda: build().filter(overdue_after__gte=today), spec.rows, model, spec),
+        ((*key, "overdue"), overdue, spec.rows, spec),
+        ((*key, "grace"), in_grace, spec.rows, spec),
     ]
 
 

@@ -471,8 +471,13 @@ MATCH_VALUES = (
 
 def _intro_details(pks):
     """Key worker, their team and the tier: correlated subqueries, run only for the rows read."""
-    current_alloc = Allocation.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True)
-    current_episode = Episode.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True)
+    # At most one current allocation and episode (unique constraints): no ordering to sort by.
+    current_alloc = Allocation.objects.filter(
+        introduction=OuterRef("pk"), ended_at__isnull=True
+    ).order_by()
+    current_episode = Episode.objects.filter(
+        introduction=OuterRef("pk"), ended_at__isnull=True
+    ).order_by()
     return (
         Introduction.objects.filter(pk__in=pks)
         .order_by()
@@ -830,7 +835,7 @@ def _applies(spec: SectionSpec, scope: Scope) -> bool:
 def huddle_board(
     user, *, team_id=None, tier_slug=None, now=None, config=None, query: str = ""
 ) -> Board:
-    """Every section's total and first rows. Two queries a section, whatever the data size.
+    """Every section's total and first rows, in a fixed number of queries whatever the size.
 
     ``query`` is the board's filter query string, carried to the sections' own pages."""
     scope = board_scope(user, team_id=team_id, tier_slug=tier_slug, now=now, config=config)

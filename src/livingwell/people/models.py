@@ -123,3 +123,5 @@ class PossibleMatch(models.Model):
                 fields=["new_person", "existing_person"], name="possiblematch_unique_pair"
             )
         ]
+        # The board counts and lists open matches oldest first; without this it read them all.
+        indexes = [models.Index(fields=["state", "created_at"], name="possiblematch_open_idx")]

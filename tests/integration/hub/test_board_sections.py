@@ -155,3 +155,36 @@ def test_reconciliation_reads_the_running_total_or_counts(personas):
     IntroductionTally.objects.all().delete()  # a site without the running total: counted
     rec = queries.huddle_board(personas.hub_worker).reconciliation
     assert {k: rec[k] for k in expected} == expected
+
+
+def test_returned_lists_declined_offers_of_open_work_only(personas):
+    """A declined offer waits for its owner while the introduction is open; once the
+    introduction closes it leaves the board (the count and the rows agree)."""
+    from livingwell.hub import actions
+
+    def declined(intro):
+        offer = actions.offer_handover(
+            by=personas.hub_worker,
+            introduction=intro,
+            to_organisation=personas.vcs,
+            what_is_asked="Peer group, Tuesdays.",
+        )
+        return actions.respond_to_handover(
+            by=personas.partner_worker, handover=offer, accept=False, reason="Group is full."
+        )
+
+    stays, closes = in_support(personas.hub_worker), in_support(personas.hub_worker)
+    kept, gone = declined(stays), declined(closes)
+    returned = queries.huddle_board(personas.hub_worker).section("returned")
+
+    def records(section):
+        return sorted(r["record_url"] for r in section.rows)
+
+    def url(intro):
+        return f"/hub/introductions/{intro.pk}/"
+
+    assert kept.introduction_id == stays.pk and gone.introduction_id == closes.pk
+    assert returned.count == 2 and records(returned) == sorted([url(stays), url(closes)])
+    actions.close(by=personas.hub_worker, introduction=closes, reason="supported")
+    returned = queries.huddle_board(personas.hub_worker).section("returned")
+    assert returned.count == 1 and records(returned) == [url(stays)]

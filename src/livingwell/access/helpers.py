@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.utils import timezone
 
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.access.permissions import Permission, has_permission
-from livingwell.access.relationships import Relationship, relationship
+from livingwell.access.relationships import (
+    Relationship,
+    held_open_q,
+    relationship,
+    user_hub_team_ids,
+)
 
 
 def _as_uuid(value) -> uuid.UUID | None:
@@ -33,13 +40,22 @@ def refuse(request, *, person_id=None, category: str, action: str = "read"):
     raise Http404
 
 
-def check_person(request, person, *, permission: Permission, category: str, full: bool = True):
+def check_person(
+    request,
+    person,
+    *,
+    permission: Permission,
+    category: str,
+    full: bool = True,
+    held_open: bool | None = None,
+):
     """Raise 404 (and audit the refusal) unless the user may act on this person.
 
     The relationship is worked out once and returned, so callers pass it along instead of asking
     again: `has_permission(user, p, person=...)` is the role check plus this same relationship.
+    `held_open`: see relationships.relationship().
     """
-    rel = relationship(request.user, person)
+    rel = relationship(request.user, person, held_open=held_open)
     allowed = (
         rel is not None
         and (rel.full or not full)
@@ -82,18 +98,46 @@ def open_introduction(
     permission: Permission = Permission.VIEW_RECORD,
     full: bool = True,
 ):
-    """Load an introduction (and so its person) for a view, or 404. Records the read on GET."""
+    """Load an introduction (and so its person) for a view, or 404. Records the read on GET.
+
+    The statement that loads it also answers, for a Hub user, whether the Hub holds the person's
+    door open and whether the user holds any of their introductions (the relationship and the
+    audit's caseload flag), and whether the person has any sharing choices on record
+    (``intro.lw_has_sharing_choices``: none means the network default, so the record need not
+    read them): three small questions that were a statement each.
+    """
+    from livingwell.access.models import SharingPreference
     from livingwell.intake.models import Introduction
 
     iid = _as_uuid(introduction_id)
-    intro = (
-        Introduction.objects.select_related("person", "owner").filter(pk=iid).first()
-        if iid
-        else None
-    )
+    intro = None
+    if iid:
+        user = request.user
+        same_person = Introduction.objects.filter(person_id=OuterRef("person_id"))
+        extra = {
+            "lw_has_sharing_choices": Exists(
+                SharingPreference.objects.filter(person_id=OuterRef("person_id"))
+            )
+        }
+        if getattr(user, "is_authenticated", False) and user_hub_team_ids(user):
+            extra["lw_held_open"] = Exists(same_person.filter(held_open_q(timezone.now())))
+            extra["lw_holds_one"] = Exists(same_person.filter(owner_id=user.pk))
+        intro = (
+            Introduction.objects.select_related("person", "owner")
+            .filter(pk=iid)
+            .annotate(**extra)
+            .first()
+        )
     if intro is None:
         refuse(request, category=category)
-    rel = check_person(request, intro.person, permission=permission, category=category, full=full)
+    rel = check_person(
+        request,
+        intro.person,
+        permission=permission,
+        category=category,
+        full=full,
+        held_open=getattr(intro, "lw_held_open", None),
+    )
     if request.method == "GET":
         audit.record(
             by=request.user,
@@ -103,7 +147,13 @@ def open_introduction(
             purpose=_purpose(rel),
             severity=_severity(rel),
             obj=intro,
-            detail=_read_detail(request.user, intro.person_id, rel, owner_id=intro.owner_id),
+            detail=_read_detail(
+                request.user,
+                intro.person_id,
+                rel,
+                owner_id=intro.owner_id,
+                holds_one=getattr(intro, "lw_holds_one", None),
+            ),
         )
     return intro, rel
 
@@ -114,23 +164,26 @@ def open_introduction(
 CASELOAD_BASES = {"key_worker", "care_team", "partner_handover"}
 
 
-def in_caseload(user, person_id, rel: Relationship, *, owner_id=None) -> bool:
-    """`owner_id`: the owner of the introduction being opened, when known (saves a query)."""
+def in_caseload(user, person_id, rel: Relationship, *, owner_id=None, holds_one=None) -> bool:
+    """`owner_id`: the owner of the introduction being opened, when known (saves a query);
+    `holds_one`: whether the user holds any of the person's introductions, when known."""
     if rel.basis in CASELOAD_BASES:
         return True
     if rel.basis == "hub":
         if owner_id is not None and owner_id == user.pk:
             return True
+        if holds_one is not None:
+            return holds_one
         from livingwell.intake.models import Introduction
 
         return Introduction.objects.filter(person_id=person_id, owner=user).exists()
     return False
 
 
-def _read_detail(user, person_id, rel: Relationship, *, owner_id=None) -> dict:
+def _read_detail(user, person_id, rel: Relationship, *, owner_id=None, holds_one=None) -> dict:
     """Non-clinical context for a read: the relationship it relied on, and whether the person is
     on the user's caseload (the privacy officer's unusual-access check uses it)."""
-    caseload = in_caseload(user, person_id, rel, owner_id=owner_id)
+    caseload = in_caseload(user, person_id, rel, owner_id=owner_id, holds_one=holds_one)
     return {"basis": str(rel.basis), "caseload": caseload}
 
 

@@ -85,8 +85,19 @@ def user_organisation_ids(user) -> set:
     return {m.organisation_id for m in _memberships(user)}
 
 
-def relationship(user, person) -> Relationship | None:
-    """The strongest current relationship between `user` and `person`, or None."""
+def held_open_q(now) -> Q:
+    """Introductions the Hub holds open: not closed, or closed with the open door still open."""
+    from livingwell.intake.models import Introduction
+
+    return ~Q(state=Introduction.State.CLOSED) | Q(open_door_until__gt=now)
+
+
+def relationship(user, person, *, held_open: bool | None = None) -> Relationship | None:
+    """The strongest current relationship between `user` and `person`, or None.
+
+    `held_open`: whether the person has an introduction the Hub holds open, when the caller has
+    just read it with the person (open_introduction does, in the same statement); None reads it.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active or person is None:
         return None
     from livingwell.access.models import BreakGlass
@@ -102,10 +113,11 @@ def relationship(user, person) -> Relationship | None:
     person_id = person.pk
 
     if hub_teams:
-        held_open = Introduction.objects.filter(person_id=person_id).filter(
-            ~Q(state=Introduction.State.CLOSED) | Q(open_door_until__gt=now)
-        )
-        if held_open.exists():
+        if held_open is None:
+            held_open = (
+                Introduction.objects.filter(person_id=person_id).filter(held_open_q(now)).exists()
+            )
+        if held_open:
             return Relationship(Basis.HUB, team_id=next(iter(hub_teams)))
 
     current = (

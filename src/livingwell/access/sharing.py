@@ -101,12 +101,14 @@ class SharingView:
         )
 
 
-def sharing_view(user, person, now=None) -> SharingView:
+def sharing_view(user, person, now=None, *, has_choices: bool | None = None) -> SharingView:
+    """`has_choices`: False when the caller already knows the person has no sharing choices on
+    record (the network default applies), which saves reading them; None reads them."""
     from livingwell.access.relationships import user_organisation_ids, user_team_ids
 
     person_id = getattr(person, "pk", person)
     own_orgs = frozenset(user_organisation_ids(user))
-    prefs = current_preferences(person_id)
+    prefs = current_preferences(person_id) if has_choices is not False else {}
     share_in_refused = any(
         not pref.share_in for org_id, pref in prefs.items() if org_id in own_orgs
     )

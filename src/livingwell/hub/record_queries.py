@@ -564,9 +564,15 @@ def _raw_latest(name: str, params: list, n: int, shape: Callable, *, stored: int
     return Latest(shape(rows), stored)
 
 
+def _has_choices(intro) -> bool | None:
+    """Whether the person has sharing choices on record, as open_introduction read it with the
+    introduction (None: not known, so sharing_view reads them)."""
+    return getattr(intro, "lw_has_sharing_choices", None)
+
+
 def record_context(user, intro: Introduction, rel) -> dict:
     """Everything the record page shows, in a bounded number of queries whatever the history."""
-    view = sharing_view(user, intro.person)
+    view = sharing_view(user, intro.person, has_choices=_has_choices(intro))
     stored = _stored_counts(intro)
     n = RECORD_LIST
     # With no sharing objection in force for this user, nothing here is hidden from them but
@@ -668,7 +674,7 @@ SECTIONS = {
 def history_context(user, intro: Introduction, rel, section: Section, page_number) -> dict:
     """One of the record's lists in full, newest first, paginated; filtered exactly as on the
     record (sharing choices, team-restricted entries), so totals match the record's."""
-    view = sharing_view(user, intro.person)
+    view = sharing_view(user, intro.person, has_choices=_has_choices(intro))
     qs, shape = {
         "contacts": lambda: (_contacts(user, intro, view), _contact_rows),
         "plans": lambda: (_plans(user, intro, view), _plan_rows),

@@ -125,6 +125,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side prepared statements, for the cursors that ask for them (the huddle board's
+    # compiled statements: hub/queries.py); Django's own cursors bind on the client and never
+    # prepare. A site behind a pooler that cannot keep them (PgBouncer in transaction mode
+    # before 1.21) sets LIVINGWELL_DB_PREPARE=false.
+    if env_bool("LIVINGWELL_DB_PREPARE", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------------

@@ -164,3 +164,29 @@ def test_board_page_query_count_does_not_grow(personas, client):
     assert _page_queries(client) == small
     html = client.get("/hub/").content.decode()
     assert "Outcome measures due (42)" in html and "See all 42" in html
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_board_statements_are_prepared_with_their_constants_written_in(personas):
+    _more_of_everything(personas, 3)
+    first = queries.huddle_board(personas.hub_worker)
+    again = queries.huddle_board(personas.hub_worker)  # the same statements, prepared
+    assert [(s.slug, s.count, s.rows) for s in again.sections] == [
+        (s.slug, s.count, s.rows) for s in first.sections
+    ]
+    assert again.section("new").count == 3 and again.section("measures").count == 9
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, parameter_types::text FROM pg_prepared_statements WHERE NOT from_sql"
+        )
+        prepared = dict(cursor.fetchall())
+    counts = [s for s in prepared if s.startswith("SELECT (SELECT COUNT(*)")]
+    keys = [s for s in prepared if s.startswith("SELECT 0 AS i")]
+    assert counts and keys
+    for statement in counts + keys:
+        # States, flags and dates are literals the planner can see; only the "no contact"
+        # cutoff, which moves on every load, is a parameter.
+        assert "'in_support'" in statement and "$2" not in statement
+        assert prepared[statement] == '{"timestamp with time zone"}'

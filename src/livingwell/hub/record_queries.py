@@ -18,7 +18,8 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -38,6 +39,7 @@ from livingwell.access.sharing import (
     visible_plan_filter,
 )
 from livingwell.accounts.models import Organisation, Team, User
+from livingwell.core.models import SiteConfig
 from livingwell.hub.board_html import escape
 from livingwell.hub.models import (
     Allocation,
@@ -51,7 +53,8 @@ from livingwell.hub.models import (
     Tier,
 )
 from livingwell.intake.models import ClosedReason, Introduction
-from livingwell.outcomes.models import MeasureResponse
+from livingwell.outcomes.definitions import MEASURES
+from livingwell.outcomes.models import MeasureResponse, MeasureSchedule
 
 RECORD_CONTACTS = 10  # latest contacts shown on the record
 RECORD_LIST = 5  # latest tiers, key workers, handovers, closures and other introductions
@@ -373,50 +376,321 @@ def _introduction_rows(rows) -> list[dict]:
     return list(rows)
 
 
-# --- the record ------------------------------------------------------------------------------
+# --- the record's lists in one statement -----------------------------------------------------
+#
+# Every list the record shows (and the outcomes panel's latest score of each measure, the measure
+# schedules and the site's settings) is read by one statement: a UNION ALL of one branch per list,
+# each branch giving its rows as a JSON object with the list's name, its place in the list and
+# how many rows the list has in all (before the record's limit). On PostgreSQL each statement is
+# a round trip and on SQLite each costs Django's per-query overhead, so one statement for eight to
+# eleven lists is most of what the record's reads cost. The row dicts have the keys of the values()
+# querysets above, so the same row shaping serves the record and the history pages.
+#
+# Lists the person's sharing choices filter for this user (contacts, plans, the conversation,
+# when an objection is in force) are read by the ORM querysets above instead, which hold the
+# sharing rules. Team-restricted contacts are filtered here as SharingView.restricted_q() does:
+# shown (and counted) only to their team and their author.
+
+_JSON_OBJECT = {"postgresql": "json_build_object"}  # SQLite (and the standard's name) json_object
 
 
-def _stored_counts(intro) -> dict[str, int]:
-    """How many of each list are stored for this introduction, before any sharing filter, in one
-    statement. Used to skip querying lists that are empty, as the totals of the lists sharing
-    does not filter (tiers, key workers, handovers, closures, other introductions), and to know
-    when no contact can be hidden from anyone (none restricted to a team).
+def _parse_datetime(value):
+    if value is None:
+        return None
+    found = datetime.fromisoformat(value)
+    return found.replace(tzinfo=UTC) if timezone.is_naive(found) else found
 
-    Plain SQL because it is on every record view: the ORM would build eight subqueries, which
-    costs more than several of the lists. Table and column names come from the models.
-    """
+
+def _parse_date(value):
+    return None if value is None else date.fromisoformat(value)
+
+
+def _parse_uuid(value):
+    return None if value is None else uuid.UUID(str(value))
+
+
+_CONVERT = {
+    "dt": _parse_datetime,
+    "d": _parse_date,
+    "b": lambda v: None if v is None else bool(v),
+    "u": _parse_uuid,
+}
+
+# Column lists: key (as values() names it) -> (SQL expression, kind: see _CONVERT, "j" for a JSON
+# column, "" as it comes).
+_USER_COLUMNS = {f"{{p}}__{f}": (f"u.{f}", "") for f in USER}
+
+
+def _user_columns(prefix: str) -> dict:
+    return {key.format(p=prefix): value for key, value in _USER_COLUMNS.items()}
+
+
+_BRANCHES: dict[str, tuple[dict, str, str]] = {
+    # name: (columns, FROM ... WHERE ..., ORDER BY); {t[Model]} are table names, %s parameters
+    # in the order _read_lists gives them.
+    "contacts": (
+        {
+            "at": ("c.at", "dt"),
+            "outcome": ("c.outcome", ""),
+            "mode": ("c.mode", ""),
+            "duration_minutes": ("c.duration_minutes", ""),
+            "note": ("c.note", ""),
+            "restricted": ("c.restricted", "b"),
+            "organisation__name": ("o.name", ""),
+            **_user_columns("by"),
+        },
+        "{Contact} c JOIN {Organisation} o ON o.id = c.organisation_id"
+        " JOIN {User} u ON u.id = c.by_id WHERE c.introduction_id = %s"
+        " AND (c.restricted = %s OR c.by_id = %s{team_clause})",
+        "c.at DESC, c.recorded_at DESC",
+    ),
+    "plans": (
+        {
+            "version": ("p.version", ""),
+            "goals": ("p.goals", "j"),
+            "actions": ("p.actions", "j"),
+            "review_date": ("p.review_date", "d"),
+            "agreed_with_person": ("p.agreed_with_person", "b"),
+            "created_at": ("p.created_at", "dt"),
+            **_user_columns("created_by"),
+        },
+        "{PlanVersion} p JOIN {User} u ON u.id = p.created_by_id WHERE p.introduction_id = %s",
+        "p.version DESC",
+    ),
+    "conversation": (
+        {
+            "held_at": ("c.held_at", "dt"),
+            "mode": ("c.mode", ""),
+            **{
+                f: (f"c.{f}", "")
+                for f in (
+                    "whats_happening",
+                    "what_matters",
+                    "strengths",
+                    "what_they_want",
+                    "risks",
+                    "safety_plan",
+                    "next_step",
+                )
+            },
+            "organisation__name": ("o.name", ""),
+            **_user_columns("held_by"),
+        },
+        "{Conversation} c JOIN {Organisation} o ON o.id = c.organisation_id"
+        " JOIN {User} u ON u.id = c.held_by_id WHERE c.introduction_id = %s",
+        "c.held_at DESC",
+    ),
+    "tiers": (
+        {
+            "tier__name": ("tr.name", ""),
+            "started_at": ("e.started_at", "dt"),
+            "ended_at": ("e.ended_at", "dt"),
+            "end_reason": ("e.end_reason", ""),
+            "reason_note": ("e.reason_note", ""),
+        },
+        "{Episode} e JOIN {Tier} tr ON tr.slug = e.tier_id WHERE e.introduction_id = %s",
+        "e.started_at DESC",
+    ),
+    "key_workers": (
+        {
+            "started_at": ("a.started_at", "dt"),
+            "ended_at": ("a.ended_at", "dt"),
+            "reason": ("a.reason", ""),
+            "team__name": ("tm.name", ""),
+            "organisation__name": ("o.name", ""),
+            **_user_columns("key_worker"),
+        },
+        "{Allocation} a JOIN {Team} tm ON tm.id = a.team_id"
+        " JOIN {Organisation} o ON o.id = a.organisation_id"
+        " JOIN {User} u ON u.id = a.key_worker_id WHERE a.introduction_id = %s",
+        "a.started_at DESC",
+    ),
+    # Handovers someone has to act on first (see _handovers): when all of them fit on the record
+    # they are put back in date order below.
+    "handovers": (
+        {
+            "pk": ("h.id", "u"),
+            "to_organisation__name": ("o.name", ""),
+            "service_name": ("h.service_name", ""),
+            "offered_at": ("h.offered_at", "dt"),
+            "state": ("h.state", ""),
+            "decline_reason": ("h.decline_reason", ""),
+            "returned_handled_at": ("h.returned_handled_at", "dt"),
+        },
+        "{Handover} h JOIN {Organisation} o ON o.id = h.to_organisation_id"
+        " WHERE h.introduction_id = %s",
+        "CASE WHEN h.state IN ('offered', 'accepted', 'started') OR (h.state = 'declined'"
+        " AND h.returned_handled_at IS NULL) THEN 0 ELSE 1 END, h.offered_at DESC",
+    ),
+    "closures": (
+        {
+            "closed_at": ("c.closed_at", "dt"),
+            "reason": ("c.reason", ""),
+            "returned_at": ("c.returned_at", "dt"),
+        },
+        "{Closure} c WHERE c.introduction_id = %s",
+        "c.closed_at DESC",
+    ),
+    "introductions": (
+        {
+            "pk": ("i.id", "u"),
+            "reference": ("i.reference", ""),
+            "received_at": ("i.received_at", "dt"),
+            "state": ("i.state", ""),
+        },
+        "{Introduction} i WHERE i.person_id = %s AND i.id <> %s",
+        "i.received_at DESC",
+    ),
+}
+
+# The outcomes panel: the latest response of each measure, with how many there are of it.
+_OUTCOME_COLUMNS = {
+    "measure": ("r.measure", ""),
+    "answers": ("r.answers", "j"),
+    "completed_at": ("r.completed_at", "d"),
+    "recorded_at": ("r.recorded_at", "dt"),
+    "total": ("r.total", ""),
+    "band": ("r.band", ""),
+    "subscales": ("r.subscales", "j"),
+    "metric": ("r.metric", ""),
+    "prorated": ("r.prorated", "b"),
+}
+_SCHEDULE_COLUMNS = {
+    "measure": ("s.measure", ""),
+    "at_baseline": ("s.at_baseline", "b"),
+    "review_every_weeks": ("s.review_every_weeks", ""),
+    "at_closure": ("s.at_closure", "b"),
+    "grace_days": ("s.grace_days", ""),
+    "is_active": ("s.is_active", "b"),
+}
+
+
+def _site_columns() -> dict:
+    kinds = {"DateTimeField": "dt", "BooleanField": "b"}
+    return {
+        f.attname: (f"s.{f.column}", kinds.get(f.get_internal_type(), ""))
+        for f in SiteConfig._meta.concrete_fields
+    }
+
+
+def _json_object(columns: dict) -> str:
+    vendor = connection.vendor
+    fn = _JSON_OBJECT.get(vendor, "json_object")
+    parts = []
+    for key, (expr, kind) in columns.items():
+        if kind == "j" and vendor == "sqlite":
+            expr = f"json({expr})"  # SQLite keeps JSON as text: embed it as JSON, not a string
+        parts.append(f"'{key}', {expr}")
+    return f"{fn}({', '.join(parts)})"
+
+
+_TABLES = (
+    Contact,
+    PlanVersion,
+    Conversation,
+    Episode,
+    Tier,
+    Allocation,
+    Team,
+    Organisation,
+    User,
+    Handover,
+    Closure,
+    Introduction,
+)
+_BRANCH_SQL: dict[tuple, str] = {}
+
+
+def _branch_sql(name: str, limit: int, n_teams: int = 0) -> str:
+    key = (connection.vendor, name, limit, n_teams)
+    found = _BRANCH_SQL.get(key)
+    if found is not None:
+        return found
     q = connection.ops.quote_name
-    intro_pk = Introduction._meta.pk.get_db_prep_value(intro.pk, connection)
-    person_pk = Introduction._meta.get_field("person").target_field.get_db_prep_value(
-        intro.person_id, connection
-    )
-    counts: dict[str, tuple[str, list]] = {}
-    for name, model in (
-        ("contacts", Contact),
-        ("plans", PlanVersion),
-        ("conversation", Conversation),
-        ("tiers", Episode),
-        ("key_workers", Allocation),
-        ("handovers", Handover),
-        ("closures", Closure),
-        ("measure_responses", MeasureResponse),
-    ):
-        column = q(model._meta.get_field("introduction").column)
-        counts[name] = (f"FROM {q(model._meta.db_table)} WHERE {column} = %s", [intro_pk])
-    contacts_where, _params = counts["contacts"]
-    restricted = q(Contact._meta.get_field("restricted").column)
-    counts["restricted_contacts"] = (f"{contacts_where} AND {restricted} = %s", [intro_pk, True])
-    table = q(Introduction._meta.db_table)
-    person, pk = q(Introduction._meta.get_field("person").column), q(Introduction._meta.pk.column)
-    counts["introductions"] = (
-        f"FROM {table} WHERE {person} = %s AND {pk} <> %s",
-        [person_pk, intro_pk],
-    )
-    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) {where})" for where, _p in counts.values())
+    tables = {m.__name__: q(m._meta.db_table) for m in _TABLES}
+    if name == "outcomes":
+        sql = (
+            "SELECT * FROM (SELECT 'outcomes' AS lw_list, ROW_NUMBER() OVER (PARTITION BY"
+            " r.measure ORDER BY r.completed_at DESC, r.recorded_at DESC) AS lw_n,"
+            " COUNT(*) OVER (PARTITION BY r.measure) AS lw_total,"
+            f" {_json_object(_OUTCOME_COLUMNS)} AS lw_row"
+            f" FROM {q(MeasureResponse._meta.db_table)} r WHERE r.introduction_id = %s) lw_outcomes"
+            " WHERE lw_n = 1"
+        )
+    elif name == "schedules":
+        sql = (
+            "SELECT 'schedules' AS lw_list, 0 AS lw_n, 0 AS lw_total,"
+            f" {_json_object(_SCHEDULE_COLUMNS)} AS lw_row"
+            f" FROM {q(MeasureSchedule._meta.db_table)} s WHERE s.is_active = %s"
+        )
+    elif name == "site":
+        sql = (
+            "SELECT 'site' AS lw_list, 0 AS lw_n, 0 AS lw_total,"
+            f" {_json_object(_site_columns())} AS lw_row"
+            f" FROM {q(SiteConfig._meta.db_table)} s WHERE s.id = 1"
+        )
+    else:
+        columns, where, order = _BRANCHES[name]
+        team_clause = f" OR c.team_id IN ({', '.join(['%s'] * n_teams)})" if n_teams else ""
+        where = where.format(team_clause=team_clause, **tables)
+        sql = (
+            f"SELECT * FROM (SELECT '{name}' AS lw_list, ROW_NUMBER() OVER (ORDER BY {order})"
+            f" AS lw_n, COUNT(*) OVER () AS lw_total, {_json_object(columns)} AS lw_row"
+            f" FROM {where} ORDER BY {order} LIMIT {int(limit)}) lw_{name}"
+        )
+    _BRANCH_SQL[key] = sql
+    return sql
+
+
+_COLUMNS_OF = {name: columns for name, (columns, _w, _o) in _BRANCHES.items()} | {
+    "outcomes": _OUTCOME_COLUMNS,
+    "schedules": _SCHEDULE_COLUMNS,
+}
+
+
+def _convert(row: dict, columns: dict) -> dict:
+    for key, (_expr, kind) in columns.items():
+        convert = _CONVERT.get(kind)
+        if convert is not None:
+            row[key] = convert(row[key])
+        elif kind == "j":
+            row[key] = _json(row[key])
+    return row
+
+
+def _read_lists(branches: list[tuple[str, int, list]]) -> dict[str, tuple[list[dict], int]]:
+    """Run the named branches as one statement: {name: (rows in order, total)}; a list with no
+    rows is absent. `branches`: (name, limit, parameters)."""
+    sql, params = [], []
+    for name, limit, branch_params in branches:
+        n_teams = len(branch_params) - 3 if name == "contacts" else 0
+        sql.append(_branch_sql(name, limit, n_teams))
+        params.extend(branch_params)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [p for _where, params in counts.values() for p in params])
-        values = cursor.fetchone()
-    return dict(zip(counts, values, strict=True))
+        cursor.execute(" UNION ALL ".join(sql), params)
+        fetched = cursor.fetchall()
+    found: dict[str, list] = {}
+    for name, place, total, row in fetched:
+        found.setdefault(name, []).append((place, total, _json(row)))
+    site_columns = None
+    result = {}
+    for name, rows in found.items():
+        rows.sort(key=lambda r: r[0])
+        if name == "site":
+            site_columns = site_columns or _site_columns()
+            result[name] = ([_convert(rows[0][2], site_columns)], 1)
+        elif name == "outcomes":
+            result[name] = (
+                [_convert(r[2], _OUTCOME_COLUMNS) | {"lw_count": r[1]} for r in rows],
+                0,
+            )
+        else:
+            columns = _COLUMNS_OF[name]
+            result[name] = ([_convert(r[2], columns) for r in rows], rows[0][1])
+    return result
+
+
+# --- the record ------------------------------------------------------------------------------
 
 
 def _latest(qs: QuerySet, n: int, shape: Callable, *, stored: int, total: int | None = None):
@@ -464,73 +738,6 @@ def _conversation_row(conversation: dict) -> dict:
     return conversation
 
 
-# The record's lists that sharing does not filter are read with plain SQL: on every record view,
-# building five ORM queries cost more than running them. The columns are named as the values()
-# querysets above name them, so the same row shaping serves the record and the history pages
-# (which page through the ORM querysets). Table names come from the models.
-_SQL_CACHE: dict[str, dict[str, str]] = {}
-
-
-def _list_sql() -> dict[str, str]:
-    found = _SQL_CACHE.get(connection.vendor)
-    if found is not None:
-        return found
-    q = connection.ops.quote_name
-    t = {m: q(m._meta.db_table) for m in (Episode, Tier, Allocation, Team, Organisation, User)}
-    t |= {m: q(m._meta.db_table) for m in (Handover, Closure, Introduction, Conversation)}
-    t[PlanVersion] = q(PlanVersion._meta.db_table)
-    user = (
-        "u.display_name AS key_worker__display_name, u.first_name AS key_worker__first_name, "
-        "u.last_name AS key_worker__last_name, u.username AS key_worker__username"
-    )
-    sql = {
-        "tiers": (
-            "SELECT tr.name AS tier__name, e.started_at, e.ended_at, e.end_reason, e.reason_note"
-            f" FROM {t[Episode]} e JOIN {t[Tier]} tr ON tr.slug = e.tier_id"
-            " WHERE e.introduction_id = %s ORDER BY e.started_at DESC LIMIT %s"
-        ),
-        "key_workers": (
-            "SELECT a.started_at, a.ended_at, a.reason, tm.name AS team__name,"
-            f" o.name AS organisation__name, {user}"
-            f" FROM {t[Allocation]} a JOIN {t[Team]} tm ON tm.id = a.team_id"
-            f" JOIN {t[Organisation]} o ON o.id = a.organisation_id"
-            f" JOIN {t[User]} u ON u.id = a.key_worker_id"
-            " WHERE a.introduction_id = %s ORDER BY a.started_at DESC LIMIT %s"
-        ),
-        "handovers": (
-            "SELECT h.id AS pk, o.name AS to_organisation__name, h.service_name, h.offered_at,"
-            " h.state, h.decline_reason, h.returned_handled_at"
-            f" FROM {t[Handover]} h JOIN {t[Organisation]} o ON o.id = h.to_organisation_id"
-            " WHERE h.introduction_id = %s ORDER BY h.offered_at DESC LIMIT %s"
-        ),
-        "closures": (
-            f"SELECT c.closed_at, c.reason, c.returned_at FROM {t[Closure]} c"
-            " WHERE c.introduction_id = %s ORDER BY c.closed_at DESC LIMIT %s"
-        ),
-        "introductions": (
-            f"SELECT i.id AS pk, i.reference, i.received_at, i.state FROM {t[Introduction]} i"
-            " WHERE i.person_id = %s AND i.id <> %s ORDER BY i.received_at DESC LIMIT %s"
-        ),
-        # Only when the person's sharing choices filter nothing for this user (see below).
-        "conversation": (
-            "SELECT c.held_at, c.mode, c.whats_happening, c.what_matters, c.strengths,"
-            " c.what_they_want, c.risks, c.safety_plan, c.next_step,"
-            f" o.name AS organisation__name, {user.replace('key_worker__', 'held_by__')}"
-            f" FROM {t[Conversation]} c JOIN {t[Organisation]} o ON o.id = c.organisation_id"
-            f" JOIN {t[User]} u ON u.id = c.held_by_id"
-            " WHERE c.introduction_id = %s LIMIT %s"
-        ),
-        "plans": (
-            "SELECT p.version, p.goals, p.actions, p.review_date, p.agreed_with_person,"
-            f" p.created_at, {user.replace('key_worker__', 'created_by__')}"
-            f" FROM {t[PlanVersion]} p JOIN {t[User]} u ON u.id = p.created_by_id"
-            " WHERE p.introduction_id = %s ORDER BY p.version DESC LIMIT %s"
-        ),
-    }
-    _SQL_CACHE[connection.vendor] = sql
-    return sql
-
-
 def _db_value(value):
     """A raw cursor's value as the ORM would give it: aware datetimes (SQLite stores them naive,
     in UTC). UUIDs, JSON and booleans are converted where they are read (see _raw_latest)."""
@@ -544,77 +751,78 @@ def _json(value):
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _raw_latest(name: str, params: list, n: int, shape: Callable, *, stored: int) -> Latest:
-    if not stored:
-        return EMPTY
-    pk = Introduction._meta.pk
-    params = [pk.get_db_prep_value(p, connection) for p in params]
-    with connection.cursor() as cursor:
-        cursor.execute(_list_sql()[name], [*params, n])
-        names = [c[0] for c in cursor.description]
-        rows = [dict(zip(names, map(_db_value, row), strict=True)) for row in cursor.fetchall()]
-    for row in rows:
-        if "pk" in row and not isinstance(row["pk"], uuid.UUID):
-            row["pk"] = uuid.UUID(str(row["pk"]))
-        for key in ("goals", "actions"):
-            if key in row:
-                row[key] = _json(row[key])
-        if "agreed_with_person" in row:
-            row["agreed_with_person"] = bool(row["agreed_with_person"])
-    return Latest(shape(rows), stored)
-
-
 def _has_choices(intro) -> bool | None:
     """Whether the person has sharing choices on record, as open_introduction read it with the
     introduction (None: not known, so sharing_view reads them)."""
     return getattr(intro, "lw_has_sharing_choices", None)
 
 
+def _db_pk(model, value):
+    return model._meta.pk.get_db_prep_value(value, connection)
+
+
 def record_context(user, intro: Introduction, rel) -> dict:
-    """Everything the record page shows, in a bounded number of queries whatever the history."""
+    """Everything the record page shows, in a bounded number of queries whatever the history:
+    one statement for all the lists (see _read_lists) when the person's sharing choices filter
+    nothing for this user; otherwise the filtered lists are read by their ORM querysets."""
     view = sharing_view(user, intro.person, has_choices=_has_choices(intro))
-    stored = _stored_counts(intro)
     n = RECORD_LIST
-    # With no sharing objection in force for this user, nothing here is hidden from them but
-    # contacts restricted to another team: when there are none, the stored counts are the
-    # visible ones. Otherwise each list counts its visible rows itself.
+    pk = _db_pk(Introduction, intro.pk)
+    branches = [
+        ("tiers", n, [pk]),
+        ("key_workers", n, [pk]),
+        ("handovers", n, [pk]),
+        ("closures", n, [pk]),
+        ("introductions", n, [_db_pk(Introduction, intro.person_id), pk]),
+        ("outcomes", 0, [pk]),
+        ("site", 0, []),
+    ]
+    if intro.first_conversation_at is not None:  # otherwise no measure can be due
+        branches.append(("schedules", 0, [True]))
+    # With no sharing objection in force for this user, only team-restricted contacts can be
+    # hidden from them, and the contacts branch filters those. The conversation and plans are
+    # filtered only by organisation: when their filters are empty for this user (asked of the
+    # same functions that build them), the one statement reads them too.
     unfiltered = not view.organisation_q("organisation_id")
-    contacts = _latest(
-        _contacts(user, intro, view),
-        RECORD_CONTACTS,
-        _contact_rows,
-        stored=stored["contacts"],
-        total=stored["contacts"] if unfiltered and not stored["restricted_contacts"] else None,
-    )
-    # The conversation and plans are filtered only by organisation: when their filters are empty
-    # for this user (asked of the same functions that build them), plain SQL reads them.
-    if not visible_plan_filter(user, intro.person, view=view):
-        plans = _raw_latest("plans", [intro.pk], 1, _plan_rows, stored=stored["plans"])
+    if unfiltered:
+        teams = [_db_pk(Team, t) for t in sorted(view.own_teams, key=str)]
+        branches.append(("contacts", RECORD_CONTACTS, [pk, False, _db_pk(User, user.pk), *teams]))
+    plans_unfiltered = not visible_plan_filter(user, intro.person, view=view)
+    if plans_unfiltered:
+        branches.append(("plans", 1, [pk]))
+    conversation_unfiltered = not visible_conversation_filter(user, intro.person, view=view)
+    if conversation_unfiltered:
+        branches.append(("conversation", 1, [pk]))
+    lists = _read_lists(branches)
+
+    def latest(name: str, shape: Callable) -> Latest:
+        rows, total = lists.get(name, ([], 0))
+        return Latest(shape(rows), total) if rows else EMPTY
+
+    if unfiltered:
+        contacts = latest("contacts", _contact_rows)
     else:
-        plans = _latest(_plans(user, intro, view), 1, _plan_rows, stored=stored["plans"])
-    if not stored["conversation"]:
-        conversation = None
-    elif not visible_conversation_filter(user, intro.person, view=view):
-        found = _raw_latest("conversation", [intro.pk], 1, list, stored=1)
-        conversation = _conversation_row(found.rows[0]) if found else None
+        contacts = _latest(_contacts(user, intro, view), RECORD_CONTACTS, _contact_rows, stored=1)
+    if plans_unfiltered:
+        plans = latest("plans", _plan_rows)
+    else:
+        plans = _latest(_plans(user, intro, view), 1, _plan_rows, stored=1)
+    if conversation_unfiltered:
+        found = lists.get("conversation")
+        conversation = _conversation_row(found[0][0]) if found else None
     else:
         conversation = _conversation(user, intro, view)
-    episodes = _raw_latest("tiers", [intro.pk], n, _episode_rows, stored=stored["tiers"])
-    allocations = _raw_latest(
-        "key_workers", [intro.pk], n, _allocation_rows, stored=stored["key_workers"]
-    )
-    if stored["handovers"] > n:
-        handovers = _latest(
-            _handovers(intro, needing_action_first=True),
-            n,
-            _handover_rows,
-            stored=stored["handovers"],
-            total=stored["handovers"],
-        )
-    else:
-        handovers = _raw_latest(
-            "handovers", [intro.pk], n, _handover_rows, stored=stored["handovers"]
-        )
+    rows, total = lists.get("handovers", ([], 0))
+    if total <= len(rows):
+        # All of them are shown: newest first (the statement put those needing action first,
+        # for when some are left off).
+        rows.sort(key=lambda h: h["offered_at"], reverse=True)
+    handovers = Latest(_handover_rows(rows), total) if rows else EMPTY
+    episodes = latest("tiers", _episode_rows)
+    allocations = latest("key_workers", _allocation_rows)
+    outcomes = [SimpleNamespace(**r) for r in lists.get("outcomes", ([], 0))[0]]
+    outcomes.sort(key=lambda r: MEASURES.index(r.measure) if r.measure in MEASURES else 99)
+    site = lists.get("site")
     return {
         "now": timezone.now(),
         "intro": intro,
@@ -632,19 +840,21 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "contacts": contacts,
         "handovers": handovers,
         "links": record_links(intro),
-        # The outcomes panel skips its query when there is nothing to summarise.
-        "measure_responses": stored["measure_responses"],
-        "closures": _raw_latest(
-            "closures", [intro.pk], n, _closure_rows, stored=stored["closures"]
-        ),
-        "other_introductions": _raw_latest(
-            "introductions",
-            [intro.person_id, intro.pk],
-            n,
-            _introduction_rows,
-            stored=stored["introductions"],
-        ),
+        # The outcomes panel's latest score of each measure and the schedules, read above.
+        "outcomes_latest": outcomes,
+        "measure_schedules": [SimpleNamespace(**r) for r in lists.get("schedules", ([], 0))[0]]
+        if intro.first_conversation_at is not None
+        else [],
+        "closures": latest("closures", _closure_rows),
+        "other_introductions": latest("introductions", _introduction_rows),
+        # The site's settings, for the page's context processor (SiteConfig.for_request).
+        "site_config": _site_config(site[0][0]) if site else None,
     }
+
+
+def _site_config(row: dict) -> SiteConfig:
+    names = [f.attname for f in SiteConfig._meta.concrete_fields]
+    return SiteConfig.from_db(connection.alias, names, [row[name] for name in names])
 
 
 # --- history pages: one list in full, a page at a time ---------------------------------------

@@ -133,6 +133,9 @@ def record(request, introduction_id):
             {"intro": intro, "person": intro.person, "offers": offers},
         )
     context = record_queries.record_context(request.user, intro, rel)
+    site_config = context.pop("site_config")
+    if site_config is not None:  # read with the record's lists: the page's context shares it
+        request._lw_site_config = site_config
     return render(request, "hub/record.html", context)
 
 

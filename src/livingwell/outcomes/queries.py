@@ -197,10 +197,11 @@ def due_measures(now=None, introductions=None) -> list[DueIntroduction]:
     return result
 
 
-def due_for_introduction(introduction, responses, now=None) -> list[DueMeasure]:
+def due_for_introduction(introduction, responses, now=None, *, schedules=None) -> list[DueMeasure]:
     """The measures due for one introduction whose responses are already loaded (the record
     panel has them): the rules of due_measures(), in one query (the schedule) instead of three.
-    ``introduction`` must be current (as loaded for this request)."""
+    ``introduction`` must be current (as loaded for this request). ``schedules``: the active
+    MeasureSchedule rows when the caller has read them (then no query)."""
     now = now or timezone.now()
     intro = introduction
     if intro.first_conversation_at is None:
@@ -218,7 +219,9 @@ def due_for_introduction(introduction, responses, now=None) -> list[DueMeasure]:
             latest[response.measure] = response.completed_at
     today = _local_date(now)
     due = []
-    for schedule in MeasureSchedule.objects.filter(is_active=True):
+    if schedules is None:
+        schedules = MeasureSchedule.objects.filter(is_active=True)
+    for schedule in schedules:
         item = _due_for(intro, schedule, latest.get(schedule.measure), today)
         if item is not None:
             due.append(item)

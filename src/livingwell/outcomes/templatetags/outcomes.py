@@ -1,7 +1,12 @@
-"""``{% outcomes_summary introduction responses as summary %}`` for the record panel include.
+"""``{% outcomes_summary introduction responses latest schedules as summary %}`` for the record
+panel include.
 
-``responses``: how many responses the introduction has, when the caller already knows (the record
-counts them with its other lists); 0 skips the query. Leave it out (None) otherwise.
+``responses``: how many responses the introduction has, when the caller already knows; 0 skips the
+query. Leave it out (None) otherwise.
+``latest``: the latest response of each measure (objects with the MeasureResponse fields the panel
+shows and ``lw_count``), in the shipped measure order, when the caller has read them (the record
+reads them with its lists: see hub/record_queries.py); ``schedules``: the active measure
+schedules, likewise. Left out (not a list), they are read here.
 
 ``summary.latest``: one row per measure recorded ({measure, title, summary, completed_at, count});
 ``summary.due``: DueMeasure items (see queries.due_measures) for this introduction.
@@ -19,12 +24,16 @@ register = template.Library()
 
 
 @register.simple_tag
-def outcomes_summary(introduction, responses=None):
-    newest = queries.latest_by_measure(introduction) if responses != 0 else []
-    latest = []
+def outcomes_summary(introduction, responses=None, latest=None, schedules=None):
+    if isinstance(latest, list):
+        newest = latest
+    else:
+        newest = queries.latest_by_measure(introduction) if responses != 0 else []
+    preloaded = schedules if isinstance(schedules, list) else None
+    rows = []
     for last in newest:
         measure = last.measure
-        latest.append(
+        rows.append(
             {
                 "measure": measure,
                 "title": get_definition(measure).title,
@@ -42,4 +51,5 @@ def outcomes_summary(introduction, responses=None):
             }
         )
     # The schedule needs only the latest completion date of each measure.
-    return {"latest": latest, "due": queries.due_for_introduction(introduction, newest)}
+    due = queries.due_for_introduction(introduction, newest, schedules=preloaded)
+    return {"latest": rows, "due": due}

@@ -252,10 +252,12 @@ except ImportError:  # SQLite only
 else:
 
     class _PreparingCursor(psycopg.Cursor):
-        """Binds parameters on the server and prepares every statement it runs."""
+        """Binds parameters on the server, prepares every statement it runs and reads its
+        results in binary (loaded in C: Django's text loader for times with a time zone parses
+        them in Python, a third of the time spent reading the board's rows)."""
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            return super().execute(query, params, prepare=True, binary=True)
 
         @staticmethod
         def timezone_differs(connection) -> bool:

@@ -122,12 +122,15 @@ def open_introduction(
         if getattr(user, "is_authenticated", False) and user_hub_team_ids(user):
             extra["lw_held_open"] = Exists(same_person.filter(held_open_q(timezone.now())))
             extra["lw_holds_one"] = Exists(same_person.filter(owner_id=user.pk))
-        intro = (
+        # One row by primary key: no ORDER BY (first() would add the model's ordering, and
+        # compiling it costs more than the rest of the statement).
+        found = list(
             Introduction.objects.select_related("person", "owner")
             .filter(pk=iid)
             .annotate(**extra)
-            .first()
+            .order_by()[:1]
         )
+        intro = found[0] if found else None
     if intro is None:
         refuse(request, category=category)
     rel = check_person(

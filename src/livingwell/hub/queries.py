@@ -24,17 +24,18 @@ from functools import cached_property
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from livingwell.access.relationships import user_hub_team_ids, user_organisation_ids, user_team_ids
+from livingwell.accounts.models import Team
 from livingwell.core.models import SiteConfig
 from livingwell.hub import board_html
-from livingwell.hub.models import Allocation, Episode, Handover
+from livingwell.hub.models import Allocation, Episode, Handover, Tier
 from livingwell.intake.models import Introduction, IntroductionTally
 from livingwell.outcomes.definitions import MEASURES, get_definition
 from livingwell.outcomes.models import MeasureDue, Occasion
@@ -979,6 +980,44 @@ def huddle_board(
         )
     board.reconciliation = _reconciliation(totals[len(specs) :])
     return board
+
+
+def _options(model, order: str):
+    """Active rows as (text key, name, position in ``order``)."""
+    return (
+        model.objects.filter(is_active=True)
+        .order_by()
+        .annotate(
+            _k=Cast("pk", output_field=CharField()),
+            _n=Window(RowNumber(), order_by=F(order).asc()),
+        )
+        .values_list("_k", "name", "_n")
+    )
+
+
+OPTION_MODELS = ((Team, "name"), (Tier, "order"))
+
+
+def filter_options(team_id=None, tier_slug=None) -> tuple[list, list]:
+    """The board's filters: (value, name, selected) for the active teams by name and the active
+    tiers in their order, read in one statement compiled once."""
+    parts, params = [], []
+    for i, (model, order) in enumerate(OPTION_MODELS):
+        sql, part_params, _compiler = _statement(
+            ("options", i), lambda model=model, order=order: _options(model, order), constants=True
+        )
+        parts.append(f"SELECT {i} AS i, o{i}._k, o{i}.name, o{i}._n FROM ({sql}) AS o{i}")
+        params.extend(part_params)
+    teams, tiers = [], []
+    with _cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 4", params)
+        for i, key, name, _n in cursor.fetchall():
+            if i == 0:
+                value = str(uuid.UUID(key))  # as the team's filter is written (and read back)
+                teams.append((value, name, value == team_id))
+            else:
+                tiers.append((key, name, key == tier_slug))
+    return teams, tiers
 
 
 @dataclass

@@ -15,11 +15,10 @@ from django.views.decorators.http import require_POST
 from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission as P
 from livingwell.access.policy import staff
-from livingwell.accounts.models import Team
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError
 from livingwell.hub import actions, forms, queries, record_queries
-from livingwell.hub.models import Handover, Tier
+from livingwell.hub.models import Handover
 from livingwell.intake.models import Introduction
 
 
@@ -61,20 +60,15 @@ def board(request):
         config=SiteConfig.for_request(request),
         query=query,
     )
+    # (value, name, selected) for the filters' options.
+    teams, tiers = queries.filter_options(team_id, tier)
     return render(
         request,
         "hub/board.html",
         {
             "board": data,
-            # (value, name, selected) for the filters' options.
-            "teams": [
-                (str(pk), name, str(pk) == team_id)
-                for pk, name in Team.objects.filter(is_active=True).values_list("pk", "name")
-            ],
-            "tiers": [
-                (slug, name, slug == tier)
-                for slug, name in Tier.objects.filter(is_active=True).values_list("slug", "name")
-            ],
+            "teams": teams,
+            "tiers": tiers,
             "team_id": team_id or "",
             "tier": tier or "",
             "now": timezone.now(),

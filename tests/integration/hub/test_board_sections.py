@@ -11,8 +11,10 @@ from tests import factories
 from tests.outcomes_support import in_support
 
 from livingwell.access.models import AuditEvent
+from livingwell.accounts.models import Team
 from livingwell.hub import queries
 from livingwell.hub.actions import allocate_key_worker
+from livingwell.hub.models import Tier
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +190,25 @@ def test_returned_lists_declined_offers_of_open_work_only(personas):
     actions.close(by=personas.hub_worker, introduction=closes, reason="supported")
     returned = queries.huddle_board(personas.hub_worker).section("returned")
     assert returned.count == 1 and records(returned) == [url(stays)]
+
+
+def test_filter_options_are_the_active_teams_by_name_and_tiers_in_order(personas, client):
+    Team.objects.filter(pk=personas.other_team.pk).update(is_active=False)
+    teams = list(Team.objects.filter(is_active=True).order_by("name"))
+    tiers = list(Tier.objects.filter(is_active=True).order_by("order"))
+    assert len(teams) >= 3 and len(tiers) >= 2
+    factories.login(client, personas.hub_worker)
+    team = personas.community_team
+    html = client.get(f"/hub/?team={team.pk}&tier={tiers[1].slug}").content.decode()
+    team_select = html.split('id="filter-team"', 1)[1].split("</select>", 1)[0]
+    tier_select = html.split('id="filter-tier"', 1)[1].split("</select>", 1)[0]
+    assert team_select.count("<option") == len(teams) + 1  # and "All teams"
+    assert personas.other_team.name not in team_select
+    positions = [team_select.index(f'<option value="{t.pk}"') for t in teams]
+    assert positions == sorted(positions)
+    assert f'<option value="{team.pk}" selected>{team.name}</option>' in team_select
+    assert team_select.count(" selected") == 1
+    positions = [tier_select.index(f'<option value="{t.slug}"') for t in tiers]
+    assert positions == sorted(positions)
+    assert f'<option value="{tiers[1].slug}" selected>' in tier_select
+    assert tier_select.count(" selected") == 1

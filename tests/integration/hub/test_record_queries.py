@@ -93,3 +93,44 @@ def test_record_page_without_relationship_is_refused_and_audited(personas, clien
         person_id=intro.person_id,
         outcome=AuditEvent.Outcome.REFUSED,
     ).exists()
+
+
+# The record's statements: 4 of the middleware (session, user, MFA device, session record), the
+# user's memberships, the introduction (with the relationship's and sharing's questions), the
+# audited read (savepoint, chain head, event, head update, release), the one statement of all
+# the lists, and the session save (savepoint, update, release). Tests run inside a transaction,
+# so the audit's and the session's transactions are savepoints here.
+RECORD_STATEMENTS = 15
+
+
+def test_record_page_reads_everything_in_a_fixed_number_of_statements(personas, client):
+    intro = in_support(personas.hub_worker, days_ago=45)
+    _contacts(intro, [personas.hub_worker, personas.key_worker], 12, start=0)
+    record_response(
+        by=personas.hub_worker,
+        introduction=intro,
+        measure="dialog",
+        answers=DIALOG,
+        completed_at=timezone.localdate() - timedelta(days=30),
+        occasion="baseline",
+    )
+    factories.login(client, personas.hub_worker)
+    url = f"/hub/introductions/{intro.pk}/"
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+    assert len(captured) == RECORD_STATEMENTS, [q["sql"][:80] for q in captured.captured_queries]
+    assert "The latest 10 of 12 contacts." in html
+    assert "Latest scores" in html  # the outcomes panel's table, from the same statement
+
+
+def test_record_page_shows_the_site_settings_as_they_are_now(personas, client):
+    from livingwell.core.models import SiteConfig
+
+    intro = in_support(personas.hub_worker, days_ago=45)
+    factories.login(client, personas.hub_worker)
+    url = f"/hub/introductions/{intro.pk}/"
+    client.get(url)
+    SiteConfig.objects.filter(id=1).update(name="Northvale Living Well", area_name="Northvale")
+    html = client.get(url).content.decode()
+    assert "Northvale Living Well · Northvale" in html

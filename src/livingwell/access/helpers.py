@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.access.permissions import Permission, has_permission
-from livingwell.access.relationships import (
-    Relationship,
-    held_open_q,
-    relationship,
-    user_hub_team_ids,
-)
+from livingwell.access.relationships import Relationship, relationship, user_hub_team_ids
 
 
 def _as_uuid(value) -> uuid.UUID | None:
@@ -106,22 +103,12 @@ def open_introduction(
     (``intro.lw_has_sharing_choices``: none means the network default, so the record need not
     read them): three small questions that were a statement each.
     """
-    from livingwell.access.models import SharingPreference
     from livingwell.intake.models import Introduction
 
     iid = _as_uuid(introduction_id)
     intro = None
     if iid:
-        user = request.user
-        same_person = Introduction.objects.filter(person_id=OuterRef("person_id"))
-        extra = {
-            "lw_has_sharing_choices": Exists(
-                SharingPreference.objects.filter(person_id=OuterRef("person_id"))
-            )
-        }
-        if getattr(user, "is_authenticated", False) and user_hub_team_ids(user):
-            extra["lw_held_open"] = Exists(same_person.filter(held_open_q(timezone.now())))
-            extra["lw_holds_one"] = Exists(same_person.filter(owner_id=user.pk))
+        extra = _introduction_questions(request.user)
         # One row by primary key: no ORDER BY (first() would add the model's ordering, and
         # compiling it costs more than the rest of the statement).
         found = list(
@@ -159,6 +146,42 @@ def open_introduction(
             ),
         )
     return intro, rel
+
+
+def _introduction_questions(user) -> dict:
+    """open_introduction's annotations: EXISTS subqueries on the introduction's person, written
+    as SQL (the ORM's Exists() cost more to build than the statements they replace). The Hub's
+    held-open rule is relationships.held_open_q()'s: not closed, or its open door still open."""
+    from livingwell.access.models import SharingPreference
+    from livingwell.intake.models import Introduction
+
+    q = connection.ops.quote_name
+    intros, person = q(Introduction._meta.db_table), q("person_id")
+    outer = f"{intros}.{person}"
+    extra = {
+        "lw_has_sharing_choices": RawSQL(
+            f"EXISTS(SELECT 1 FROM {q(SharingPreference._meta.db_table)} s"
+            f" WHERE s.{person} = {outer})",
+            (),
+            output_field=BooleanField(),
+        )
+    }
+    if getattr(user, "is_authenticated", False) and user_hub_team_ids(user):
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        extra["lw_held_open"] = RawSQL(
+            f"EXISTS(SELECT 1 FROM {intros} h WHERE h.{person} = {outer}"
+            f" AND (h.{q('state')} <> %s OR h.{q('open_door_until')} > %s))",
+            (Introduction.State.CLOSED.value, now),
+            output_field=BooleanField(),
+        )
+        owner = Introduction._meta.get_field("owner")
+        extra["lw_holds_one"] = RawSQL(
+            f"EXISTS(SELECT 1 FROM {intros} o WHERE o.{person} = {outer}"
+            f" AND o.{q(owner.column)} = %s)",
+            (owner.target_field.get_db_prep_value(user.pk, connection),),
+            output_field=BooleanField(),
+        )
+    return extra
 
 
 # Bases that put a person on the user's caseload. A Hub worker's caseload is the introductions

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from tests import factories
 from tests.integration.access.access_helpers import ALL_MARKERS, build_shared_record
 
@@ -189,3 +191,44 @@ def test_worker_report_lists_what_one_worker_did(client, personas):
     assert rows and all(r[1] == "Partner Worker" for r in rows)
     event = AuditEvent.objects.get(action="access_report.export")
     assert event.detail == {"worker": str(personas.partner_worker.pk)}
+
+
+# --- the questions open_introduction answers in the statement that loads the introduction -------
+
+
+def test_hub_sees_a_closed_introduction_while_its_open_door_is_open_and_not_after(client, personas):
+    from livingwell.hub import actions as hub
+    from livingwell.intake.models import Introduction
+
+    intro = factories.introduction()
+    hub.close(by=personas.hub_worker, introduction=intro, reason="moved_away")
+    factories.login(client, personas.hub_worker)
+    url = reverse("hub:record", args=[intro.pk])
+    assert client.get(url).status_code == 200  # closed, the door held open
+    read = AuditEvent.objects.filter(action="read", object_id=str(intro.pk)).last()
+    assert read.detail == {"basis": "hub", "caseload": False}
+
+    Introduction.objects.filter(pk=intro.pk).update(
+        open_door_until=timezone.now() - timedelta(minutes=1)
+    )
+    assert client.get(url).status_code == 404  # the door shut: no relationship left
+    assert AuditEvent.objects.filter(
+        actor=personas.hub_worker, person_id=intro.person_id, outcome=AuditEvent.Outcome.REFUSED
+    ).exists()
+
+
+def test_holding_another_of_the_persons_introductions_puts_them_on_the_caseload(client, personas):
+    from livingwell.hub import actions as hub
+
+    first = factories.introduction()
+    second = factories.introduction(person=None)
+    second.person = first.person  # the same person, introduced twice
+    second.save(update_fields=["person"])
+    hub.take_ownership(by=personas.hub_worker, introduction=first)
+    factories.login(client, personas.hub_worker)
+    client.get(reverse("hub:record", args=[second.pk]))  # held by no one
+    read = AuditEvent.objects.filter(action="read", object_id=str(second.pk)).last()
+    assert read.detail == {"basis": "hub", "caseload": True}
+
+    factories.login(client, personas.unrelated_worker)
+    assert client.get(reverse("hub:record", args=[second.pk])).status_code == 404

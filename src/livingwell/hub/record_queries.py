@@ -28,7 +28,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.access.sharing import (
@@ -85,10 +85,18 @@ class Latest:
 EMPTY = Latest([], 0)
 
 
-def _labels(choices) -> dict:
-    """A choice field's labels, translated once (get_FOO_display() translates every label of the
-    field's choices on each call)."""
-    return {value: str(label) for value, label in choices}
+_LABELS: dict[tuple, dict] = {}
+
+
+def _labels(choices_class) -> dict:
+    """A choices class's labels, translated once per language in each process (they are the
+    code's own strings; get_FOO_display() translates every label of the field's choices on each
+    call)."""
+    key = (choices_class, get_language())
+    found = _LABELS.get(key)
+    if found is None:
+        found = _LABELS[key] = {value: str(label) for value, label in choices_class.choices}
+    return found
 
 
 class _Dates:
@@ -188,7 +196,7 @@ def _contact_rows(rows) -> list[dict]:
     """Contacts with their table row as HTML (``html``), built here with every value escaped:
     ten to twenty-five rows of a dozen template nodes each were the page's largest rendering
     cost. The cells are those the template had (hub/_record_contacts.html holds the table)."""
-    outcomes, modes = _labels(Contact.Outcome.choices), _labels(ContactMode.choices)
+    outcomes, modes = _labels(Contact.Outcome), _labels(ContactMode)
     dates = _Dates()
     team_only = (
         f' <strong class="nhsuk-tag nhsuk-tag--grey">{escape(gettext("Your team only"))}</strong>'
@@ -254,18 +262,32 @@ def _episodes(intro) -> QuerySet:
 
 
 def _episode_rows(rows) -> list[dict]:
-    reasons = _labels(Episode.EndReason.choices)
+    """Tiers, each with its table row as HTML (``html``, every value escaped), as the contacts:
+    hub/_record_tiers.html holds the table."""
+    reasons = _labels(Episode.EndReason)
     dates = _Dates()
-    return [
-        {
+    now = escape(gettext("now"))
+    shaped = []
+    for r in rows:
+        e = {
             "tier": r["tier__name"],
             "started_at": dates(r["started_at"]),
             "ended_at": dates(r["ended_at"]),
             "end_reason_label": reasons.get(r["end_reason"], r["end_reason"]),
             "reason_note": r["reason_note"],
         }
-        for r in rows
-    ]
+        why = escape(e["end_reason_label"]) if e["end_reason_label"] else "–"
+        if e["reason_note"]:
+            why += f": {escape(e['reason_note'])}"
+        e["html"] = mark_safe(  # noqa: S308 - every value above is escaped
+            '<tr class="nhsuk-table__row">'
+            f'<td class="nhsuk-table__cell">{escape(e["tier"])}</td>'
+            f'<td class="nhsuk-table__cell">{escape(e["started_at"])}</td>'
+            f'<td class="nhsuk-table__cell">{escape(e["ended_at"]) if e["ended_at"] else now}</td>'
+            f'<td class="nhsuk-table__cell">{why}</td></tr>'
+        )
+        shaped.append(e)
+    return shaped
 
 
 def _allocations(intro) -> QuerySet:
@@ -284,9 +306,13 @@ def _allocations(intro) -> QuerySet:
 
 
 def _allocation_rows(rows) -> list[dict]:
+    """Key workers, each with its list item as HTML (``html``, every value escaped):
+    hub/_record_key_workers.html holds the list."""
     dates = _Dates()
-    return [
-        {
+    now, reason = escape(gettext("now")), escape(gettext("Reason:"))
+    shaped = []
+    for r in rows:
+        a = {
             "key_worker": _user_name(r, "key_worker"),
             "team": r["team__name"],
             "organisation": r["organisation__name"],
@@ -294,8 +320,14 @@ def _allocation_rows(rows) -> list[dict]:
             "ended_at": dates(r["ended_at"]),
             "reason": r["reason"],
         }
-        for r in rows
-    ]
+        ended = escape(a["ended_at"]) if a["ended_at"] else now
+        why = f". {reason} {escape(a['reason'])}" if a["reason"] else ""
+        a["html"] = mark_safe(  # noqa: S308 - every value above is escaped
+            f"<li>{escape(a['key_worker'])} ({escape(a['team'])}, {escape(a['organisation'])}):"
+            f" {escape(a['started_at'])} – {ended}{why}</li>"
+        )
+        shaped.append(a)
+    return shaped
 
 
 HANDOVER_FIELDS = (
@@ -329,7 +361,7 @@ def _handovers(intro, *, needing_action_first: bool = False) -> QuerySet:
 
 
 def _handover_rows(rows) -> list[dict]:
-    states = _labels(Handover.State.choices)
+    states = _labels(Handover.State)
     dates = _Dates()
     for r in rows:
         r["advance_url"] = _url("hub:handover_advance", r["pk"])
@@ -350,11 +382,18 @@ def _closures(intro) -> QuerySet:
 
 
 def _closure_rows(rows) -> list[dict]:
-    reasons = _labels(ClosedReason.choices)
+    """Closures, each with its list item as HTML (``html``, every value escaped):
+    hub/_record_closures.html holds the list."""
+    reasons = _labels(ClosedReason)
     dates = _Dates()
+    came_back = gettext("Came back on %(when)s")
     for r in rows:
         r["closed_at"], r["returned_at"] = dates(r["closed_at"]), dates(r["returned_at"])
         r["reason_label"] = reasons.get(r["reason"], r["reason"])
+        back = f". {came_back % {'when': escape(r['returned_at'])}}" if r["returned_at"] else ""
+        r["html"] = mark_safe(  # noqa: S308 - every value above is escaped
+            f"<li>{escape(r['closed_at'])}: {escape(r['reason_label'])}{back}</li>"
+        )
     return list(rows)
 
 
@@ -368,7 +407,7 @@ def _other_introductions(intro) -> QuerySet:
 
 
 def _introduction_rows(rows) -> list[dict]:
-    states = _labels(Introduction.State.choices)
+    states = _labels(Introduction.State)
     dates = _Dates()
     for r in rows:
         r["url"] = _url("hub:record", r["pk"])
@@ -736,7 +775,7 @@ def _conversation_row(conversation: dict) -> dict:
     conversation["held_by"] = _user_name(conversation, "held_by")
     conversation["organisation"] = conversation["organisation__name"]
     conversation["held_at"] = _Dates()(conversation["held_at"])
-    conversation["mode_label"] = _labels(ContactMode.choices).get(
+    conversation["mode_label"] = _labels(ContactMode).get(
         conversation["mode"], conversation["mode"]
     )
     return conversation

@@ -334,3 +334,33 @@ def test_contact_rows_escape_what_was_typed(client, personas):
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>Second line &amp; more" in html
         assert "Attended, Phone, 30 min" in html
+
+
+def test_tier_and_key_worker_rows_escape_what_was_typed(client, personas):
+    worker = personas.hub_worker
+    intro = in_support(worker, days_ago=10)
+    typed = '<b>"Stepped" & moved</b>'
+    hub.allocate_key_worker(
+        by=worker,
+        introduction=intro,
+        key_worker=personas.key_worker,
+        team=personas.community_team,
+        reason=typed,
+    )
+    hub.allocate_key_worker(
+        by=worker,
+        introduction=intro,
+        key_worker=personas.hub_worker,
+        team=personas.hub_team,
+        reason="Back to the Hub",
+    )
+    other = Tier.objects.exclude(pk=intro.episodes.get(ended_at__isnull=True).tier_id).first()
+    hub.change_tier(by=worker, introduction=intro, tier=other, reason=typed)
+    factories.login(client, worker)
+    escaped = "&lt;b&gt;&quot;Stepped&quot; &amp; moved&lt;/b&gt;"
+    for url in (_record(intro), _history(intro, "tiers"), _history(intro, "key-workers")):
+        html = client.get(url).content.decode()
+        assert "<b>" not in html and escaped in html, url
+    record = client.get(_record(intro)).content.decode()
+    assert f"Reason: {escaped}" in record  # the earlier allocation's reason
+    assert f"{personas.hub_worker} ({personas.hub_team}, " in record and " – now" in record

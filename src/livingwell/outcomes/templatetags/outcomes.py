@@ -9,18 +9,43 @@ reads them with its lists: see hub/record_queries.py); ``schedules``: the active
 schedules, likewise. Left out (not a list), they are read here.
 
 ``summary.latest``: one row per measure recorded ({measure, title, summary, completed_at, count});
-``summary.due``: DueMeasure items (see queries.due_measures) for this introduction.
+``summary.due``: DueMeasure items (see queries.due_measures) for this introduction;
+``summary.links``: the panel's links ({person, dialog, reqol10, gbo, send_link}).
 Two queries whatever the number of responses (the latest of each measure with its count, the
 schedule), and only one response per measure loaded.
 """
 
+import uuid
+
 from django import template
+from django.urls import get_script_prefix, reverse
 
 from livingwell.outcomes import queries
 from livingwell.outcomes.definitions import get_definition
 from livingwell.outcomes.records import summary_text
 
 register = template.Library()
+
+_MARKER = uuid.UUID(int=0)
+_LINKS: dict[str, dict[str, str]] = {}
+
+
+def _links(introduction_id) -> dict[str, str]:
+    """The panel's links, reversed once per process (and script prefix) and filled in by a string
+    replace: reversing each of them on every record view cost more than the rest of the panel."""
+    prefix = get_script_prefix()
+    templates = _LINKS.get(prefix)
+    if templates is None:
+        templates = _LINKS[prefix] = {
+            "person": reverse("outcomes:person", args=[_MARKER]),
+            **{
+                m: reverse("outcomes:record", args=[_MARKER, m])
+                for m in ("dialog", "reqol10", "gbo")
+            },
+            "send_link": reverse("outcomes:send_link", args=[_MARKER]),
+        }
+    marker, pk = str(_MARKER), str(introduction_id)
+    return {name: url.replace(marker, pk) for name, url in templates.items()}
 
 
 @register.simple_tag
@@ -52,4 +77,4 @@ def outcomes_summary(introduction, responses=None, latest=None, schedules=None):
         )
     # The schedule needs only the latest completion date of each measure.
     due = queries.due_for_introduction(introduction, newest, schedules=preloaded)
-    return {"latest": rows, "due": due}
+    return {"latest": rows, "due": due, "links": _links(introduction.pk)}

@@ -613,15 +613,24 @@ def _site_columns() -> dict:
     }
 
 
-def _json_object(columns: dict) -> str:
+def _json_object(columns: dict, *, inner: bool = False) -> str:
+    """The JSON object of a branch's row. `inner`: the columns are selected by an inner query as
+    c0, c1, ... (see _inner_columns) and the object is built from those, so only the rows kept
+    (after the limit) are turned into JSON."""
     vendor = connection.vendor
     fn = _JSON_OBJECT.get(vendor, "json_object")
     parts = []
-    for key, (expr, kind) in columns.items():
+    for i, (key, (expr, kind)) in enumerate(columns.items()):
+        if inner:
+            expr = f"c{i}"
         if kind == "j" and vendor == "sqlite":
             expr = f"json({expr})"  # SQLite keeps JSON as text: embed it as JSON, not a string
         parts.append(f"'{key}', {expr}")
     return f"{fn}({', '.join(parts)})"
+
+
+def _inner_columns(columns: dict) -> str:
+    return ", ".join(f"{expr} AS c{i}" for i, (expr, _kind) in enumerate(columns.values()))
 
 
 _TABLES = (
@@ -650,10 +659,11 @@ def _branch_sql(name: str, limit: int, n_teams: int = 0) -> str:
     tables = {m.__name__: q(m._meta.db_table) for m in _TABLES}
     if name == "outcomes":
         sql = (
-            "SELECT * FROM (SELECT 'outcomes' AS lw_list, ROW_NUMBER() OVER (PARTITION BY"
-            " r.measure ORDER BY r.completed_at DESC, r.recorded_at DESC) AS lw_n,"
-            " COUNT(*) OVER (PARTITION BY r.measure) AS lw_total,"
-            f" {_json_object(_OUTCOME_COLUMNS)} AS lw_row"
+            f"SELECT 'outcomes' AS lw_list, lw_n, lw_total,"
+            f" {_json_object(_OUTCOME_COLUMNS, inner=True)} AS lw_row FROM (SELECT"
+            f" {_inner_columns(_OUTCOME_COLUMNS)}, ROW_NUMBER() OVER (PARTITION BY r.measure"
+            " ORDER BY r.completed_at DESC, r.recorded_at DESC) AS lw_n,"
+            " COUNT(*) OVER (PARTITION BY r.measure) AS lw_total"
             f" FROM {q(MeasureResponse._meta.db_table)} r WHERE r.introduction_id = %s) lw_outcomes"
             " WHERE lw_n = 1"
         )
@@ -674,8 +684,10 @@ def _branch_sql(name: str, limit: int, n_teams: int = 0) -> str:
         team_clause = f" OR c.team_id IN ({', '.join(['%s'] * n_teams)})" if n_teams else ""
         where = where.format(team_clause=team_clause, **tables)
         sql = (
-            f"SELECT * FROM (SELECT '{name}' AS lw_list, ROW_NUMBER() OVER (ORDER BY {order})"
-            f" AS lw_n, COUNT(*) OVER () AS lw_total, {_json_object(columns)} AS lw_row"
+            f"SELECT '{name}' AS lw_list, lw_n, lw_total,"
+            f" {_json_object(columns, inner=True)} AS lw_row FROM (SELECT"
+            f" {_inner_columns(columns)}, ROW_NUMBER() OVER (ORDER BY {order}) AS lw_n,"
+            f" COUNT(*) OVER () AS lw_total"
             f" FROM {where} ORDER BY {order} LIMIT {int(limit)}) lw_{name}"
         )
     _BRANCH_SQL[key] = sql

@@ -190,3 +190,15 @@ def test_board_statements_are_prepared_with_their_constants_written_in(personas)
         # cutoff, which moves on every load, is a parameter.
         assert "'in_support'" in statement and "$2" not in statement
         assert prepared[statement] == '{"timestamp with time zone"}'
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_declined_and_unhandled_handovers_are_estimated_together():
+    # Without statistics over both columns PostgreSQL expected thousands of unhandled declined
+    # offers (there are a handful), enough to JIT-compile the board's counts on every load.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stxkind::text FROM pg_statistic_ext WHERE stxname = %s",
+            ["hub_handover_state_returned"],
+        )
+        assert cursor.fetchall() == [("{m}",)]

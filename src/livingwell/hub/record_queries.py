@@ -26,7 +26,7 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +117,11 @@ class _Dates:
             month = self._months[value.month] = str(MONTHS_3[value.month]).title()
         text = f"{value.day} {month} {value.year}"
         return f"{text} {value:%H:%M}" if time else text
+
+
+def _full_date(value) -> str | None:
+    """A date as ``|date:"j F Y"`` shows it (the month's full name, translated)."""
+    return None if value is None else f"{value.day} {MONTHS[value.month]} {value.year}"
 
 
 _MARKER = uuid.UUID(int=0)
@@ -882,6 +887,9 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "now": timezone.now(),
         "intro": intro,
         "person": intro.person,
+        # As |date:"j M Y H:i" and |date:"j F Y" show them (the filter costs more).
+        "received_at": _Dates()(intro.received_at, time=True),
+        "date_of_birth": _full_date(intro.person.date_of_birth),
         "relationship": rel,
         "sharing": view,
         "conversation": conversation,

@@ -8,7 +8,8 @@ shows and ``lw_count``), in the shipped measure order, when the caller has read 
 reads them with its lists: see hub/record_queries.py); ``schedules``: the active measure
 schedules, likewise. Left out (not a list), they are read here.
 
-``summary.latest``: one row per measure recorded ({measure, title, summary, completed_at, count});
+``summary.latest``: one row per measure recorded ({measure, title, summary, completed_at,
+completed_on (as |date:"j M Y" shows it), count});
 ``summary.due``: DueMeasure items (see queries.due_measures) for this introduction;
 ``summary.links``: the panel's links ({person, dialog, reqol10, gbo, send_link}).
 Two queries whatever the number of responses (the latest of each measure with its count, the
@@ -19,6 +20,7 @@ import uuid
 
 from django import template
 from django.urls import get_script_prefix, reverse
+from django.utils.dates import MONTHS_3
 
 from livingwell.outcomes import queries
 from livingwell.outcomes.definitions import get_definition
@@ -28,6 +30,11 @@ register = template.Library()
 
 _MARKER = uuid.UUID(int=0)
 _LINKS: dict[str, dict[str, str]] = {}
+
+
+def _day(value) -> str:
+    """A date as ``|date:"j M Y"`` shows it (the filter costs several times more)."""
+    return f"{value.day} {str(MONTHS_3[value.month]).title()} {value.year}"
 
 
 def _links(introduction_id) -> dict[str, str]:
@@ -72,6 +79,7 @@ def outcomes_summary(introduction, responses=None, latest=None, schedules=None):
                     prorated=last.prorated,
                 ),
                 "completed_at": last.completed_at,
+                "completed_on": _day(last.completed_at),
                 "count": last.lw_count,
             }
         )

@@ -271,14 +271,45 @@ else:
             return connection.timezone != loader.timezone
 
 
-def _values(statement) -> list[dict]:
-    """Run a compiled values() statement: rows as dicts, converted as values() would."""
+def _run(statements: list) -> list:
+    """The rows of each (sql, params, ...) statement (None for None). On PostgreSQL they go in
+    one round trip (a pipeline): the statements of a batch do not depend on one another."""
+    pipelined = _prepares() and sum(s is not None for s in statements) > 1
+    if not pipelined:
+        results = []
+        for statement in statements:
+            if statement is None:
+                results.append(None)
+                continue
+            with _cursor() as cursor:
+                cursor.execute(statement[0], statement[1])
+                results.append(cursor.fetchall())
+        return results
+    connection = connections[connection_alias()]
+    cursors = []
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for statement in statements:
+                cursor = None
+                if statement is not None:
+                    cursor = _cursor()
+                    cursor.execute(statement[0], statement[1])
+                cursors.append(cursor)
+            return [None if cursor is None else cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            if cursor is not None:
+                cursor.close()
+
+
+def _values(statement, rows=None) -> list[dict]:
+    """A compiled values() statement's rows (run here unless given) as dicts, converted as
+    values() would."""
     if statement is None:
         return []
-    sql, params, compiler = statement
-    with _cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    if rows is None:
+        [rows] = _run([statement])
+    compiler = statement[2]
     names = getattr(compiler, "board_names", None)
     if names is None:  # worked out once per compiled statement (they are not cheap)
         query = compiler.query
@@ -611,13 +642,17 @@ DETAILS = {
 DETAIL_KIND = {"intro": "intro", "handover": "handover", "returned": "handover", "due": "due"}
 
 
-def _details_by_pk(kind: str, pks: list) -> dict:
-    """What the board shows of these rows, by primary key (one query)."""
+def _details_statement(kind: str, pks: list):
     if not pks:
-        return {}
-    key = ("details", kind, tuple(pks))
-    rows = _values(_statement(key, lambda: DETAILS[kind](list(pks))))
-    return {_key(row["pk"]): row for row in rows}
+        return None
+    return _statement(("details", kind, tuple(pks)), lambda: DETAILS[kind](list(pks)))
+
+
+def _details_by_pk(kind: str, pks: list, statement=_MISSING, rows=None) -> dict:
+    """What the board shows of these rows, by primary key (one query, unless already run)."""
+    if statement is _MISSING:
+        statement = _details_statement(kind, pks)
+    return {_key(row["pk"]): row for row in _values(statement, rows)}
 
 
 def _key(value) -> str:
@@ -869,6 +904,12 @@ def _params(spec: SectionSpec | None, scope: Scope | None, params: tuple) -> tup
 def _counts(reads: list[tuple], scope: Scope | None = None) -> list[int]:
     """The number of rows of each (key, build, spec) read, in one statement (a scalar subquery
     each)."""
+    [rows] = _run([_counts_statement(reads, scope)])
+    return [int(n) for n in rows[0]]
+
+
+def _counts_statement(reads: list[tuple], scope: Scope | None = None) -> tuple:
+    """(sql, params) of _counts."""
     parts, params = [], []
     for i, (key, build, spec) in enumerate(reads):
         statement = _statement(
@@ -893,14 +934,12 @@ def _counts(reads: list[tuple], scope: Scope | None = None) -> list[int]:
             part_params = (*tally[1], *part_params)
         parts.append(part)
         params.extend(part_params)
-    with _cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return [int(n) for n in cursor.fetchone()]
+    return "SELECT " + ", ".join(parts), params
 
 
-def _first_pks(reads: list[tuple], scope: Scope) -> list[list]:
-    """The primary keys of each (key, build, limit, spec) read, as text, in its order, in one
-    statement."""
+def _first_pks_statement(reads: list[tuple], scope: Scope) -> tuple | None:
+    """(sql, params) reading the primary keys of each (key, build, limit, spec) read, as text,
+    in its order, in one statement; None when none of them can match anything."""
     parts, params = [], []
     for i, (key, build, limit, spec) in enumerate(reads):
 
@@ -913,12 +952,14 @@ def _first_pks(reads: list[tuple], scope: Scope) -> list[list]:
             continue
         parts.append(f"SELECT {i} AS i, s{i}._k FROM ({statement[0]}) AS s{i}")
         params.extend(_params(spec, scope, statement[1]))
+    return (" UNION ALL ".join(parts), params) if parts else None
+
+
+def _first_pks(reads: list[tuple], rows) -> list[list]:
+    """Each read's keys from the rows of _first_pks_statement."""
     found: list[list] = [[] for _ in reads]
-    if parts:
-        with _cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for i, key in cursor.fetchall():
-                found[i].append(_key(key))
+    for i, key in rows or ():
+        found[i].append(_key(key))
     return found
 
 
@@ -979,14 +1020,20 @@ def huddle_board(
         )
         for spec in specs
     ]
-    totals = _counts(count_reads + _reconciliation_reads(), scope)
     reads, owners = [], []
     for index, spec in enumerate(specs):
         for read in _section_reads(spec, scope):
             reads.append(read)
             owners.append(index)
+    count_rows, key_rows = _run(
+        [
+            _counts_statement(count_reads + _reconciliation_reads(), scope),
+            _first_pks_statement(reads, scope),
+        ]
+    )
+    totals = [int(n) for n in count_rows[0]]
     pks_by_section: list[list] = [[] for _ in specs]
-    for index, found_keys in zip(owners, _first_pks(reads, scope), strict=True):
+    for index, found_keys in zip(owners, _first_pks(reads, key_rows), strict=True):
         room = specs[index].rows - len(pks_by_section[index])
         pks_by_section[index].extend(found_keys[:room])
     found = [
@@ -997,7 +1044,12 @@ def huddle_board(
     wanted: dict[str, list] = {}
     for spec, _count, pks in found:
         wanted.setdefault(DETAIL_KIND.get(spec.kind, spec.kind), []).extend(pks)
-    rows_by_kind = {kind: _details_by_pk(kind, pks) for kind, pks in wanted.items()}
+    kinds = list(wanted)
+    statements = [_details_statement(kind, wanted[kind]) for kind in kinds]
+    rows_by_kind = {
+        kind: _details_by_pk(kind, wanted[kind], statement, rows)
+        for kind, statement, rows in zip(kinds, statements, _run(statements), strict=True)
+    }
     for spec, count, pks in found:
         rows = rows_by_kind.get(DETAIL_KIND.get(spec.kind, spec.kind), {})
         shown = _rows(spec, [rows[pk] for pk in pks if pk in rows], scope, labels)

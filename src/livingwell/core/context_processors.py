@@ -1,4 +1,5 @@
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from livingwell.core.models import SiteConfig
 
@@ -12,6 +13,26 @@ STAFF_NAV = [
 ]
 
 
+_NAV_URLS: dict[tuple, list] = {}
+
+
+def _nav_urls() -> list[tuple]:
+    """STAFF_NAV with each page's address, reversed once per process (and script prefix): the
+    menu is on every staff page, and reversing six names cost more than the rest of it."""
+    prefix = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    found = _NAV_URLS.get(prefix)
+    if found is None:
+        found = []
+        for name, label, perm in STAFF_NAV:
+            try:
+                url = reverse(name)
+            except Exception:  # an app whose pages are not built yet
+                url = None
+            found.append((url, label, perm))
+        _NAV_URLS[prefix] = found
+    return found
+
+
 def site(request):
     config = SiteConfig.for_request(request)
     context = {"site_name": config.name, "site_area": config.area_name, "demo_mode": False}
@@ -20,14 +41,11 @@ def site(request):
         from livingwell.access.permissions import role_permissions
 
         perms = role_permissions(user)
-        nav = []
-        for name, label, perm in STAFF_NAV:
-            if perm in perms:
-                try:
-                    url = reverse(name)
-                except Exception:  # an app whose pages are not built yet
-                    continue
-                nav.append({"url": url, "label": label})
+        nav = [
+            {"url": url, "label": label}
+            for url, label, perm in _nav_urls()
+            if perm in perms and url is not None
+        ]
         # The current item is the longest matching address ("Your listings" lives under
         # "Directory"), so only one item is ever marked current.
         matching = [item["url"] for item in nav if request.path.startswith(item["url"])]

@@ -19,7 +19,8 @@ schedule), and only one response per measure loaded.
 import uuid
 
 from django import template
-from django.urls import get_script_prefix, reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dates import MONTHS_3
 
 from livingwell.outcomes import queries
@@ -29,7 +30,7 @@ from livingwell.outcomes.records import summary_text
 register = template.Library()
 
 _MARKER = uuid.UUID(int=0)
-_LINKS: dict[str, dict[str, str]] = {}
+_LINKS: dict[tuple, dict[str, str]] = {}
 
 
 def _day(value) -> str:
@@ -40,7 +41,7 @@ def _day(value) -> str:
 def _links(introduction_id) -> dict[str, str]:
     """The panel's links, reversed once per process (and script prefix) and filled in by a string
     replace: reversing each of them on every record view cost more than the rest of the panel."""
-    prefix = get_script_prefix()
+    prefix = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     templates = _LINKS.get(prefix)
     if templates is None:
         templates = _LINKS[prefix] = {

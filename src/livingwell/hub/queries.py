@@ -476,6 +476,9 @@ class Board:
     sections: list[Section] = field(default_factory=list)
     reconciliation: dict = field(default_factory=dict)
     config: SiteConfig | None = None
+    # (value, name, selected) for the filters' options, when asked for (huddle_board)
+    teams: list = field(default_factory=list)
+    tiers: list = field(default_factory=list)
 
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)
@@ -1001,11 +1004,19 @@ def _applies(spec: SectionSpec, scope: Scope) -> bool:
 
 
 def huddle_board(
-    user, *, team_id=None, tier_slug=None, now=None, config=None, query: str = ""
+    user,
+    *,
+    team_id=None,
+    tier_slug=None,
+    now=None,
+    config=None,
+    query: str = "",
+    options: bool = False,
 ) -> Board:
     """Every section's total and first rows, in a fixed number of queries whatever the size.
 
-    ``query`` is the board's filter query string, carried to the sections' own pages."""
+    ``query`` is the board's filter query string, carried to the sections' own pages;
+    ``options``: also read the filters' options (``teams`` and ``tiers``) with the totals."""
     scope = board_scope(user, team_id=team_id, tier_slug=tier_slug, now=now, config=config)
     board = Board(is_hub=scope.is_hub, config=scope.config)
     labels = _labels()
@@ -1025,12 +1036,15 @@ def huddle_board(
         for read in _section_reads(spec, scope):
             reads.append(read)
             owners.append(index)
-    count_rows, key_rows = _run(
+    count_rows, key_rows, option_rows = _run(
         [
             _counts_statement(count_reads + _reconciliation_reads(), scope),
             _first_pks_statement(reads, scope),
+            _options_statement() if options else None,
         ]
     )
+    if options:
+        board.teams, board.tiers = _filter_options(option_rows, scope.team_id, scope.tier_slug)
     totals = [int(n) for n in count_rows[0]]
     pks_by_section: list[list] = [[] for _ in specs]
     for index, found_keys in zip(owners, _first_pks(reads, key_rows), strict=True):
@@ -1076,9 +1090,9 @@ def _options(model, order: str):
 OPTION_MODELS = ((Team, "name"), (Tier, "order"))
 
 
-def filter_options(team_id=None, tier_slug=None) -> tuple[list, list]:
-    """The board's filters: (value, name, selected) for the active teams by name and the active
-    tiers in their order, read in one statement compiled once."""
+def _options_statement() -> tuple:
+    """The board's filters' options: the active teams by name and the active tiers in their
+    order, in one statement compiled once (read with the totals: huddle_board's ``options``)."""
     parts, params = [], []
     for i, (model, order) in enumerate(OPTION_MODELS):
         sql, part_params, _compiler = _statement(
@@ -1086,15 +1100,17 @@ def filter_options(team_id=None, tier_slug=None) -> tuple[list, list]:
         )
         parts.append(f"SELECT {i} AS i, o{i}._k, o{i}.name, o{i}._n FROM ({sql}) AS o{i}")
         params.extend(part_params)
+    return " UNION ALL ".join(parts) + " ORDER BY 1, 4", params
+
+
+def _filter_options(rows, team_id, tier_slug) -> tuple[list, list]:
     teams, tiers = [], []
-    with _cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 4", params)
-        for i, key, name, _n in cursor.fetchall():
-            if i == 0:
-                value = str(uuid.UUID(key))  # as the team's filter is written (and read back)
-                teams.append((value, name, value == team_id))
-            else:
-                tiers.append((key, name, key == tier_slug))
+    for i, key, name, _n in rows:
+        if i == 0:
+            value = _uuid_text(key)  # as the team's filter is written (and read back)
+            teams.append((value, name, value == team_id))
+        else:
+            tiers.append((key, name, key == tier_slug))
     return teams, tiers
 
 

@@ -59,16 +59,16 @@ def board(request):
         tier_slug=tier,
         config=SiteConfig.for_request(request),
         query=query,
+        options=True,
     )
-    # (value, name, selected) for the filters' options.
-    teams, tiers = queries.filter_options(team_id, tier)
     return render(
         request,
         "hub/board.html",
         {
             "board": data,
-            "teams": teams,
-            "tiers": tiers,
+            # (value, name, selected) for the filters' options.
+            "teams": data.teams,
+            "tiers": data.tiers,
             "team_id": team_id or "",
             "tier": tier or "",
             "now": timezone.now(),

@@ -880,8 +880,9 @@ def record_context(user, intro: Introduction, rel) -> dict:
     handovers = Latest(_handover_rows(rows), total) if rows else EMPTY
     episodes = latest("tiers", _episode_rows)
     allocations = latest("key_workers", _allocation_rows)
-    outcomes = [SimpleNamespace(**r) for r in lists.get("outcomes", ([], 0))[0]]
-    outcomes.sort(key=lambda r: MEASURES.index(r.measure) if r.measure in MEASURES else 99)
+    # In the shipped measure order, as outcomes.queries.latest_by_measure() gives them.
+    by_measure = {r["measure"]: SimpleNamespace(**r) for r in lists.get("outcomes", ([], 0))[0]}
+    outcomes = [by_measure[m] for m in MEASURES if m in by_measure]
     site = lists.get("site")
     return {
         "now": timezone.now(),

@@ -196,7 +196,8 @@ def _written_in(sql: str, params: tuple, compiler):
         if type(value) is type(moving) and value == moving:
             kept.append(value)
             return "%s"
-        return ops.compose_sql("%s", [value])
+        # A "%" inside a literal (a tier typed into the address) is a placeholder to psycopg.
+        return ops.compose_sql("%s", [value]).replace("%", "%%")
 
     text = _PLACEHOLDER.sub(literal, sql)
     if next(values, _MISSING) is not _MISSING:

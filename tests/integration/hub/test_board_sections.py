@@ -212,3 +212,13 @@ def test_filter_options_are_the_active_teams_by_name_and_tiers_in_order(personas
     assert positions == sorted(positions)
     assert f'<option value="{tiers[1].slug}" selected>' in tier_select
     assert tier_select.count(" selected") == 1
+
+
+def test_filter_with_percent_signs_and_quotes_is_just_text(personas, client):
+    in_support(personas.hub_worker, days_ago=40)
+    factories.login(client, personas.hub_worker)
+    for tier in ("50%s", "%(x)s %%", "o'brien"):
+        response = client.get("/hub/", {"tier": tier})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Outcome measures due (0)" in html and "In support without a key worker (0)" in html

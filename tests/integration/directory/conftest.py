@@ -4,6 +4,8 @@ the real import action."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -16,7 +18,31 @@ from referencing.jsonschema import DRAFT202012
 from livingwell.directory import actions, importer
 
 REPO = Path(__file__).resolve().parents[3]
-SPEC = REPO.parent / "shared" / "spec" / "oruk-3.0"
+
+
+def _shared_folder() -> Path:
+    """The read-only `shared` folder with the ORUK specification: LIVINGWELL_SHARED if set, else
+    `../shared` beside this checkout (as in CI), else, for a clone of a local checkout made
+    elsewhere (e.g. in a temporary folder), `shared` beside the repository it was cloned from."""
+    candidates = []
+    if os.environ.get("LIVINGWELL_SHARED"):
+        candidates.append(Path(os.environ["LIVINGWELL_SHARED"]))
+    candidates.append(REPO.parent / "shared")
+    origin = subprocess.run(
+        ["git", "config", "--get", "remote.origin.url"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if origin.startswith("file://"):
+        origin = origin[len("file://") :]
+    if origin.startswith("/"):
+        candidates.append(Path(origin).parent / "shared")
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+SPEC = _shared_folder() / "spec" / "oruk-3.0"
 SCHEMA_BASE = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 EXAMPLES = SPEC / "examples"
 

@@ -173,7 +173,7 @@ def _statement(key: tuple, build, *, constants: bool = False):
     return found
 
 
-_PLACEHOLDER = re.compile(r"%[%s]")
+_PARAMETER_MARK = re.compile(r"%[%s]")  # a DB-API "%s" parameter, or "%%" (a literal %)
 
 
 def _written_in(sql: str, params: tuple, compiler):
@@ -196,12 +196,12 @@ def _written_in(sql: str, params: tuple, compiler):
         if type(value) is type(moving) and value == moving:
             kept.append(value)
             return "%s"
-        # A "%" inside a literal (a tier typed into the address) is a placeholder to psycopg.
+        # A "%" inside a literal (a tier typed into the address) would be a parameter mark.
         return ops.compose_sql("%s", [value]).replace("%", "%%")
 
-    text = _PLACEHOLDER.sub(literal, sql)
+    text = _PARAMETER_MARK.sub(literal, sql)
     if next(values, _MISSING) is not _MISSING:
-        raise AssertionError("more parameters than placeholders")
+        raise ValueError("the statement has more parameters than parameter marks")
     return text, tuple(kept), compiler
 
 

@@ -161,3 +161,17 @@ def build(p, *, extra_urgent: bool = False) -> Scenario:
         # Urgent, never answered, with nobody allocated: only the Hub relates to them.
         i7 = introduce(at(15, 9), route="self", urgent=True)
     return Scenario(i1, i2, i3, i4, i5, i6, i7)
+
+
+def reqol(total: int) -> dict:
+    """ReQoL-10 answers: ten items 0-4 summing to ``total``."""
+    items = [4] * (total // 4) + ([total % 4] if total % 4 else [])
+    items += [0] * (10 - len(items))
+    return {str(i + 1): v for i, v in enumerate(items)}
+
+
+def dialog(**changes) -> dict:
+    """DIALOG answers: every item 4, except those given as i<n>=value."""
+    answers = {str(i): 4 for i in range(1, 12)}
+    answers.update({k.removeprefix("i"): v for k, v in changes.items()})
+    return answers

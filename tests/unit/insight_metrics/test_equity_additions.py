@@ -22,7 +22,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from tests.factories import login, person_details
-from tests.insight_support import PERIOD, at, introduce
+from tests.insight_support import PERIOD, at, dialog, introduce, reqol
 from tests.outcomes_support import in_support
 
 from livingwell.insight import metrics
@@ -32,18 +32,6 @@ pytestmark = pytest.mark.django_db
 
 OPEN = metrics.Disclosure(threshold=0, rounding=1)
 SAFE = metrics.Disclosure(threshold=7, rounding=5)
-
-
-def reqol(total: int) -> dict:
-    items = [4] * (total // 4) + ([total % 4] if total % 4 else [])
-    items += [0] * (10 - len(items))
-    return {str(i + 1): v for i, v in enumerate(items)}
-
-
-def dialog(**changes) -> dict:
-    answers = {str(i): 4 for i in range(1, 12)}
-    answers.update({k.removeprefix("i"): v for k, v in changes.items()})
-    return answers
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from tests.factories import login, person_details
+from tests.insight_support import reqol
 from tests.outcomes_support import in_support
 
 from livingwell.insight import metrics
@@ -33,12 +34,6 @@ from livingwell.outcomes.actions import record_response
 
 OPEN = metrics.Disclosure(threshold=0, rounding=1)
 SAFE = metrics.Disclosure(threshold=7, rounding=5)
-
-
-def reqol(total: int) -> dict:
-    items = [4] * (total // 4) + ([total % 4] if total % 4 else [])
-    items += [0] * (10 - len(items))
-    return {str(i + 1): v for i, v in enumerate(items)}
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from tests.factories import introduction
+from tests.insight_support import dialog, reqol
 from tests.outcomes_support import PHQ9_12, in_support
 
 from livingwell.insight import metrics
@@ -29,19 +30,6 @@ from livingwell.outcomes.actions import plan_goals, record_response
 pytestmark = pytest.mark.django_db
 
 OPEN = metrics.Disclosure(threshold=0, rounding=1)
-
-
-def reqol(total: int) -> dict:
-    """Ten items 0-4 summing to ``total``."""
-    items = [4] * (total // 4) + ([total % 4] if total % 4 else [])
-    items += [0] * (10 - len(items))
-    return {str(i + 1): v for i, v in enumerate(items)}
-
-
-def dialog(**changes) -> dict:
-    answers = {str(i): 4 for i in range(1, 12)}
-    answers.update({k.removeprefix("i"): v for k, v in changes.items()})
-    return answers
 
 
 @pytest.fixture

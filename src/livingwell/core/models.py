@@ -53,9 +53,7 @@ class SiteConfig(models.Model):
 
     @classmethod
     def current(cls) -> "SiteConfig":
-        config = _read_site_config(cls)
-        if config is None:  # first use of a new database
-            config, _created = cls.objects.get_or_create(id=1)
+        config, _created = cls.objects.get_or_create(id=1)
         return config
 
     @classmethod
@@ -66,43 +64,3 @@ class SiteConfig(models.Model):
             config = cls.current()
             request._lw_site_config = config
         return config
-
-
-# The settings row's statement, compiled once per process and database: every page reads the
-# settings, and building the SQL cost several times as much as running it. The row itself is
-# read afresh every time, so a change made in the admin shows on the next page.
-_SITE_CONFIG_PLANS: dict = {}
-
-
-def _read_site_config(model):
-    from django.db import connections, router
-    from django.db.models.sql.compiler import SQLCompiler
-
-    alias = router.db_for_read(model)
-    connection = connections[alias]
-    key = (alias, connection.vendor)
-    plan = _SITE_CONFIG_PLANS.get(key)
-    if plan is None:
-        compiler = model.objects.filter(id=1).query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        select = compiler.select
-        fields = compiler.klass_info["select_fields"]
-        plan = {
-            "sql": sql,
-            "params": tuple(params),
-            "query": compiler.query,
-            "names": [select[i][0].target.attname for i in fields],
-            "slice": slice(fields[0], fields[0] + len(fields)),
-            "expressions": [col[0] for col in select[0 : compiler.col_count]],
-        }
-        _SITE_CONFIG_PLANS[key] = plan
-    with connection.cursor() as cursor:
-        cursor.execute(plan["sql"], plan["params"])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    compiler = SQLCompiler(plan["query"], connection, alias)  # for the column converters only
-    converters = compiler.get_converters(plan["expressions"])
-    if converters:
-        row = next(compiler.apply_converters([row], converters))
-    return model.from_db(alias, plan["names"], row[plan["slice"]])

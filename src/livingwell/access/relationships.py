@@ -62,97 +62,13 @@ def _memberships(user):
     trail's acting role and organisation all come from this one query."""
     cached = getattr(user, "_lw_memberships", None)
     if cached is None:
-        cached = _read_memberships(user)
+        from livingwell.accounts.models import Membership
+
+        cached = list(
+            Membership.objects.current().filter(user=user).select_related("team", "organisation")
+        )
         user._lw_memberships = cached
     return cached
-
-
-def _memberships_query(user):
-    from livingwell.accounts.models import Membership
-
-    return Membership.objects.current().filter(user=user).select_related("team", "organisation")
-
-
-# The memberships statement, compiled once per process and database: every staff page
-# runs it, and building the SQL cost several times as much as running it. Only the statement's
-# text and shape are kept; the rows are read afresh on every request.
-_MEMBERSHIP_PLANS: dict = {}
-
-
-def _membership_plan(connection, alias, user, now):
-    from django.db.models.query import get_related_populators
-
-    key = (alias, connection.vendor)
-    plan = _MEMBERSHIP_PLANS.get(key)
-    if plan is None:
-        compiler = _memberships_query(user).query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        select = compiler.select
-        klass_info = compiler.klass_info
-        names = [select[i][0].target.attname for i in klass_info["select_fields"]]
-        start = klass_info["select_fields"][0]
-        expressions = [s[0] for s in select[0 : compiler.col_count]]
-        plan = {
-            "sql": sql,
-            "query": compiler.query,
-            "names": names,
-            "slice": slice(start, start + len(names)),
-            "expressions": expressions,
-            "populators": get_related_populators(klass_info, select, alias),
-            # The parameters must be (now, now, user), as the ORM gives them; if current() ever
-            # changes shape, the ORM is used instead.
-            "usable": _same_shape(list(params), _membership_params(connection, user, now)),
-        }
-        if len(_MEMBERSHIP_PLANS) > 64:
-            _MEMBERSHIP_PLANS.clear()
-        _MEMBERSHIP_PLANS[key] = plan
-    return plan
-
-
-def _same_shape(compiled, ours) -> bool:
-    return (
-        len(compiled) == len(ours) == 3
-        and compiled[0] == compiled[1]
-        and type(compiled[0]) is type(ours[0])
-        and compiled[2] == ours[2]
-    )
-
-
-def _membership_params(connection, user, now):
-    from livingwell.accounts.models import Membership
-
-    started = Membership._meta.get_field("started_at").get_db_prep_value(now, connection)
-    user_id = Membership._meta.get_field("user").get_db_prep_value(user.pk, connection)
-    return [started, started, user_id]
-
-
-def _read_memberships(user):
-    """Membership.objects.current().filter(user=user).select_related("team", "organisation"),
-    from a statement compiled once (see _MEMBERSHIP_PLANS); the ORM itself when that cannot be
-    used."""
-    from django.db import connections, router
-    from django.db.models.sql.compiler import SQLCompiler
-
-    from livingwell.accounts.models import Membership
-
-    now = timezone.now()
-    alias = router.db_for_read(Membership)
-    connection = connections[alias]
-    plan = _membership_plan(connection, alias, user, now)
-    if not plan["usable"]:
-        return list(_memberships_query(user))
-    with connection.cursor() as cursor:
-        cursor.execute(plan["sql"], _membership_params(connection, user, now))
-        rows = cursor.fetchall()
-    compiler = SQLCompiler(plan["query"], connection, alias)  # for the column converters only
-    converters = compiler.get_converters(plan["expressions"])
-    found = []
-    for row in compiler.apply_converters(rows, converters) if converters else map(list, rows):
-        membership = Membership.from_db(alias, plan["names"], row[plan["slice"]])
-        for populator in plan["populators"]:
-            populator.populate(row, membership)
-        found.append(membership)
-    return found
 
 
 def user_team_ids(user) -> set:

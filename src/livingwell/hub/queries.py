@@ -206,7 +206,7 @@ def _written_in(sql: str, params: tuple, compiler):
 
 
 def _prepares() -> bool:
-    """Whether the board's statements run as prepared statements (see _cursor)."""
+    """Whether the board's statements run as prepared statements (see prepared_cursor)."""
     connection = connections[connection_alias()]
     if connection.vendor != "postgresql":
         return False
@@ -224,7 +224,7 @@ def _compiled(qs):
     return sql, tuple(params), compiler
 
 
-def _cursor():
+def prepared_cursor():
     """A cursor for the board's compiled statements.
 
     On PostgreSQL they run as server-side prepared statements: the server plans each one once
@@ -282,7 +282,7 @@ def _run(statements: list) -> list:
             if statement is None:
                 results.append(None)
                 continue
-            with _cursor() as cursor:
+            with prepared_cursor() as cursor:
                 cursor.execute(statement[0], statement[1])
                 results.append(cursor.fetchall())
         return results
@@ -293,7 +293,7 @@ def _run(statements: list) -> list:
             for statement in statements:
                 cursor = None
                 if statement is not None:
-                    cursor = _cursor()
+                    cursor = prepared_cursor()
                     cursor.execute(statement[0], statement[1])
                 cursors.append(cursor)
             return [None if cursor is None else cursor.fetchall() for cursor in cursors]

@@ -52,7 +52,7 @@ from livingwell.hub.models import (
     PlanVersion,
     Tier,
 )
-from livingwell.hub.queries import _cursor
+from livingwell.hub.queries import prepared_cursor
 from livingwell.intake.models import ClosedReason, Introduction
 from livingwell.outcomes.definitions import MEASURES
 from livingwell.outcomes.models import MeasureResponse, MeasureSchedule
@@ -726,7 +726,7 @@ def _read_lists(branches: list[tuple[str, int, list]]) -> dict[str, tuple[list[d
     # On PostgreSQL, a server-side prepared statement (the board's cursor): planned once per
     # connection for each set of branches, instead of on every record view, where planning the
     # union cost more than running it.
-    with _cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(" UNION ALL ".join(sql), params)
         fetched = cursor.fetchall()
     found: dict[str, list] = {}

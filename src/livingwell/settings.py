@@ -130,8 +130,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # compiled statements: hub/queries.py); Django's own cursors bind on the client and never
     # prepare. A site behind a pooler that cannot keep them (PgBouncer in transaction mode
     # before 1.21) sets LIVINGWELL_DB_PREPARE=false.
+    # Those statements are planned once (a generic plan), not again on every run: they carry
+    # their constants as literals and at most a time cutoff as a parameter, whose value the
+    # plan does not depend on (hub/queries.py, _written_in), so replanning them bought nothing
+    # and cost a third of the board's time in the database. The setting touches only prepared
+    # statements, and only those cursors prepare.
     if env_bool("LIVINGWELL_DB_PREPARE", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["prepare_threshold"] = 2**31 - 1
+        options["options"] = "-c plan_cache_mode=force_generic_plan"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------------

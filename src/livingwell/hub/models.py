@@ -86,9 +86,14 @@ class Allocation(models.Model):
             )
         ]
         indexes = [
-            # A worker's and a team's current caseload (the board of someone outside the Hub).
-            models.Index(fields=["key_worker", "ended_at"], name="allocation_worker_current"),
-            models.Index(fields=["team", "ended_at"], name="allocation_team_current"),
+            # A worker's and a team's current caseload (the board of someone outside the Hub),
+            # read from the index alone: the introduction is its last column.
+            models.Index(
+                fields=["key_worker", "ended_at", "introduction"], name="allocation_worker_current"
+            ),
+            models.Index(
+                fields=["team", "ended_at", "introduction"], name="allocation_team_current"
+            ),
         ]
 
 

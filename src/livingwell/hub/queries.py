@@ -24,7 +24,18 @@ from functools import cached_property
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone, translation
@@ -49,6 +60,19 @@ URGENT_ROWS = 25
 PAGE_SIZE = 50
 
 
+def _caseload_reads(user) -> tuple:
+    """The introductions someone outside the Hub works with, by two indexed reads: their own and
+    their teams' current allocations, and the handovers their organisations have taken on."""
+    mine = Allocation.objects.filter(ended_at__isnull=True).filter(
+        Q(key_worker=user) | Q(team_id__in=user_team_ids(user))
+    )
+    partner = Handover.objects.filter(
+        to_organisation_id__in=user_organisation_ids(user),
+        state__in=[Handover.State.ACCEPTED, Handover.State.STARTED],
+    )
+    return mine.values("introduction_id"), partner.values("introduction_id")
+
+
 def visible_introductions(user):
     """Open introductions this user may see on the board."""
     hub = user_hub_team_ids(user)
@@ -58,16 +82,37 @@ def visible_introductions(user):
         return base
     # Driven from the user's allocations and their organisation's handovers (indexed), not by
     # testing every open introduction in the borough.
-    mine = Allocation.objects.filter(ended_at__isnull=True).filter(
-        Q(key_worker=user) | Q(team_id__in=user_team_ids(user))
-    )
-    partner = Handover.objects.filter(
-        to_organisation_id__in=user_organisation_ids(user),
-        state__in=[Handover.State.ACCEPTED, Handover.State.STARTED],
-    )
-    return base.filter(
-        Q(pk__in=mine.values("introduction_id")) | Q(pk__in=partner.values("introduction_id"))
-    )
+    mine, partner = _caseload_reads(user)
+    return base.filter(Q(pk__in=mine) | Q(pk__in=partner))
+
+
+# The board of someone outside the Hub reads their caseload once per statement, as this named
+# common table expression, which every section's subquery then tests (_InCaseload): written
+# inline, each of the ten or so sections read the whole team's allocations again (a team holding
+# 1,700 people made that board cost 90 ms in the database).
+CASELOAD = "lw_caseload"
+
+
+class _InCaseload(Expression):
+    """``<pk> IN (SELECT introduction_id FROM lw_caseload)``: true for the introductions in the
+    statement's caseload expression (see _with_caseload, which must head the statement)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, pk=None):
+        super().__init__()
+        self.pk = pk if pk is not None else F("pk")
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, exprs):
+        [self.pk] = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.pk)
+        return f"{column} IN (SELECT introduction_id FROM {CASELOAD})", params
 
 
 @dataclass
@@ -82,6 +127,9 @@ class Scope:
     now: object
     today: object
     config: SiteConfig
+    # The board's own statements (huddle_board) name the caseload once; a section's page is
+    # read through the ORM, which cannot head a statement with it.
+    shared_caseload: bool = False
 
     @property
     def everything(self) -> bool:
@@ -102,33 +150,62 @@ class Scope:
     def signature(self) -> tuple:
         """Everything the scope's queries depend on, apart from the time (see _statement)."""
         user = None if self.is_hub else (self.user.pk, tuple(sorted(user_team_ids(self.user))))
-        return (self.is_hub, user, self.team_id, self.tier_slug, self.organisation_ids)
+        return (
+            self.is_hub,
+            user,
+            self.team_id,
+            self.tier_slug,
+            self.organisation_ids,
+            self.shared_caseload,
+        )
+
+    @property
+    def caseload_named(self) -> bool:
+        """Whether the scope's statements test the caseload expression (see CASELOAD)."""
+        return self.shared_caseload and not self.is_hub
 
     @cached_property
     def introductions(self):
-        qs = visible_introductions(self.user)
+        if self.caseload_named:
+            qs = Introduction.objects.filter(state__in=[S.NEW, S.IN_SUPPORT])
+        else:
+            qs = visible_introductions(self.user)
+        return qs.filter(*self.conditions("pk"))
+
+    def conditions(self, ref: str) -> list:
+        """The scope's tests of an open introduction, ``ref`` naming it: ``pk`` on the
+        introduction itself, ``introduction_id`` on its handovers and measures (the caseload,
+        where named, then the team and tier filters)."""
+        found = [_InCaseload(F(ref))] if self.caseload_named else []
         if self.team_id:
-            qs = qs.filter(
-                Exists(
-                    Allocation.objects.filter(
-                        introduction=OuterRef("pk"), ended_at__isnull=True, team_id=self.team_id
-                    )
-                )
+            current = Allocation.objects.filter(
+                introduction=OuterRef(ref), ended_at__isnull=True, team_id=self.team_id
             )
+            found.append(Exists(current))
         if self.tier_slug:
-            qs = qs.filter(
-                Exists(
-                    Episode.objects.filter(
-                        introduction=OuterRef("pk"), ended_at__isnull=True, tier_id=self.tier_slug
-                    )
-                )
+            current = Episode.objects.filter(
+                introduction=OuterRef(ref), ended_at__isnull=True, tier_id=self.tier_slug
             )
-        return qs
+            found.append(Exists(current))
+        return found
+
+    def of_introductions(self, qs):
+        """Rows of open introductions in the scope (handovers, measures): tested row by row on
+        their introduction where the caseload is named (a few rows, each by key), not by listing
+        every open introduction the scope covers."""
+        if not self.caseload_named:
+            return qs.filter(introduction__in=self.introductions.values("pk"))
+        return qs.filter(introduction__state__in=[S.NEW, S.IN_SUPPORT]).filter(
+            *self.conditions("introduction_id")
+        )
 
 
-def board_scope(user, *, team_id=None, tier_slug=None, now=None, config=None) -> Scope:
+def board_scope(
+    user, *, team_id=None, tier_slug=None, now=None, config=None, shared_caseload=False
+) -> Scope:
     now = now or timezone.now()
     return Scope(
+        shared_caseload=shared_caseload,
         user=user,
         is_hub=bool(user_hub_team_ids(user)),
         team_id=str(team_id) if team_id else None,
@@ -275,6 +352,10 @@ else:
 def _run(statements: list) -> list:
     """The rows of each (sql, params, ...) statement (None for None). On PostgreSQL they go in
     one round trip (a pipeline): the statements of a batch do not depend on one another."""
+    for statement in statements:
+        if statement is not None and CASELOAD in statement[0]:
+            if not statement[0].startswith(f"WITH {CASELOAD} "):
+                raise AssertionError("a statement tests the caseload without naming it first")
     pipelined = _prepares() and sum(s is not None for s in statements) > 1
     if not pipelined:
         results = []
@@ -525,7 +606,7 @@ def section_queryset(spec: SectionSpec, scope: Scope):
     if spec.slug == "awaiting":
         qs = Handover.objects.filter(state=Handover.State.OFFERED)
         if not scope.everything:  # (an offer cannot be waiting on a closed introduction)
-            qs = qs.filter(introduction__in=intros.values("pk"))
+            qs = scope.of_introductions(qs)
         return qs.order_by("offered_at", "pk")
     if spec.slug == "returned":
         qs = Handover.objects.filter(
@@ -540,14 +621,14 @@ def section_queryset(spec: SectionSpec, scope: Scope):
                 introduction_state__in=[S.NEW, S.IN_SUPPORT]
             )
         else:
-            qs = qs.filter(introduction__in=intros.values("pk"))
+            qs = scope.of_introductions(qs)
         return qs.order_by("responded_at", "pk")
     if spec.slug == "measures":
         # Open work only, as everywhere on the board: closure measures belong to closed
         # introductions (outcomes.due keeps `closing` in step with the introduction's state).
         qs = MeasureDue.objects.filter(closing__in=[False], due_on__lte=scope.today)
         if not scope.everything:
-            qs = qs.filter(introduction__in=intros.values("pk"))
+            qs = scope.of_introductions(qs)
         # Overdue first (overdue_after already past), then by due date.
         return qs.order_by("overdue_after", "due_on", "pk")
     if spec.slug == "duplicates":
@@ -905,6 +986,26 @@ def _params(spec: SectionSpec | None, scope: Scope | None, params: tuple) -> tup
     return tuple(real if p == stand_in else p for p in params)
 
 
+def _with_caseload(scope: Scope, statement: tuple | None) -> tuple | None:
+    """The statement headed by the scope's caseload expression, where its sections test it."""
+    if statement is None or not scope.caseload_named:
+        return statement
+
+    def build():
+        mine, partner = _caseload_reads(scope.user)
+        return mine.order_by().union(partner.order_by(), all=True)
+
+    caseload = _statement(("caseload", scope.signature), build, constants=True)
+    if caseload is None:  # No team and no organisation: an empty caseload, typed as one.
+        caseload = _statement(
+            ("caseload", "empty"),
+            lambda: Allocation.objects.filter(pk__isnull=True).values("introduction_id"),
+            constants=True,
+        )
+    head = f"WITH {CASELOAD} AS MATERIALIZED ({caseload[0]}) "
+    return head + statement[0], (*caseload[1], *statement[1])
+
+
 def _counts(reads: list[tuple], scope: Scope | None = None) -> list[int]:
     """The number of rows of each (key, build, spec) read, in one statement (a scalar subquery
     each)."""
@@ -1018,7 +1119,9 @@ def huddle_board(
 
     ``query`` is the board's filter query string, carried to the sections' own pages;
     ``options``: also read the filters' options (``teams`` and ``tiers``) with the totals."""
-    scope = board_scope(user, team_id=team_id, tier_slug=tier_slug, now=now, config=config)
+    scope = board_scope(
+        user, team_id=team_id, tier_slug=tier_slug, now=now, config=config, shared_caseload=True
+    )
     board = Board(is_hub=scope.is_hub, config=scope.config)
     labels = _labels()
     specs = [spec for spec in SPECS if _applies(spec, scope)]
@@ -1039,8 +1142,8 @@ def huddle_board(
             owners.append(index)
     count_rows, key_rows, option_rows = _run(
         [
-            _counts_statement(count_reads + _reconciliation_reads(), scope),
-            _first_pks_statement(reads, scope),
+            _with_caseload(scope, _counts_statement(count_reads + _reconciliation_reads(), scope)),
+            _with_caseload(scope, _first_pks_statement(reads, scope)),
             _options_statement() if options else None,
         ]
     )

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from livingwell.access import audit
-from livingwell.access.models import AuditEvent, AuditImmutableError
+from livingwell.access.models import AuditChainHead, AuditEvent, AuditImmutableError
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,46 @@ def test_verify_command_passes_on_an_intact_chain(personas, capsys):
     three_events(personas)
     call_command("audit", "verify")
     assert "intact" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_appended_at_once_from_many_connections_form_one_chain(personas):
+    """Writers on their own connections at the same moment: each event links to the one before
+    it (on PostgreSQL the server links and hashes them under the head's lock), none is lost."""
+    import threading
+
+    from django.db import connections
+
+    errors, per_writer, writers = [], 5, 4
+
+    def write(n):
+        try:
+            for i in range(per_writer):
+                audit.record(by=None, action="auth.failed", detail={"writer": n, "i": i})
+        except Exception as exc:  # reported below: a thread's exception would be lost
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    before = AuditEvent.objects.count()
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEvent.objects.count() == before + per_writer * writers
+    events = list(AuditEvent.objects.order_by("id"))
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert audit.verify_chain().ok
+
+
+def test_first_event_creates_the_chain_head(personas):
+    AuditChainHead.objects.all().delete()
+    first = audit.record(by=personas.hub_worker, action="read", category="record")
+    second = audit.record(by=personas.hub_worker, action="read", category="record")
+    assert first.prev_hash == audit.GENESIS and second.prev_hash == first.hash
+    assert AuditChainHead.objects.get().last_hash == second.hash
+    assert first.hash == first.compute_hash() and second.hash == second.compute_hash()
+    stored = AuditEvent.objects.get(pk=second.pk)
+    assert (stored.prev_hash, stored.hash) == (second.prev_hash, second.hash)

@@ -101,15 +101,22 @@ class Introduction(models.Model):
             models.Index(fields=["state", "urgent", "received_at"]),
             models.Index(fields=["received_at"]),
             # The board's "no contact for N days": in support, quiet since the last attended
-            # contact or, with none yet, since the first conversation; longest first.
+            # contact or, with none yet, since the first conversation; longest first. The
+            # columns the expression reads and the key follow it, so that the section is counted
+            # and read in order from the index alone.
             models.Index(
                 F("state"),
                 Coalesce("last_attended_contact_at", "first_conversation_at"),
+                F("last_attended_contact_at"),
+                F("first_conversation_at"),
+                F("id"),
                 name="intro_quiet_since",
             ),
-            # The board's "in support without a key worker", oldest first.
+            # The board's "in support without a key worker", oldest first (ties by key, as the
+            # board orders them: no sort after reading).
             models.Index(
-                fields=["state", "current_key_worker", "received_at"], name="intro_unallocated"
+                fields=["state", "current_key_worker", "received_at", "id"],
+                name="intro_unallocated",
             ),
         ]
         constraints = [

@@ -99,7 +99,14 @@ TEMPLATES = [
                 "livingwell.core.context_processors.site",
             ],
         },
-    }
+    },
+    # The bodies of the busiest pages (the record and its history): <app>/jinja2/ (ADR 0011).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "livingwell.core.jinja.environment", "autoescape": True},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------

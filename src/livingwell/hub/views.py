@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -130,7 +132,7 @@ def record(request, introduction_id):
     site_config = context.pop("site_config")
     if site_config is not None:  # read with the record's lists: the page's context shares it
         request._lw_site_config = site_config
-    return render(request, "hub/record.html", context)
+    return _with_body(request, "hub/record.html", "hub/record_body.html", context)
 
 
 @staff(P.VIEW_RECORD)
@@ -143,7 +145,17 @@ def record_history(request, introduction_id, section):
     context = record_queries.history_context(
         request.user, intro, rel, found, request.GET.get("page")
     )
-    return render(request, "hub/record_history.html", context)
+    return _with_body(request, "hub/record_history.html", "hub/record_history_body.html", context)
+
+
+def _with_body(request, page: str, body: str, context: dict):
+    """The page (a Django template around base.html) with its body rendered by Jinja2 from the
+    same context (ADR 0011: the record's body cost most of its rendering in Django's engine)."""
+    context["user"] = request.user
+    html = render_to_string(body, context, request, using="jinja2")
+    # Jinja2 escaped every value as it rendered (autoescape, settings.TEMPLATES).
+    context["body"] = mark_safe(html)  # noqa: S308
+    return render(request, page, context)
 
 
 @staff(P.VIEW_BOARD)

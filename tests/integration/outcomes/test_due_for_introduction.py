@@ -64,12 +64,12 @@ def test_record_panel_takes_three_queries_however_many_responses(personas):
     intro = in_support(personas.hub_worker, days_ago=30)
     _record(personas.hub_worker, intro, "dialog", DIALOG, days_ago=20)
     with CaptureQueriesContext(connection) as queries:
-        html = render_to_string("outcomes/_record_panel.html", {"introduction": intro})
+        html = render_to_string("outcomes/_record_panel.html", {"intro": intro}, using="jinja2")
     assert len(queries) == 3
     for days_ago in (15, 10, 12):
         _record(personas.hub_worker, intro, "dialog", DIALOG, days_ago=days_ago, occasion="review")
     with CaptureQueriesContext(connection) as queries:
-        more = render_to_string("outcomes/_record_panel.html", {"introduction": intro})
+        more = render_to_string("outcomes/_record_panel.html", {"intro": intro}, using="jinja2")
     assert len(queries) == 3
     assert "(4 responses)" in more
     latest = timezone.localdate() - timedelta(days=10)

@@ -82,7 +82,7 @@ def test_record_panel_lists_latest_scores_and_links(personas, rf):
     _record(worker, intro, "phq9", PHQ9_12, days_ago=20)
     _record(worker, intro, "phq9", {**PHQ9_12, "1": 0}, days_ago=2, occasion="review")
     with CaptureQueriesContext(connection) as queries:
-        html = render_to_string("outcomes/_record_panel.html", {"introduction": intro})
+        html = render_to_string("outcomes/_record_panel.html", {"intro": intro}, using="jinja2")
     assert len(queries) <= 5
     # Latest PHQ-9: 12 - 3 = 9, mild (5-9); two responses.
     assert "Total 9 (Mild)" in html and "2 responses" in html

@@ -15,7 +15,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
 
 
@@ -24,6 +24,22 @@ def _date(value, fmt: str) -> str:
     if value in (None, ""):
         return ""
     return formats.date_format(template_localtime(value), fmt)
+
+
+_TRANSLATED: dict[tuple[str, str], str] = {}
+_TRANSLATED_MAX = 5000
+
+
+def _gettext(message: str) -> str:
+    """Django's gettext, remembered per language: the catalogues do not change while the process
+    runs, and looking a word up walks several of them (most of the body's rendering time)."""
+    key = (get_language(), message)
+    found = _TRANSLATED.get(key)
+    if found is None:
+        if len(_TRANSLATED) >= _TRANSLATED_MAX:  # only template literals come here; a bound
+            _TRANSLATED.clear()
+        found = _TRANSLATED[key] = gettext(message)
+    return found
 
 
 def _url(name: str, *args) -> str:
@@ -38,7 +54,7 @@ def _linebreaks(value) -> str:
 def environment(**options) -> Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     env = Environment(**options)  # noqa: S701 - autoescape is set in settings.TEMPLATES
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.install_gettext_callables(_gettext, ngettext, newstyle=True)
     env.globals.update(url=_url, static=static)
     env.filters.update(date=_date, linebreaksbr=_linebreaks)
     from livingwell.outcomes.templatetags.outcomes import outcomes_summary

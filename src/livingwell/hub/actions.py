@@ -26,7 +26,7 @@ from livingwell.hub.models import (
     PlanVersion,
     Tier,
 )
-from livingwell.intake.models import ClosedReason, Introduction
+from livingwell.intake.models import ClosedReason, Introduction, IntroductionTally
 from livingwell.outcomes import due
 
 S = Introduction.State
@@ -122,6 +122,7 @@ def record_first_conversation(
     )
     conversation.full_clean(exclude=["introduction", "held_by", "organisation", "team"])
     conversation.save(force_insert=True)
+    IntroductionTally.moved(away=intro.state, to=S.IN_SUPPORT)
     intro.state = S.IN_SUPPORT
     intro.first_conversation_at = held_at
     if intro.owner_id is None:
@@ -442,6 +443,7 @@ def close(*, by, introduction: Introduction, reason: str, note: str = "", at=Non
             "A handover offer is still waiting for a reply: withdraw it or wait for the answer."
         )
     months = SiteConfig.current().open_door_months
+    IntroductionTally.moved(away=intro.state, to=S.CLOSED)
     intro.state = S.CLOSED
     intro.closed_at = at
     intro.closed_reason = reason
@@ -487,6 +489,7 @@ def return_within_open_door(
         raise HubError("The open-door period has ended: make a new introduction instead.")
     if intro.first_conversation_at is None:
         intro.first_conversation_at = at
+    IntroductionTally.moved(away=intro.state, to=S.IN_SUPPORT)
     intro.state = S.IN_SUPPORT
     intro.closed_at = None
     intro.closed_reason = ""

@@ -1027,12 +1027,14 @@ def _counts_statement(reads: list[tuple], scope: Scope | None = None) -> tuple:
             continue
         part = f"(SELECT COUNT(*) FROM ({statement[0]}) AS c{i})"
         part_params = _params(spec, scope, statement[1])
-        if key == RECEIVED:
-            # The running total, when the site has one (intake.IntroductionTally); counting
-            # every introduction ever received is the one read that grows with history.
+        column = TALLIED.get(key)
+        if column is not None:
+            # The running total, when the site has one (intake.IntroductionTally): counting
+            # every introduction ever received grows with history, and counting the open ones
+            # was half of the board's counting.
             tally = _statement(
-                ("tally",),
-                lambda: IntroductionTally.objects.filter(pk=1).values_list("received"),
+                ("tally", column),
+                lambda column=column: IntroductionTally.objects.filter(pk=1).values_list(column),
                 constants=True,
             )
             part = f"COALESCE(({tally[0]}), {part})"
@@ -1261,6 +1263,8 @@ def reconciliation_querysets() -> list:
 
 
 RECEIVED = ("reconciliation", 0)
+# The reconciliation's counts read from intake.IntroductionTally where the site keeps it.
+TALLIED = {RECEIVED: "received", ("reconciliation", 1): "new", ("reconciliation", 2): "in_support"}
 
 
 def _reconciliation_reads() -> list[tuple]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from livingwell.access import audit
@@ -102,8 +101,8 @@ def _create(*, by, submission_key, route, person, existing_person, details, at) 
     )
     intro.full_clean(exclude=["person", "owner", "created_by"])
     intro.save(force_insert=True)
-    # The running total the board's reconciliation reads (no row yet: the board counts).
-    IntroductionTally.objects.filter(pk=1).update(received=F("received") + 1)
+    # The running totals the board's reconciliation reads (no row yet: the board counts).
+    IntroductionTally.moved(received=True, to=intro.state)
     audit.record(
         by=by,
         action="introduction.create",

@@ -147,16 +147,57 @@ def test_reconciliation_reads_the_running_total_or_counts(personas):
     from livingwell.hub.actions import close
     from livingwell.intake.models import IntroductionTally
 
-    IntroductionTally.objects.update_or_create(pk=1, defaults={"received": 0})
+    IntroductionTally.objects.update_or_create(
+        pk=1, defaults={"received": 0, "new": 0, "in_support": 0}
+    )
     intros = _new(3)
     close(by=personas.hub_worker, introduction=intros[0], reason="person_declined")
-    assert IntroductionTally.objects.get(pk=1).received == 3  # kept by intake's action
+    tally = IntroductionTally.objects.get(pk=1)  # kept by the actions
+    assert (tally.received, tally.new, tally.in_support) == (3, 2, 0)
     expected = {"received": 3, "new": 2, "in_support": 0, "closed": 1, "unexplained": 0}
     rec = queries.huddle_board(personas.hub_worker).reconciliation
     assert {k: rec[k] for k in expected} == expected and rec["balanced"]
     IntroductionTally.objects.all().delete()  # a site without the running total: counted
     rec = queries.huddle_board(personas.hub_worker).reconciliation
     assert {k: rec[k] for k in expected} == expected
+
+
+def test_running_totals_follow_every_move_between_states(personas):
+    """Received, first seen, closed from new and from support, back through the open door: the
+    running totals the board reads stay equal to counting the introductions."""
+    from livingwell.hub import actions
+    from livingwell.intake.models import Introduction, IntroductionTally
+
+    def counted():
+        tally = IntroductionTally.objects.get(pk=1)
+        real = Introduction.objects
+        return (tally.received, tally.new, tally.in_support) == (
+            real.count(),
+            real.filter(state="new").count(),
+            real.filter(state="in_support").count(),
+        )
+
+    IntroductionTally.objects.update_or_create(
+        pk=1, defaults={"received": 0, "new": 0, "in_support": 0}
+    )
+    first, second, third = _new(3)
+    seen = in_support(personas.hub_worker)
+    assert counted()
+    actions.close(by=personas.hub_worker, introduction=first, reason="person_declined")
+    actions.close(by=personas.hub_worker, introduction=seen, reason="supported")
+    assert counted() and IntroductionTally.objects.get(pk=1).in_support == 0
+    actions.return_within_open_door(
+        by=personas.hub_worker, introduction=seen, tier=Tier.objects.get(slug="short-term")
+    )
+    assert counted() and IntroductionTally.objects.get(pk=1).in_support == 1
+    with pytest.raises(actions.HubError):  # never closed, so no open door: nothing moves
+        actions.return_within_open_door(
+            by=personas.hub_worker, introduction=second, tier=Tier.objects.get(slug="focused")
+        )
+    assert counted()
+    rec = queries.huddle_board(personas.hub_worker).reconciliation
+    assert (rec["received"], rec["new"], rec["in_support"], rec["closed"]) == (4, 2, 1, 1)
+    assert third.pk and rec["balanced"]
 
 
 def test_returned_lists_declined_offers_of_open_work_only(personas):

@@ -175,9 +175,16 @@ def problems() -> list[str]:
     )
     from livingwell.intake.models import IntroductionTally
 
-    tally = IntroductionTally.objects.filter(pk=1).values_list("received", flat=True).first()
-    if tally is not None and tally != rec["received"]:
-        found.append(f"running total of introductions received is {tally}, not {rec['received']}")
+    tally = IntroductionTally.objects.filter(pk=1).first()
+    if tally is not None:
+        for name, real in (
+            ("received", rec["received"]),
+            ("new", rec["by_state"].get(S.NEW, 0)),
+            ("in_support", rec["by_state"].get(S.IN_SUPPORT, 0)),
+        ):
+            kept = getattr(tally, name)
+            if kept != real:
+                found.append(f"running total of introductions {name} is {kept}, not {real}")
     current_worker = Allocation.objects.filter(
         introduction=OuterRef("pk"), ended_at__isnull=True
     ).values("key_worker_id")[:1]

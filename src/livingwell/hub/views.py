@@ -63,9 +63,10 @@ def board(request):
         query=query,
         options=True,
     )
-    return render(
+    return _with_body(
         request,
         "hub/board.html",
+        "hub/board_body.html",
         {
             "board": data,
             # (value, name, selected) for the filters' options.

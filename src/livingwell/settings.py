@@ -145,7 +145,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("LIVINGWELL_DB_PREPARE", default=True):
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["prepare_threshold"] = 2**31 - 1
-        options["options"] = "-c plan_cache_mode=force_generic_plan"
+        given = options.get("options", "")  # (kept: DATABASE_URL may set its own)
+        options["options"] = f"{given} -c plan_cache_mode=force_generic_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------------

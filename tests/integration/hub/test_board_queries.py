@@ -190,6 +190,16 @@ def test_board_statements_are_prepared_with_their_constants_written_in(personas)
         # cutoff, which moves on every load, is a parameter.
         assert "'in_support'" in statement and "$2" not in statement
         assert prepared[statement] == '{"timestamp with time zone"}'
+    with connection.cursor() as cursor:
+        # Planned once, not again on every load (settings: plan_cache_mode).
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = %s",
+            [counts[0]],
+        )
+        generic, custom = cursor.fetchone()
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+    assert generic >= 1 and custom == 0
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")

@@ -1,0 +1,40 @@
+"""The Jinja2 environment of the busiest pages' bodies shows words, dates and text as the
+Django templates do (ADR 0011)."""
+
+from datetime import UTC, datetime
+
+from django.template import engines
+from django.utils import translation
+
+from livingwell.core import jinja
+
+
+def _render(source: str, **context) -> str:
+    return engines["jinja2"].from_string(source).render(context)
+
+
+def test_words_are_remembered_per_language():
+    jinja._TRANSLATED.clear()
+    with translation.override("en-gb"):
+        assert _render('{{ _("Huddle board") }}') == "Huddle board"
+    with translation.override("cy"):
+        _render('{{ _("Huddle board") }}')
+    assert {language for language, _word in jinja._TRANSLATED} == {"en-gb", "cy"}
+
+
+def test_words_with_values_are_escaped():
+    html = _render('{{ _("Closed on %(when)s.", when=when) }}', when="<b>today</b>")
+    assert html == "Closed on &lt;b&gt;today&lt;/b&gt;."
+
+
+def test_dates_as_djangos_date_filter_shows_them():
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (summer time).
+    moment = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    django = engines["django"].from_string('{{ at|date:"j M Y H:i" }}').render({"at": moment})
+    assert _render('{{ at|date("j M Y H:i") }}', at=moment) == django == "1 Jul 2026 00:30"
+    assert _render('{{ nothing|date("j M Y") }}', nothing=None) == ""
+
+
+def test_text_keeps_its_line_breaks_and_is_escaped():
+    html = _render("{{ text|linebreaksbr }}", text="First <line>\nSecond")
+    assert html == "First &lt;line&gt;<br>Second"

@@ -352,10 +352,6 @@ else:
 def _run(statements: list) -> list:
     """The rows of each (sql, params, ...) statement (None for None). On PostgreSQL they go in
     one round trip (a pipeline): the statements of a batch do not depend on one another."""
-    for statement in statements:
-        if statement is not None and CASELOAD in statement[0]:
-            if not statement[0].startswith(f"WITH {CASELOAD} "):
-                raise AssertionError("a statement tests the caseload without naming it first")
     pipelined = _prepares() and sum(s is not None for s in statements) > 1
     if not pipelined:
         results = []

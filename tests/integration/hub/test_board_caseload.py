@@ -146,7 +146,17 @@ def test_caseload_is_named_once_per_statement_outside_the_hub_only(personas, mon
             assert ran and heads == []
 
 
-def test_a_statement_testing_the_caseload_without_naming_it_is_refused():
-    sql = f"SELECT 1 WHERE 1 IN (SELECT introduction_id FROM {queries.CASELOAD})"
-    with pytest.raises(AssertionError, match="without naming it"):
-        queries._run([(sql, ())])
+def test_a_filter_naming_the_caseload_is_just_text(personas, client):
+    """The filters are written into the board's statements as quoted literals: a tier called
+    like the caseload expression is a tier that does not exist, and breaks nothing."""
+    _network(personas)
+
+    def counts(user, tier):
+        return [(s.slug, s.count) for s in queries.huddle_board(user, tier_slug=tier).sections]
+
+    for user in (personas.hub_worker, personas.key_worker):
+        factories.login(client, user)
+        assert client.get("/hub/", {"tier": queries.CASELOAD}).status_code == 200
+        unknown = counts(user, "no-such-tier")
+        assert counts(user, queries.CASELOAD) == unknown
+        assert counts(user, f"x') OR 1=1 FROM {queries.CASELOAD} --") == unknown

@@ -162,6 +162,26 @@ class IntroductionTally(models.Model):
         return f"{self.received} introductions received"
 
     @classmethod
+    def counted(cls) -> tuple[int, int, int]:
+        """(received, new, in support) counted from the introductions themselves."""
+        by_state = dict(
+            Introduction.objects.order_by().values_list("state").annotate(n=models.Count("pk"))
+        )
+        return (
+            sum(by_state.values()),
+            by_state.get(Introduction.State.NEW, 0),
+            by_state.get(Introduction.State.IN_SUPPORT, 0),
+        )
+
+    @classmethod
+    def rebuild(cls) -> None:
+        """Set the running totals from counts (the seed; ``livingwell rebuild_board``)."""
+        received, new, in_support = cls.counted()
+        cls.objects.update_or_create(
+            pk=1, defaults={"received": received, "new": new, "in_support": in_support}
+        )
+
+    @classmethod
     def moved(cls, *, to: str | None = None, away: str | None = None, received: bool = False):
         """One introduction received (``received``), arriving in state ``to`` and leaving state
         ``away``: the counts it changes, in one statement (none without the row)."""

@@ -6,7 +6,7 @@ returns plain-English descriptions with counts; an empty list means every rule h
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from livingwell.hub.models import Allocation, Closure, Contact, Episode, Handover, PlanVersion
@@ -160,40 +160,18 @@ def problems() -> list[str]:
         "people created after their first introduction",
         Person.objects.filter(introductions__received_at__lt=F("created_at")).distinct(),
     )
-    latest_attended = (
-        Contact.objects.filter(introduction=OuterRef("pk"), outcome=Contact.Outcome.ATTENDED)
-        .order_by("-at")
-        .values("at")[:1]
-    )
-    expect_none(
-        "introductions whose last attended contact is out of step with their contacts",
-        Introduction.objects.annotate(latest=Subquery(latest_attended)).filter(
-            (Q(latest__isnull=True) & Q(last_attended_contact_at__isnull=False))
-            | (Q(latest__isnull=False) & Q(last_attended_contact_at__isnull=True))
-            | (Q(latest__isnull=False) & ~Q(last_attended_contact_at=F("latest")))
-        ),
-    )
-    from livingwell.intake.models import IntroductionTally
+    # The fields the board reads that the actions keep (hub.maintained, ADR 0009).
+    from livingwell.hub.maintained import drift
 
-    tally = IntroductionTally.objects.filter(pk=1).first()
-    if tally is not None:
-        for name, real in (
-            ("received", rec["received"]),
-            ("new", rec["by_state"].get(S.NEW, 0)),
-            ("in_support", rec["by_state"].get(S.IN_SUPPORT, 0)),
-        ):
-            kept = getattr(tally, name)
-            if kept != real:
-                found.append(f"running total of introductions {name} is {kept}, not {real}")
-    current_worker = Allocation.objects.filter(
-        introduction=OuterRef("pk"), ended_at__isnull=True
-    ).values("key_worker_id")[:1]
-    expect_none(
-        "introductions whose current key worker is out of step with their allocations",
-        Introduction.objects.annotate(worker=Subquery(current_worker)).filter(
-            (Q(worker__isnull=True) & Q(current_key_worker__isnull=False))
-            | (Q(worker__isnull=False) & Q(current_key_worker__isnull=True))
-            | (Q(worker__isnull=False) & ~Q(current_key_worker=F("worker")))
-        ),
-    )
+    labels = {
+        "last_attended_contact_at": "introductions whose last attended contact is out of step "
+        "with their contacts",
+        "current_key_worker": "introductions whose current key worker is out of step with their "
+        "allocations",
+        "running_totals": "running totals of introductions received, new and in support out of "
+        "step with the introductions",
+    }
+    for name, n in drift().items():
+        if n:
+            found.append(f"{labels[name]}: {n}")
     return found

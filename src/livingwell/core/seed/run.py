@@ -168,20 +168,9 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
         _run_hook("Insight", _build_insight, random.Random(f"{options.seed}:insight"))
     # The running totals of introductions received, new and in support (the actions keep them
     # from now on).
-    from django.db.models import Count
+    from livingwell.intake.models import IntroductionTally
 
-    from livingwell.intake.models import Introduction, IntroductionTally
-
-    states = Introduction.objects.values("state").order_by().annotate(n=Count("pk"))
-    by_state = {row["state"]: row["n"] for row in states}
-    IntroductionTally.objects.update_or_create(
-        pk=1,
-        defaults={
-            "received": sum(by_state.values()),
-            "new": by_state.get(Introduction.State.NEW, 0),
-            "in_support": by_state.get(Introduction.State.IN_SUPPORT, 0),
-        },
-    )
+    IntroductionTally.rebuild()
     # The board's table of measures due, from the seeded journeys and measure histories.
     from livingwell.outcomes.due import rebuild as rebuild_measures_due
 

@@ -1,0 +1,56 @@
+"""`livingwell rebuild_board`: the fields the board reads, worked out again from their sources
+after data changed behind the actions' backs (a restore, a bulk load); `--check` reports drift."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from tests.outcomes_support import in_support
+
+from livingwell.hub import actions
+from livingwell.hub.maintained import drift
+from livingwell.intake.models import Introduction, IntroductionTally
+
+pytestmark = pytest.mark.django_db
+
+
+def _work(personas):
+    hub = personas.hub_worker
+    seen = in_support(hub, days_ago=20)
+    actions.record_contact(by=hub, introduction=seen, outcome="attended", mode="phone")
+    held = in_support(hub, days_ago=30)
+    actions.allocate_key_worker(
+        by=hub, introduction=held, key_worker=personas.key_worker, team=personas.community_team
+    )
+    closed = in_support(hub, days_ago=40)
+    actions.close(by=hub, introduction=closed, reason="supported")
+    return seen, held
+
+
+def test_check_finds_nothing_after_the_actions(personas, capsys):
+    _work(personas)
+    assert drift() == {"last_attended_contact_at": 0, "current_key_worker": 0, "running_totals": 0}
+    call_command("rebuild_board", "--check")
+    assert "in step" in capsys.readouterr().out
+
+
+def test_rebuild_puts_back_what_changed_behind_the_actions(personas, capsys):
+    seen, held = _work(personas)
+    kept_contact = Introduction.objects.get(pk=seen.pk).last_attended_contact_at
+    # A bulk load that knew nothing of the kept fields.
+    Introduction.objects.filter(pk=seen.pk).update(last_attended_contact_at=None)
+    Introduction.objects.filter(pk=held.pk).update(current_key_worker=None)
+    IntroductionTally.objects.filter(pk=1).update(received=0, new=5)
+    assert drift() == {"last_attended_contact_at": 1, "current_key_worker": 1, "running_totals": 1}
+    with pytest.raises(CommandError, match="out of step"):
+        call_command("rebuild_board", "--check")
+    assert "current_key_worker: 1 out of step" in capsys.readouterr().out
+
+    call_command("rebuild_board")
+    assert "Reworked" in capsys.readouterr().out
+    assert Introduction.objects.get(pk=seen.pk).last_attended_contact_at == kept_contact
+    assert Introduction.objects.get(pk=held.pk).current_key_worker_id == personas.key_worker.pk
+    tally = IntroductionTally.objects.get(pk=1)
+    assert (tally.received, tally.new, tally.in_support) == IntroductionTally.counted() == (3, 0, 2)
+    assert drift() == {"last_attended_contact_at": 0, "current_key_worker": 0, "running_totals": 0}

@@ -256,11 +256,13 @@ class Handover(models.Model):
     class Meta:
         ordering = ["offered_at"]
         indexes = [
-            models.Index(fields=["state", "offered_at"]),
+            # Offers waiting for a reply, oldest first (the board), the key last.
+            models.Index(fields=["state", "offered_at", "id"], name="handover_waiting"),
             models.Index(fields=["to_organisation", "state"]),
             # The board's "declined and returned" section: waiting for their owner, oldest first.
             models.Index(
-                fields=["state", "returned_handled_at", "responded_at"], name="handover_returned"
+                fields=["state", "returned_handled_at", "responded_at", "id"],
+                name="handover_returned",
             ),
         ]
         constraints = [

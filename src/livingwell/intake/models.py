@@ -98,7 +98,9 @@ class Introduction(models.Model):
     class Meta:
         ordering = ["-urgent", "received_at"]
         indexes = [
-            models.Index(fields=["state", "urgent", "received_at"]),
+            # The board's urgent and new sections, in order; the key last, so that their first
+            # keys are read from the index alone.
+            models.Index(fields=["state", "urgent", "received_at", "id"], name="intro_waiting"),
             models.Index(fields=["received_at"]),
             # The board's "no contact for N days": in support, quiet since the last attended
             # contact or, with none yet, since the first conversation; longest first. The

@@ -210,7 +210,9 @@ class MeasureDue(models.Model):
         indexes = [
             # The board: overdue first (overdue_after in the past), then by due date, and the
             # section's count (due_on up to today).
-            models.Index(fields=["closing", "overdue_after", "due_on"], name="measure_due_order"),
+            models.Index(
+                fields=["closing", "overdue_after", "due_on", "id"], name="measure_due_order"
+            ),
             models.Index(fields=["closing", "due_on"], name="measure_due_count"),
             models.Index(fields=["until"], name="measure_due_until"),
         ]

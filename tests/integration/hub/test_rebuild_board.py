@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from tests.outcomes_support import in_support
 
+from livingwell.access.models import AuditEvent
 from livingwell.hub import actions
 from livingwell.hub.maintained import drift
 from livingwell.intake.models import Introduction, IntroductionTally
@@ -49,6 +50,8 @@ def test_rebuild_puts_back_what_changed_behind_the_actions(personas, capsys):
 
     call_command("rebuild_board")
     assert "Reworked" in capsys.readouterr().out
+    event = AuditEvent.objects.filter(action="board.rebuild").get()
+    assert event.category == "maintenance" and event.detail["running_totals"] == 1
     assert Introduction.objects.get(pk=seen.pk).last_attended_contact_at == kept_contact
     assert Introduction.objects.get(pk=held.pk).current_key_worker_id == personas.key_worker.pk
     tally = IntroductionTally.objects.get(pk=1)

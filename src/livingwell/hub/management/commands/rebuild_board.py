@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from livingwell.access import audit
 from livingwell.hub import maintained
 
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             self.stdout.write("Everything the board reads is in step with its sources.")
             return
         written = maintained.rebuild()
+        # An operator's maintenance, in the trail like every change (aggregate counts only).
+        audit.record(by=None, action="board.rebuild", category="maintenance", detail=written)
         self.stdout.write(
             f"Reworked: last attended contact and current key worker of "
             f"{written['current_key_worker']} introductions, the running totals, and "

@@ -1,11 +1,11 @@
 """The Jinja2 environment for the bodies of the busiest pages (ADR 0011).
 
-The record and its history pages render their bodies with Jinja2, which compiles a template to
-Python once, instead of walking Django's template nodes on every view: the record's body cost
-about 2 ms a view in Django's engine. The page around the body (base.html: header, menu,
-footer) stays a Django template, shared with every other page. Words go through Django's own
-translation functions, so both engines use the same catalogues, and dates are shown as Django's
-``date`` filter shows them.
+The record, its history pages and the huddle board render their bodies with Jinja2, which
+compiles a template to Python once, instead of walking Django's template nodes on every view:
+the record's body cost about 2 ms a view in Django's engine. The page around the body
+(base.html: header, menu, footer) stays a Django template, shared with every other page. Words
+go through Django's own translation functions, so both engines use the same catalogues, and
+dates are shown as Django's ``date`` filter shows them.
 """
 
 from __future__ import annotations

@@ -229,15 +229,26 @@ def add_chart_annotation(
         created_at=now,
         changed_at=now,
     )
+    _audit_annotation(by, "add", annotation)
+    return annotation
+
+
+def _audit_annotation(by, verb: str, annotation: ChartAnnotation, **more) -> None:
+    """The audit event of adding, changing or withdrawing a process change or target (no person
+    data: the chart, the kind and the date as the annotation now stands)."""
     audit.record(
         by=by,
-        action="insight.annotation_add",
+        action=f"insight.annotation_{verb}",
         category="insight",
         purpose="service_improvement",
         obj=annotation,
-        detail={"chart": chart, "kind": kind, "effective_date": effective_date.isoformat()},
+        detail={
+            "chart": annotation.chart,
+            "kind": annotation.kind,
+            "effective_date": annotation.effective_date.isoformat(),
+            **more,
+        },
     )
-    return annotation
 
 
 REASON_LIMIT = 200
@@ -322,19 +333,7 @@ def edit_chart_annotation(
     current.note = note
     current.changed_at = now
     current.save(update_fields=["effective_date", "target_value", "note", "changed_at"])
-    audit.record(
-        by=by,
-        action="insight.annotation_edit",
-        category="insight",
-        purpose="service_improvement",
-        obj=current,
-        detail={
-            "chart": current.chart,
-            "kind": current.kind,
-            "effective_date": effective_date.isoformat(),
-            "changed": changed,
-        },
-    )
+    _audit_annotation(by, "edit", current, changed=changed)
     return current
 
 
@@ -351,18 +350,7 @@ def withdraw_chart_annotation(*, by, annotation: ChartAnnotation, reason: str) -
     current.withdrawal_reason = reason
     current.changed_at = now
     current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "changed_at"])
-    audit.record(
-        by=by,
-        action="insight.annotation_withdraw",
-        category="insight",
-        purpose="service_improvement",
-        obj=current,
-        detail={
-            "chart": current.chart,
-            "kind": current.kind,
-            "effective_date": current.effective_date.isoformat(),
-        },
-    )
+    _audit_annotation(by, "withdraw", current)
     return current
 
 

@@ -34,18 +34,11 @@ def _contacts(intro, workers, n: int, *, start: int):
         )
 
 
-def _reads(intro) -> int:
-    return AuditEvent.objects.filter(
-        action="read", person_id=intro.person_id, object_id=str(intro.pk)
-    ).count()
-
-
-def test_record_page_query_count_same_for_3_and_30_contacts_and_shows_the_latest_10(
-    personas, client, django_assert_max_num_queries
-):
+def _record_with_contacts(personas, client, n: int):
+    """Someone in support with ``n`` contacts and a baseline DIALOG, and their record's address,
+    opened once by a signed-in Hub worker (the session and caches warmed)."""
     intro = in_support(personas.hub_worker, days_ago=45)
-    workers = [personas.hub_worker, personas.key_worker]
-    _contacts(intro, workers, 3, start=0)
+    _contacts(intro, [personas.hub_worker, personas.key_worker], n, start=0)
     record_response(
         by=personas.hub_worker,
         introduction=intro,
@@ -56,7 +49,21 @@ def test_record_page_query_count_same_for_3_and_30_contacts_and_shows_the_latest
     )
     factories.login(client, personas.hub_worker)
     url = f"/hub/introductions/{intro.pk}/"
-    client.get(url)  # warm the session and caches
+    client.get(url)
+    return intro, url
+
+
+def _reads(intro) -> int:
+    return AuditEvent.objects.filter(
+        action="read", person_id=intro.person_id, object_id=str(intro.pk)
+    ).count()
+
+
+def test_record_page_query_count_same_for_3_and_30_contacts_and_shows_the_latest_10(
+    personas, client, django_assert_max_num_queries
+):
+    workers = [personas.hub_worker, personas.key_worker]
+    intro, url = _record_with_contacts(personas, client, 3)
     with CaptureQueriesContext(connection) as captured:
         html = client.get(url).content.decode()
     assert "Contact note 2" in html and "Contact note 3" not in html
@@ -108,19 +115,7 @@ def _record_statements() -> int:
 
 
 def test_record_page_reads_everything_in_a_fixed_number_of_statements(personas, client):
-    intro = in_support(personas.hub_worker, days_ago=45)
-    _contacts(intro, [personas.hub_worker, personas.key_worker], 12, start=0)
-    record_response(
-        by=personas.hub_worker,
-        introduction=intro,
-        measure="dialog",
-        answers=DIALOG,
-        completed_at=timezone.localdate() - timedelta(days=30),
-        occasion="baseline",
-    )
-    factories.login(client, personas.hub_worker)
-    url = f"/hub/introductions/{intro.pk}/"
-    client.get(url)  # warm the session
+    _intro, url = _record_with_contacts(personas, client, 12)
     with CaptureQueriesContext(connection) as captured:
         html = client.get(url).content.decode()
     assert len(captured) == _record_statements(), [

@@ -57,7 +57,7 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(_gettext, ngettext, newstyle=True)
     env.globals.update(url=_url, static=static)
     env.filters.update(date=_date, linebreaksbr=_linebreaks)
-    from livingwell.outcomes.templatetags.outcomes import outcomes_summary
+    from livingwell.outcomes.panel import outcomes_summary
 
     env.globals["outcomes_summary"] = outcomes_summary
     return env

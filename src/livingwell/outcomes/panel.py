@@ -1,5 +1,5 @@
-"""``{% outcomes_summary introduction responses latest schedules as summary %}`` for the record
-panel include.
+"""The record's outcomes panel: ``outcomes_summary(introduction, responses, latest, schedules)``,
+called by its Jinja2 template (outcomes/jinja2/outcomes/_record_panel.html; ADR 0011).
 
 ``responses``: how many responses the introduction has, when the caller already knows; 0 skips the
 query. Leave it out (None) otherwise.
@@ -18,7 +18,6 @@ schedule), and only one response per measure loaded.
 
 import uuid
 
-from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dates import MONTHS_3
@@ -26,8 +25,6 @@ from django.utils.dates import MONTHS_3
 from livingwell.outcomes import queries
 from livingwell.outcomes.definitions import get_definition
 from livingwell.outcomes.records import summary_text
-
-register = template.Library()
 
 _MARKER = uuid.UUID(int=0)
 _LINKS: dict[tuple, dict[str, str]] = {}
@@ -56,7 +53,6 @@ def _links(introduction_id) -> dict[str, str]:
     return {name: url.replace(marker, pk) for name, url in templates.items()}
 
 
-@register.simple_tag
 def outcomes_summary(introduction, responses=None, latest=None, schedules=None):
     if isinstance(latest, list):
         newest = latest

@@ -10,10 +10,13 @@ dates are shown as Django's ``date`` filter shows them.
 
 from __future__ import annotations
 
+from django.shortcuts import render
 from django.template.defaultfilters import linebreaksbr as _linebreaksbr
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats
+from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
@@ -49,6 +52,17 @@ def _url(name: str, *args) -> str:
 def _linebreaks(value) -> str:
     """As Django's ``|linebreaksbr``: escaped, with line breaks as <br>."""
     return _linebreaksbr(value, autoescape=True)
+
+
+def render_with_body(request, page: str, body: str, context: dict):
+    """The response of a Django page (a template around base.html showing ``{{ body }}``) whose
+    body Jinja2 renders from the same context: the header, menu and footer stay one Django
+    template shared by every page."""
+    context["user"] = request.user
+    html = render_to_string(body, context, request, using="jinja2")
+    # Jinja2 escaped every value as it rendered (autoescape, settings.TEMPLATES).
+    context["body"] = mark_safe(html)  # noqa: S308
+    return render(request, page, context)
 
 
 def environment(**options) -> Environment:

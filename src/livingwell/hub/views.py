@@ -7,16 +7,15 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission as P
 from livingwell.access.policy import staff
+from livingwell.core.jinja import render_with_body
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError
 from livingwell.hub import actions, forms, queries, record_queries
@@ -63,7 +62,7 @@ def board(request):
         query=query,
         options=True,
     )
-    return _with_body(
+    return render_with_body(
         request,
         "hub/board.html",
         "hub/board_body.html",
@@ -133,7 +132,7 @@ def record(request, introduction_id):
     site_config = context.pop("site_config")
     if site_config is not None:  # read with the record's lists: the page's context shares it
         request._lw_site_config = site_config
-    return _with_body(request, "hub/record.html", "hub/record_body.html", context)
+    return render_with_body(request, "hub/record.html", "hub/record_body.html", context)
 
 
 @staff(P.VIEW_RECORD)
@@ -146,17 +145,9 @@ def record_history(request, introduction_id, section):
     context = record_queries.history_context(
         request.user, intro, rel, found, request.GET.get("page")
     )
-    return _with_body(request, "hub/record_history.html", "hub/record_history_body.html", context)
-
-
-def _with_body(request, page: str, body: str, context: dict):
-    """The page (a Django template around base.html) with its body rendered by Jinja2 from the
-    same context (ADR 0011: the record's body cost most of its rendering in Django's engine)."""
-    context["user"] = request.user
-    html = render_to_string(body, context, request, using="jinja2")
-    # Jinja2 escaped every value as it rendered (autoescape, settings.TEMPLATES).
-    context["body"] = mark_safe(html)  # noqa: S308
-    return render(request, page, context)
+    return render_with_body(
+        request, "hub/record_history.html", "hub/record_history_body.html", context
+    )
 
 
 @staff(P.VIEW_BOARD)

@@ -188,9 +188,10 @@ class IntroductionTally(models.Model):
         """One introduction received (``received``), arriving in state ``to`` and leaving state
         ``away``: the counts it changes, in one statement (none without the row)."""
         steps = {"received": int(received)}
+        kept = {Introduction.State.NEW: "new", Introduction.State.IN_SUPPORT: "in_support"}
         for state, step in ((to, 1), (away, -1)):
-            if state in ("new", "in_support"):
-                steps[state] = steps.get(state, 0) + step
+            if state in kept:
+                steps[kept[state]] = steps.get(kept[state], 0) + step
         changes = {name: F(name) + step for name, step in steps.items() if step}
         if changes:
             cls.objects.filter(pk=1).update(**changes)

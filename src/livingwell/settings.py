@@ -139,7 +139,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # before 1.21) sets LIVINGWELL_DB_PREPARE=false.
     # Those statements are planned once (a generic plan), not again on every run: they carry
     # their constants as literals and at most a time cutoff as a parameter, whose value the
-    # plan does not depend on (hub/queries.py, _written_in), so replanning them bought nothing
+    # plan does not depend on (core/statements.py, written_in), so replanning them bought nothing
     # and cost a third of the board's time in the database. The setting touches only prepared
     # statements, and only those cursors prepare.
     if env_bool("LIVINGWELL_DB_PREPARE", default=True):

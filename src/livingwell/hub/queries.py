@@ -12,16 +12,12 @@ borough or the length of its history, and its number of queries is fixed (see te
 
 from __future__ import annotations
 
-import re
-import threading
 import uuid
-from collections import OrderedDict
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import (
@@ -44,6 +40,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from livingwell.access.relationships import user_hub_team_ids, user_organisation_ids, user_team_ids
 from livingwell.accounts.models import Team
+from livingwell.core import statements
 from livingwell.core.models import SiteConfig
 from livingwell.hub import board_html
 from livingwell.hub.models import Allocation, Episode, Handover, Tier
@@ -219,165 +216,34 @@ def board_scope(
 
 # --- compiled statements ------------------------------------------------------------------------
 #
-# Building and compiling a queryset costs far more than running these small indexed queries, and
-# the board's queries are the same from one load to the next. A statement is compiled once per
-# process for the inputs it depends on (the key) and reused: the key holds every value that can
-# appear in the statement, so a reused statement is exactly the one the queryset would compile.
+# The board's statements are compiled once per process for the inputs they depend on and run
+# together (core/statements.py). These bind them to the introductions' database and to the
+# "no contact" cutoff's stand-in (_CUTOFF_STAND_IN, the one value left a parameter).
 
-_STATEMENTS: OrderedDict = OrderedDict()
-_STATEMENTS_MAX = 512
-_STATEMENTS_LOCK = threading.Lock()
-_MISSING = object()
+_MISSING = statements.MISSING
 
 
 def _statement(key: tuple, build, *, constants: bool = False):
     """(sql, params, compiler) for ``build()``'s queryset, compiled once for ``key``; None if it
-    can match nothing. ``key`` must hold every input of ``build``. Kept per thread (a compiler
-    belongs to its thread's database connection). ``constants``: see _written_in."""
-    key = (connection_alias(), threading.get_ident(), constants, *key)
-    with _STATEMENTS_LOCK:
-        found = _STATEMENTS.get(key, _MISSING)
-        if found is not _MISSING:
-            _STATEMENTS.move_to_end(key)
-            return found
-    found = _compiled(build())
-    if constants and found is not None and _prepares():
-        found = _written_in(*found)
-    with _STATEMENTS_LOCK:
-        _STATEMENTS[key] = found
-        while len(_STATEMENTS) > _STATEMENTS_MAX:
-            _STATEMENTS.popitem(last=False)
-    return found
-
-
-_PARAMETER_MARK = re.compile(r"%[%s]")  # a DB-API "%s" parameter, or "%%" (a literal %)
-
-
-def _written_in(sql: str, params: tuple, compiler):
-    """The statement with its constant parameters written into its text as literals (quoted as
-    Django's own cursor quotes every parameter), only the "no contact" cutoff left a parameter.
-
-    A prepared statement is planned once for any value of its parameters (a generic plan). The
-    board's states, flags and dates are constants of the compiled statement (its key holds
-    them), and the planner needs them: with ``state = $1`` it cannot tell how few rows are
-    open and read the introductions in date order instead of the open ones (100 ms, not 1)."""
-    ops = connections[connection_alias()].ops
-    moving = ops.adapt_datetimefield_value(_CUTOFF_STAND_IN)
-    values = iter(params)
-    kept = []
-
-    def literal(match):
-        if match.group() == "%%":
-            return "%%"
-        value = next(values)
-        if type(value) is type(moving) and value == moving:
-            kept.append(value)
-            return "%s"
-        # A "%" inside a literal (a tier typed into the address) would be a parameter mark.
-        return ops.compose_sql("%s", [value]).replace("%", "%%")
-
-    text = _PARAMETER_MARK.sub(literal, sql)
-    if next(values, _MISSING) is not _MISSING:
-        raise ValueError("the statement has more parameters than parameter marks")
-    return text, tuple(kept), compiler
+    can match nothing. ``key`` must hold every input of ``build``. ``constants``: written into
+    the text where statements are prepared (statements.written_in)."""
+    keep = _CUTOFF_STAND_IN if constants else statements.MISSING
+    return statements.compiled(key, build, alias=connection_alias(), keep=keep)
 
 
 def _prepares() -> bool:
-    """Whether the board's statements run as prepared statements (see prepared_cursor)."""
-    connection = connections[connection_alias()]
-    if connection.vendor != "postgresql":
-        return False
-    connection.ensure_connection()
-    return connection.connection.prepare_threshold is not None
-
-
-def _compiled(qs):
-    """(sql, params, compiler) of a queryset, or None when it can match nothing."""
-    compiler = qs.query.get_compiler(using=qs.db)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:
-        return None
-    return sql, tuple(params), compiler
+    """Whether the board's statements run as prepared statements."""
+    return statements.prepares(connection_alias())
 
 
 def prepared_cursor():
-    """A cursor for the board's compiled statements.
-
-    On PostgreSQL they run as server-side prepared statements: the server plans each one once
-    per connection (connections persist, CONN_MAX_AGE) instead of on every load, which was
-    about a third of the board's time in the database. Django's own cursor binds parameters on
-    the client and cannot prepare. The cursor is wrapped as Django wraps its own, so errors,
-    query logging and execute wrappers are the same."""
-    connection = connections[connection_alias()]
-    if not _prepares():  # SQLite, or turned off (settings.py)
-        return connection.cursor()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        raw = _PreparingCursor(connection.connection)
-        if _PreparingCursor.timezone_differs(connection):
-            from django.db.backends.postgresql.psycopg_any import register_tzloader
-
-            register_tzloader(connection.timezone, raw)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
+    """A cursor for the board's and the record's compiled statements (core/statements.py)."""
+    return statements.prepared_cursor(connection_alias())
 
 
-try:
-    import psycopg
-except ImportError:  # SQLite only
-    _PreparingCursor = None
-else:
-
-    class _PreparingCursor(psycopg.Cursor):
-        """Binds parameters on the server, prepares every statement it runs and reads its
-        results in binary (loaded in C: Django's text loader for times with a time zone parses
-        them in Python, a third of the time spent reading the board's rows)."""
-
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=True)
-
-        @staticmethod
-        def timezone_differs(connection) -> bool:
-            """As Django's own cursors: the time zone loader only where the connection's
-            differs."""
-            from psycopg.pq import Format
-
-            oid = connection.connection.adapters.types["timestamptz"].oid
-            loader = connection.connection.adapters.get_loader(oid, Format.TEXT)
-            return connection.timezone != loader.timezone
-
-
-def _run(statements: list) -> list:
-    """The rows of each (sql, params, ...) statement (None for None). On PostgreSQL they go in
-    one round trip (a pipeline): the statements of a batch do not depend on one another."""
-    pipelined = _prepares() and sum(s is not None for s in statements) > 1
-    if not pipelined:
-        results = []
-        for statement in statements:
-            if statement is None:
-                results.append(None)
-                continue
-            with prepared_cursor() as cursor:
-                cursor.execute(statement[0], statement[1])
-                results.append(cursor.fetchall())
-        return results
-    connection = connections[connection_alias()]
-    cursors = []
-    try:
-        with connection.wrap_database_errors, connection.connection.pipeline():
-            for statement in statements:
-                cursor = None
-                if statement is not None:
-                    cursor = prepared_cursor()
-                    cursor.execute(statement[0], statement[1])
-                cursors.append(cursor)
-            return [None if cursor is None else cursor.fetchall() for cursor in cursors]
-    finally:
-        for cursor in cursors:
-            if cursor is not None:
-                cursor.close()
+def _run(batch: list) -> list:
+    """The rows of each statement of ``batch`` (None for None), in one round trip on PostgreSQL."""
+    return statements.run(batch, alias=connection_alias())
 
 
 def _values(statement, rows=None) -> list[dict]:
@@ -387,21 +253,7 @@ def _values(statement, rows=None) -> list[dict]:
         return []
     if rows is None:
         [rows] = _run([statement])
-    compiler = statement[2]
-    names = getattr(compiler, "board_names", None)
-    if names is None:  # worked out once per compiled statement (they are not cheap)
-        query = compiler.query
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        compiler.board_converters = {
-            position: converter
-            for position, converter in compiler.get_converters(fields).items()
-            if names[position] not in TEXT_KEYS
-        }
-        compiler.board_names = names
-    if compiler.board_converters:
-        rows = compiler.apply_converters(rows, compiler.board_converters)
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    return statements.values(statement, rows, text_keys=TEXT_KEYS)
 
 
 # Keys the board's rows only compare and write into links: left as the database gives them (a

@@ -1,0 +1,201 @@
+"""Statements compiled once and run together: for the reads every busy page makes.
+
+Building and compiling a queryset costs far more than running the small indexed queries behind
+the board, a record or the signed-in user's roles, and those queries have the same shape from
+one request to the next. ``compiled`` compiles a queryset once per process for the inputs it
+depends on (its key) and keeps the SQL; ``run`` runs several such statements, in one round trip
+on PostgreSQL (a pipeline), as server-side prepared statements where the site allows them
+(settings.py, LIVINGWELL_DB_PREPARE); ``values`` reads their rows as ``values()`` would.
+
+The key must hold every value that can appear in the statement, so a reused statement is exactly
+the one the queryset would compile. Users: hub/queries.py (the board), hub/record_queries.py
+(the record) and access/standing.py (roles and site settings).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+
+_STATEMENTS: OrderedDict = OrderedDict()
+_STATEMENTS_MAX = 512
+_STATEMENTS_LOCK = threading.Lock()
+MISSING = object()
+
+
+def compiled(key: tuple, build, *, alias: str, keep=MISSING):
+    """(sql, params, compiler) for ``build()``'s queryset, compiled once for ``key`` on the
+    database ``alias``; None if it can match nothing. Kept per thread (a compiler belongs to its
+    thread's database connection). ``keep``: write the constant parameters into the text, all
+    but those equal to ``keep`` (see written_in); only where statements are prepared."""
+    key = (alias, threading.get_ident(), keep is not MISSING, *key)
+    with _STATEMENTS_LOCK:
+        found = _STATEMENTS.get(key, MISSING)
+        if found is not MISSING:
+            _STATEMENTS.move_to_end(key)
+            return found
+    found = compile_queryset(build())
+    if keep is not MISSING and found is not None and prepares(alias):
+        found = written_in(*found, alias=alias, keep=keep)
+    with _STATEMENTS_LOCK:
+        _STATEMENTS[key] = found
+        while len(_STATEMENTS) > _STATEMENTS_MAX:
+            _STATEMENTS.popitem(last=False)
+    return found
+
+
+_PARAMETER_MARK = re.compile(r"%[%s]")  # a DB-API "%s" parameter, or "%%" (a literal %)
+
+
+def written_in(sql: str, params: tuple, compiler, *, alias: str, keep):
+    """The statement with its constant parameters written into its text as literals (quoted as
+    Django's own cursor quotes every parameter); parameters equal to ``keep`` (a datetime
+    stand-in swapped for the real moment at each run) stay parameters.
+
+    A prepared statement is planned once for any value of its parameters (a generic plan). The
+    board's states, flags and dates are constants of the compiled statement (its key holds
+    them), and the planner needs them: with ``state = $1`` it cannot tell how few rows are
+    open and read the introductions in date order instead of the open ones (100 ms, not 1)."""
+    ops = connections[alias].ops
+    moving = ops.adapt_datetimefield_value(keep) if keep is not None else MISSING
+    values = iter(params)
+    kept = []
+
+    def literal(match):
+        if match.group() == "%%":
+            return "%%"
+        value = next(values)
+        if type(value) is type(moving) and value == moving:
+            kept.append(value)
+            return "%s"
+        # A "%" inside a literal (a tier typed into the address) would be a parameter mark.
+        return ops.compose_sql("%s", [value]).replace("%", "%%")
+
+    text = _PARAMETER_MARK.sub(literal, sql)
+    if next(values, MISSING) is not MISSING:
+        raise ValueError("the statement has more parameters than parameter marks")
+    return text, tuple(kept), compiler
+
+
+def prepares(alias: str) -> bool:
+    """Whether compiled statements run as prepared statements (see prepared_cursor)."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return False
+    connection.ensure_connection()
+    return connection.connection.prepare_threshold is not None
+
+
+def compile_queryset(qs):
+    """(sql, params, compiler) of a queryset, or None when it can match nothing."""
+    compiler = qs.query.get_compiler(using=qs.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params), compiler
+
+
+def prepared_cursor(alias: str):
+    """A cursor for compiled statements.
+
+    On PostgreSQL they run as server-side prepared statements: the server plans each one once
+    per connection (connections persist, CONN_MAX_AGE) instead of on every load, which was
+    about a third of the board's time in the database. Django's own cursor binds parameters on
+    the client and cannot prepare. The cursor is wrapped as Django wraps its own, so errors,
+    query logging and execute wrappers are the same."""
+    connection = connections[alias]
+    if not prepares(alias):  # SQLite, or turned off (settings.py)
+        return connection.cursor()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = _PreparingCursor(connection.connection)
+        if _PreparingCursor.timezone_differs(connection):
+            from django.db.backends.postgresql.psycopg_any import register_tzloader
+
+            register_tzloader(connection.timezone, raw)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+try:
+    import psycopg
+except ImportError:  # SQLite only
+    _PreparingCursor = None
+else:
+
+    class _PreparingCursor(psycopg.Cursor):
+        """Binds parameters on the server, prepares every statement it runs and reads its
+        results in binary (loaded in C: Django's text loader for times with a time zone parses
+        them in Python, a third of the time spent reading the board's rows)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=True)
+
+        @staticmethod
+        def timezone_differs(connection) -> bool:
+            """As Django's own cursors: the time zone loader only where the connection's
+            differs."""
+            from psycopg.pq import Format
+
+            oid = connection.connection.adapters.types["timestamptz"].oid
+            loader = connection.connection.adapters.get_loader(oid, Format.TEXT)
+            return connection.timezone != loader.timezone
+
+
+def run(statements: list, *, alias: str) -> list:
+    """The rows of each (sql, params, ...) statement (None for None). On PostgreSQL they go in
+    one round trip (a pipeline): the statements of a batch do not depend on one another."""
+    pipelined = prepares(alias) and sum(s is not None for s in statements) > 1
+    if not pipelined:
+        results = []
+        for statement in statements:
+            if statement is None:
+                results.append(None)
+                continue
+            with prepared_cursor(alias) as cursor:
+                cursor.execute(statement[0], statement[1])
+                results.append(cursor.fetchall())
+        return results
+    connection = connections[alias]
+    cursors = []
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for statement in statements:
+                cursor = None
+                if statement is not None:
+                    cursor = prepared_cursor(alias)
+                    cursor.execute(statement[0], statement[1])
+                cursors.append(cursor)
+            return [None if cursor is None else cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            if cursor is not None:
+                cursor.close()
+
+
+def values(statement, rows, *, text_keys: frozenset = frozenset()) -> list[dict]:
+    """A compiled values() statement's rows as dicts, converted as values() would; columns
+    named in ``text_keys`` are left as the database gives them."""
+    if statement is None:
+        return []
+    compiler = statement[2]
+    names = getattr(compiler, "lw_names", None)
+    if names is None:  # worked out once per compiled statement (they are not cheap)
+        query = compiler.query
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        compiler.lw_converters = {
+            position: converter
+            for position, converter in compiler.get_converters(fields).items()
+            if names[position] not in text_keys
+        }
+        compiler.lw_names = names
+    if compiler.lw_converters:
+        rows = compiler.apply_converters(rows, compiler.lw_converters)
+    return [dict(zip(names, row, strict=True)) for row in rows]

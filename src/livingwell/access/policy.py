@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from livingwell.access.permissions import Permission, has_permission
+from livingwell.access.standing import load as load_standing
 
 PUBLIC_URL_NAMES = frozenset(
     {
@@ -68,6 +69,7 @@ def staff(permission: Permission):
                 from django.shortcuts import redirect
 
                 return redirect("accounts:mfa")
+            load_standing(request)  # roles and site settings, in one round trip
             if not has_permission(user, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

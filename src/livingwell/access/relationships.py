@@ -59,14 +59,13 @@ class Relationship:
 def _memberships(user):
     """The user's current memberships, read once per user object (so once per request: the
     request's user is loaded afresh for every request). Roles, relationships and the audit
-    trail's acting role and organisation all come from this one query."""
+    trail's acting role and organisation all come from this one read (standing.py; a staff
+    page reads it together with the site's settings)."""
     cached = getattr(user, "_lw_memberships", None)
     if cached is None:
-        from livingwell.accounts.models import Membership
+        from livingwell.access.standing import memberships
 
-        cached = list(
-            Membership.objects.current().filter(user=user).select_related("team", "organisation")
-        )
+        cached = memberships(user)
         user._lw_memberships = cached
     return cached
 

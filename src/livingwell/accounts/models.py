@@ -79,8 +79,9 @@ class Role(models.TextChoices):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def current(self):
-        now = timezone.now()
+    def current(self, at=None):
+        """Memberships that have started and not ended (now, or ``at``)."""
+        now = at or timezone.now()
         return self.filter(started_at__lte=now).filter(
             Q(ended_at__isnull=True) | Q(ended_at__gt=now)
         )

@@ -39,7 +39,6 @@ from livingwell.access.sharing import (
     visible_plan_filter,
 )
 from livingwell.accounts.models import Organisation, Team, User
-from livingwell.core.models import SiteConfig
 from livingwell.hub.board_html import escape
 from livingwell.hub.models import (
     Allocation,
@@ -423,8 +422,8 @@ def _introduction_rows(rows) -> list[dict]:
 
 # --- the record's lists in one statement -----------------------------------------------------
 #
-# Every list the record shows (and the outcomes panel's latest score of each measure, the measure
-# schedules and the site's settings) is read by one statement: a UNION ALL of one branch per list,
+# Every list the record shows (and the outcomes panel's latest score of each measure and the
+# measure schedules) is read by one statement: a UNION ALL of one branch per list,
 # each branch giving its rows as a JSON object with the list's name, its place in the list and
 # how many rows the list has in all (before the record's limit). On PostgreSQL each statement is
 # a round trip and on SQLite each costs Django's per-query overhead, so one statement for eight to
@@ -610,14 +609,6 @@ _SCHEDULE_COLUMNS = {
 }
 
 
-def _site_columns() -> dict:
-    kinds = {"DateTimeField": "dt", "BooleanField": "b"}
-    return {
-        f.attname: (f"s.{f.column}", kinds.get(f.get_internal_type(), ""))
-        for f in SiteConfig._meta.concrete_fields
-    }
-
-
 def _json_object(columns: dict, *, inner: bool = False) -> str:
     """The JSON object of a branch's row. `inner`: the columns are selected by an inner query as
     c0, c1, ... (see _inner_columns) and the object is built from those, so only the rows kept
@@ -678,12 +669,6 @@ def _branch_sql(name: str, limit: int, n_teams: int = 0) -> str:
             f" {_json_object(_SCHEDULE_COLUMNS)} AS lw_row"
             f" FROM {q(MeasureSchedule._meta.db_table)} s WHERE s.is_active = %s"
         )
-    elif name == "site":
-        sql = (
-            "SELECT 'site' AS lw_list, 0 AS lw_n, 0 AS lw_total,"
-            f" {_json_object(_site_columns())} AS lw_row"
-            f" FROM {q(SiteConfig._meta.db_table)} s WHERE s.id = 1"
-        )
     else:
         columns, where, order = _BRANCHES[name]
         team_clause = f" OR c.team_id IN ({', '.join(['%s'] * n_teams)})" if n_teams else ""
@@ -732,14 +717,10 @@ def _read_lists(branches: list[tuple[str, int, list]]) -> dict[str, tuple[list[d
     found: dict[str, list] = {}
     for name, place, total, row in fetched:
         found.setdefault(name, []).append((place, total, _json(row)))
-    site_columns = None
     result = {}
     for name, rows in found.items():
         rows.sort(key=lambda r: r[0])
-        if name == "site":
-            site_columns = site_columns or _site_columns()
-            result[name] = ([_convert(rows[0][2], site_columns)], 1)
-        elif name == "outcomes":
+        if name == "outcomes":
             result[name] = (
                 [_convert(r[2], _OUTCOME_COLUMNS) | {"lw_count": r[1]} for r in rows],
                 0,
@@ -835,7 +816,6 @@ def record_context(user, intro: Introduction, rel) -> dict:
         ("closures", n, [pk]),
         ("introductions", n, [_db_pk(Introduction, intro.person_id), pk]),
         ("outcomes", 0, [pk]),
-        ("site", 0, []),
     ]
     if intro.first_conversation_at is not None:  # otherwise no measure can be due
         branches.append(("schedules", 0, [True]))
@@ -883,7 +863,6 @@ def record_context(user, intro: Introduction, rel) -> dict:
     # In the shipped measure order, as outcomes.queries.latest_by_measure() gives them.
     by_measure = {r["measure"]: SimpleNamespace(**r) for r in lists.get("outcomes", ([], 0))[0]}
     outcomes = [by_measure[m] for m in MEASURES if m in by_measure]
-    site = lists.get("site")
     return {
         "now": timezone.now(),
         "intro": intro,
@@ -911,14 +890,7 @@ def record_context(user, intro: Introduction, rel) -> dict:
         else [],
         "closures": latest("closures", _closure_rows),
         "other_introductions": latest("introductions", _introduction_rows),
-        # The site's settings, for the page's context processor (SiteConfig.for_request).
-        "site_config": _site_config(site[0][0]) if site else None,
     }
-
-
-def _site_config(row: dict) -> SiteConfig:
-    names = [f.attname for f in SiteConfig._meta.concrete_fields]
-    return SiteConfig.from_db(connection.alias, names, [row[name] for name in names])
 
 
 # --- history pages: one list in full, a page at a time ---------------------------------------

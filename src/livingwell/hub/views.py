@@ -129,9 +129,6 @@ def record(request, introduction_id):
             {"intro": intro, "person": intro.person, "offers": offers},
         )
     context = record_queries.record_context(request.user, intro, rel)
-    site_config = context.pop("site_config")
-    if site_config is not None:  # read with the record's lists: the page's context shares it
-        request._lw_site_config = site_config
     return render_with_body(request, "hub/record.html", "hub/record_body.html", context)
 
 

@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from tests import factories
 
 from livingwell.access import standing
 from livingwell.accounts.models import Membership, Role
 from livingwell.core.models import SiteConfig
-from tests import factories
 
 
 def _as_orm(user):

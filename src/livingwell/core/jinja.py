@@ -59,7 +59,9 @@ def render_with_body(request, page: str, body: str, context: dict):
     body Jinja2 renders from the same context: the header, menu and footer stay one Django
     template shared by every page."""
     context["user"] = request.user
-    html = render_to_string(body, context, request, using="jinja2")
+    # A copy: Django's Jinja2 backend adds its lazy CSRF token to the dict it is given, and in
+    # the Django page that token would be worked out (and masked) afresh at every use.
+    html = render_to_string(body, {**context}, request, using="jinja2")
     # Jinja2 escaped every value as it rendered (autoescape, settings.TEMPLATES).
     context["body"] = mark_safe(html)  # noqa: S308
     return render(request, page, context)

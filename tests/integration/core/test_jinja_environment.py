@@ -38,3 +38,40 @@ def test_dates_as_djangos_date_filter_shows_them():
 def test_text_keeps_its_line_breaks_and_is_escaped():
     html = _render("{{ text|linebreaksbr }}", text="First <line>\nSecond")
     assert html == "First &lt;line&gt;<br>Second"
+
+
+# Words written into the template when it is compiled, one compiled copy per language.
+
+_WORDS = (
+    '{{ _("Huddle board") }}|{{ _("100%% sure") }}|{{ _("Closed on %(when)s.", when=when) }}'
+    '|{{ ngettext("%(num)s day", "%(num)s days", n) }}|{{ _("A & B") }}'
+)
+
+
+def _in(language: str, source: str, **context) -> str:
+    env = jinja._in_language(engines["jinja2"].env, language)
+    return env.from_string(source).render(context)
+
+
+def test_words_compiled_in_show_as_the_words_looked_up_at_render():
+    context = {"when": "<b>today</b>", "n": 3}
+    assert _in("en-gb", _WORDS, **context) == _render(_WORDS, **context)
+    assert _in("en-gb", _WORDS, **context) == (
+        "Huddle board|100% sure|Closed on &lt;b&gt;today&lt;/b&gt;.|3 days|A & B"
+    )
+
+
+def test_each_language_compiles_its_own_words(monkeypatch):
+    def welsh_for_the_test(message):
+        return f"cy:{message}" if translation.get_language() == "cy" else message
+
+    monkeypatch.setattr(jinja, "gettext", welsh_for_the_test)
+    jinja._TRANSLATED.clear()
+    source = '{{ _("Huddle board") }}'
+    assert _in("cy", source) == "cy:Huddle board"
+    assert _in("en-gb", source) == "Huddle board"
+    # The compiled template holds the word: it does not look it up again when it renders.
+    compiled = jinja._in_language(engines["jinja2"].env, "cy").compile(source, raw=True)
+    assert "cy:Huddle board" in compiled
+    assert "gettext" not in compiled
+    jinja._TRANSLATED.clear()

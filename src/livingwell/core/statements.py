@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from collections import OrderedDict
+from datetime import UTC, datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -199,3 +201,80 @@ def values(statement, rows, *, text_keys: frozenset = frozenset()) -> list[dict]
     if compiler.lw_converters:
         rows = compiler.apply_converters(rows, compiler.lw_converters)
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+# --- statements compiled with stand-ins, and model instances from their rows -------------------
+#
+# A statement whose values change on every request (the user, the record asked for, the moment)
+# is compiled once with stand-in values, which are swapped for the real ones at each run.
+
+STAND_IN_ID = uuid.UUID("00000000-0000-4000-8000-000000000000")
+STAND_IN_USER = uuid.UUID("00000000-0000-4000-8000-000000000001")
+STAND_IN_NOW = datetime(1901, 1, 1, tzinfo=UTC)
+
+
+def _adapted(value, connection):
+    """A parameter as the backend's cursor is given it (as the ORM would adapt it)."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, uuid.UUID):
+        return value if connection.features.has_native_uuid_field else value.hex
+    return value
+
+
+def swapped(statement, swaps: dict) -> tuple:
+    """(sql, params) of a compiled statement with each stand-in in ``swaps`` replaced by its
+    real value. Every stand-in must appear: a statement without one was compiled wrongly."""
+    connection = connections[statement[2].using]
+    table = {_adapted(k, connection): _adapted(v, connection) for k, v in swaps.items()}
+    seen = set()
+    params = []
+    for param in statement[1]:
+        if param in table:
+            seen.add(param)
+            params.append(table[param])
+        else:
+            params.append(param)
+    if len(seen) != len(table):
+        raise AssertionError("a stand-in is missing from the compiled statement")
+    return statement[0], tuple(params)
+
+
+def field_names(model, prefix: str = "") -> list[tuple[str, str]]:
+    """(values() name, attribute name) of each stored field of ``model``."""
+    return [(prefix + f.attname, f.attname) for f in model._meta.concrete_fields]
+
+
+def value_names(model, related: tuple = ()) -> list[str]:
+    """The values() names that ``instances`` needs: ``model``'s stored fields and those of each
+    related object named in ``related`` (foreign keys of ``model``)."""
+    names = [n for n, _a in field_names(model)]
+    for name in related:
+        other = model._meta.get_field(name).related_model
+        names += [n for n, _a in field_names(other, f"{name}__")]
+    return names
+
+
+def instances(model, rows: list[dict], *, alias: str, related: tuple = (), extra: tuple = ()):
+    """Model instances, as the ORM loads them, from ``values(*value_names(model, related),
+    *extra)`` rows: each related object attached (None where the key is empty) and each name in
+    ``extra`` set as an attribute, as an annotation would be."""
+    own = [a for _n, a in field_names(model)]
+    joined = []
+    for name in related:
+        field = model._meta.get_field(name)
+        columns = field_names(field.related_model, f"{name}__")
+        joined.append((name, field.attname, field.related_model, columns))
+    found = []
+    for row in rows:
+        obj = model.from_db(alias, own, [row[a] for a in own])
+        for name, attname, other, columns in joined:
+            if getattr(obj, attname) is None:
+                setattr(obj, name, None)
+            else:
+                values = [row[n] for n, _a in columns]
+                setattr(obj, name, other.from_db(alias, [a for _n, a in columns], values))
+        for name in extra:
+            setattr(obj, name, row[name])
+        found.append(obj)
+    return found

@@ -17,6 +17,7 @@ from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.access.relationships import Relationship, relationship, user_hub_team_ids
+from livingwell.core import statements
 
 
 def _as_uuid(value) -> uuid.UUID | None:
@@ -103,21 +104,9 @@ def open_introduction(
     (``intro.lw_has_sharing_choices``: none means the network default, so the record need not
     read them): three small questions that were a statement each.
     """
-    from livingwell.intake.models import Introduction
 
     iid = _as_uuid(introduction_id)
-    intro = None
-    if iid:
-        extra = _introduction_questions(request.user)
-        # One row by primary key: no ORDER BY (first() would add the model's ordering, and
-        # compiling it costs more than the rest of the statement).
-        found = list(
-            Introduction.objects.select_related("person", "owner")
-            .filter(pk=iid)
-            .annotate(**extra)
-            .order_by()[:1]
-        )
-        intro = found[0] if found else None
+    intro = _load_introduction(request.user, iid) if iid else None
     if intro is None:
         refuse(request, category=category)
     rel = check_person(
@@ -148,10 +137,47 @@ def open_introduction(
     return intro, rel
 
 
-def _introduction_questions(user) -> dict:
+_RELATED = ("person", "owner")
+
+
+def _load_introduction(user, iid):
+    """The introduction with its person and owner, and the questions below answered, in one
+    statement compiled once per process (core/statements.py): building the queryset cost more
+    than running it."""
+    from livingwell.intake.models import Introduction
+
+    hub = bool(getattr(user, "is_authenticated", False) and user_hub_team_ids(user))
+    questions = _introduction_questions(hub)
+
+    def build():
+        return (
+            Introduction.objects.filter(pk=statements.STAND_IN_ID)
+            .annotate(**questions)
+            .values(*statements.value_names(Introduction, _RELATED), *questions)
+            .order_by()[:1]
+        )
+
+    alias = Introduction.objects.db
+    statement = statements.compiled(("open introduction", hub), build, alias=alias)
+    swaps = {statements.STAND_IN_ID: iid}
+    if hub:
+        swaps |= {statements.STAND_IN_NOW: timezone.now(), statements.STAND_IN_USER: user.pk}
+    [rows] = statements.run([statements.swapped(statement, swaps)], alias=alias)
+    found = statements.instances(
+        Introduction,
+        statements.values(statement, rows),
+        alias=alias,
+        related=_RELATED,
+        extra=tuple(questions),
+    )
+    return found[0] if found else None
+
+
+def _introduction_questions(hub: bool) -> dict:
     """open_introduction's annotations: EXISTS subqueries on the introduction's person, written
-    as SQL (the ORM's Exists() cost more to build than the statements they replace). The Hub's
-    held-open rule is relationships.held_open_q()'s: not closed, or its open door still open."""
+    as SQL (the ORM's Exists() cost more to build than the statements they replace), with
+    stand-ins for the moment and the user (swapped at each run). The Hub's held-open rule is
+    relationships.held_open_q()'s: not closed, or its open door still open."""
     from livingwell.access.models import SharingPreference
     from livingwell.intake.models import Introduction
 
@@ -166,19 +192,21 @@ def _introduction_questions(user) -> dict:
             output_field=BooleanField(),
         )
     }
-    if getattr(user, "is_authenticated", False) and user_hub_team_ids(user):
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if hub:
         extra["lw_held_open"] = RawSQL(
             f"EXISTS(SELECT 1 FROM {intros} h WHERE h.{person} = {outer}"
             f" AND (h.{q('state')} <> %s OR h.{q('open_door_until')} > %s))",
-            (Introduction.State.CLOSED.value, now),
+            (
+                Introduction.State.CLOSED.value,
+                connection.ops.adapt_datetimefield_value(statements.STAND_IN_NOW),
+            ),
             output_field=BooleanField(),
         )
         owner = Introduction._meta.get_field("owner")
         extra["lw_holds_one"] = RawSQL(
             f"EXISTS(SELECT 1 FROM {intros} o WHERE o.{person} = {outer}"
             f" AND o.{q(owner.column)} = %s)",
-            (owner.target_field.get_db_prep_value(user.pk, connection),),
+            (owner.target_field.get_db_prep_value(statements.STAND_IN_USER, connection),),
             output_field=BooleanField(),
         )
     return extra

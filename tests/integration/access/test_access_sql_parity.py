@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests import factories
 
 from livingwell.access.actions import set_sharing
-from livingwell.access.helpers import _introduction_questions
+from livingwell.access.helpers import _load_introduction
 from livingwell.access.models import SharingPreference
 from livingwell.access.relationships import held_open_q
 from livingwell.intake.models import Introduction
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _answers(user, intro):
-    return Introduction.objects.filter(pk=intro.pk).annotate(**_introduction_questions(user)).get()
+    return _load_introduction(user, intro.pk)
 
 
 def _orm(user, intro):
@@ -97,3 +97,28 @@ def test_non_hub_users_get_no_held_open_answer(personas):
     intro = factories.introduction()
     got = _answers(personas.partner_worker, intro)
     assert not hasattr(got, "lw_held_open") and not hasattr(got, "lw_holds_one")
+
+
+def _stored(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("owned", [False, True])
+def test_the_introduction_loads_as_the_orm_loads_it(personas, owned, django_assert_num_queries):
+    hub = personas.hub_worker
+    intro = _in_state(hub, "in_support")
+    Introduction.objects.filter(pk=intro.pk).update(owner=hub if owned else None)
+    want = Introduction.objects.select_related("person", "owner").get(pk=intro.pk)
+    with django_assert_num_queries(1):
+        got = _load_introduction(hub, intro.pk)
+        # The person and the owner came with it.
+        assert _stored(got.person) == _stored(want.person)
+        assert (got.owner and _stored(got.owner)) == (want.owner and _stored(want.owner))
+    assert type(got) is Introduction and not got._state.adding
+    assert _stored(got) == _stored(want)
+
+
+def test_no_such_introduction_loads_as_none(personas):
+    import uuid
+
+    assert _load_introduction(personas.hub_worker, uuid.uuid4()) is None

@@ -61,7 +61,10 @@ def record(
         detail=detail or {},
     )
     connection = connections[router.db_for_write(AuditEvent)]
-    if connection.vendor == "postgresql" and _append_on_server(event, connection):
+    if connection.vendor == "postgresql":
+        if _append_on_server(event, connection):
+            return event
+    elif _append_here(event, connection):
         return event
     with transaction.atomic(using=connection.alias):
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(
@@ -74,17 +77,52 @@ def record(
     return event
 
 
+def _stored_fields() -> list:
+    """The event's columns that the appends below write, besides its links (prev_hash, hash)."""
+    return [
+        f
+        for f in AuditEvent._meta.concrete_fields
+        if not f.primary_key and f.name not in ("prev_hash", "hash")
+    ]
+
+
+def _append_here(event: AuditEvent, connection) -> bool:
+    """SQLite: read the chain head, hash in Python (compute_hash), insert the event and move the
+    head, inside one transaction, with statements written once instead of querysets compiled
+    for every audited page. SQLite lets one writer at a time into a transaction (settings.py
+    begins them IMMEDIATE), so the head cannot move between the read and the update. False
+    when there is no chain head yet (the first event), which the general path creates."""
+    fields = _stored_fields()
+    quote = connection.ops.quote_name
+    events, heads = quote(AuditEvent._meta.db_table), quote(AuditChainHead._meta.db_table)
+    columns = ", ".join([*(quote(f.column) for f in fields), "prev_hash", "hash"])
+    marks = ", ".join(["%s"] * (len(fields) + 2))
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_hash FROM {heads} WHERE id = 1")
+        row = cursor.fetchone()
+        if row is None:
+            return False
+        event.prev_hash = row[0]
+        event.hash = event.compute_hash()
+        params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+        cursor.execute(
+            f"INSERT INTO {events} ({columns}) VALUES ({marks})",
+            [*params, event.prev_hash, event.hash],
+        )
+        event.pk = cursor.lastrowid
+        cursor.execute(f"UPDATE {heads} SET last_hash = %s WHERE id = 1", [event.hash])
+    event._state.adding = False
+    event._state.db = connection.alias
+    return True
+
+
 def _append_on_server(event: AuditEvent, connection) -> bool:
     """PostgreSQL: lock the chain head, insert the event linked to it and hashed by the server
     (the same SHA-256 of the previous hash and the payload as compute_hash), and move the head,
     in one statement: one round trip instead of five on every audited page. A single statement
     is atomic on its own, and inside the caller's transaction it is part of it. False when
     there is no chain head yet (the first event), which the general path creates."""
-    fields = [
-        f
-        for f in AuditEvent._meta.concrete_fields
-        if not f.primary_key and f.name not in ("prev_hash", "hash")
-    ]
+    fields = _stored_fields()
     quote = connection.ops.quote_name
     events, heads = quote(AuditEvent._meta.db_table), quote(AuditChainHead._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)

@@ -53,6 +53,20 @@ def _url(name: str, *args) -> str:
     return reverse(name, args=args or None)
 
 
+_CHOICES: dict[tuple, dict] = {}
+
+
+def _label(obj, name: str) -> str:
+    """As ``obj.get_<name>_display()``: the label of the field's value in the current language
+    (the value itself when it has none). The field's choices are gathered once per process."""
+    key = (type(obj), name)
+    choices = _CHOICES.get(key)
+    if choices is None:
+        choices = _CHOICES[key] = dict(obj._meta.get_field(name).flatchoices)
+    value = getattr(obj, name)
+    return str(choices.get(value, value))
+
+
 def _linebreaks(value) -> str:
     """As Django's ``|linebreaksbr``: escaped, with line breaks as <br>."""
     return _linebreaksbr(value, autoescape=True)
@@ -145,7 +159,7 @@ def environment(**options) -> Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     env = _Environment(**options)  # noqa: S701 - autoescape is set in settings.TEMPLATES
     env.install_gettext_callables(_gettext, ngettext, newstyle=True)
-    env.globals.update(url=_url, static=static)
+    env.globals.update(url=_url, static=static, label=_label)
     env.filters.update(date=_date, linebreaksbr=_linebreaks)
     from livingwell.outcomes.panel import outcomes_summary
 

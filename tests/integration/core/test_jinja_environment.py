@@ -75,3 +75,13 @@ def test_each_language_compiles_its_own_words(monkeypatch):
     assert "cy:Huddle board" in compiled
     assert "gettext" not in compiled
     jinja._TRANSLATED.clear()
+
+
+def test_a_fields_label_is_the_models_display_value(db):
+    from livingwell.intake.models import Introduction
+
+    intro = Introduction(state="in_support", route="self", risk_now="", closed_reason="moved")
+    for name in ("state", "route", "risk_now", "closed_reason"):
+        want = getattr(intro, f"get_{name}_display")()
+        assert _render(f'{{{{ label(intro, "{name}") }}}}', intro=intro) == str(want)
+    assert _render('{{ label(intro, "state") }}', intro=intro) == "In support"

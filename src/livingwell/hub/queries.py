@@ -546,7 +546,9 @@ MATCH_VALUES = (
 
 
 def _intro_details(pks):
-    """Key worker, their team and the tier: correlated subqueries, run only for the rows read."""
+    """Key worker, their team and the tier, only for the rows read: the key worker is the one
+    the allocation actions keep on the introduction (joined by key), their team and the tier
+    are looked up in the current allocation and episode."""
     # At most one current allocation and episode (unique constraints): no ordering to sort by.
     current_alloc = Allocation.objects.filter(
         introduction=OuterRef("pk"), ended_at__isnull=True
@@ -558,7 +560,7 @@ def _intro_details(pks):
         Introduction.objects.filter(pk__in=pks)
         .order_by()
         .annotate(
-            key_worker_name=Subquery(current_alloc.values("key_worker__display_name")[:1]),
+            key_worker_name=F("current_key_worker__display_name"),
             key_worker_team=Subquery(current_alloc.values("team__name")[:1]),
             tier_name=Subquery(current_episode.values("tier__name")[:1]),
         )

@@ -127,7 +127,8 @@ def record_first_conversation(
     intro.first_conversation_at = held_at
     if intro.owner_id is None:
         intro.owner = by
-    intro.save(update_fields=["state", "first_conversation_at", "owner"])
+    intro.current_tier = tier
+    intro.save(update_fields=["state", "first_conversation_at", "owner", "current_tier"])
     Episode.objects.create(introduction=intro, tier=tier, started_at=held_at, started_by=by)
     due.refresh(intro)  # baseline measures are due from the first conversation
     _log(
@@ -170,7 +171,8 @@ def allocate_key_worker(
         allocated_by=by,
     )
     intro.current_key_worker = key_worker
-    intro.save(update_fields=["current_key_worker"])
+    intro.current_team = team
+    intro.save(update_fields=["current_key_worker", "current_team"])
     _log(by, "allocation.transfer" if current else "allocation.create", intro, allocation)
     return allocation
 
@@ -200,6 +202,8 @@ def change_tier(
     current.reason_note = reason[:300]
     current.save(update_fields=["ended_at", "end_reason", "reason_note"])
     episode = Episode.objects.create(introduction=intro, tier=tier, started_at=at, started_by=by)
+    intro.current_tier = tier
+    intro.save(update_fields=["current_tier"])
     _log(
         by, f"tier.{end_reason}", intro, episode, detail={"from": current.tier_id, "to": tier.slug}
     )
@@ -449,7 +453,8 @@ def close(*, by, introduction: Introduction, reason: str, note: str = "", at=Non
     intro.closed_reason = reason
     intro.closed_note = note
     intro.open_door_until = at + timedelta(days=round(months * 30.44))
-    intro.current_key_worker = None  # the allocation ends below
+    # The allocation and the episode end below.
+    intro.current_key_worker = intro.current_team = intro.current_tier = None
     intro.save(
         update_fields=[
             "state",
@@ -458,6 +463,8 @@ def close(*, by, introduction: Introduction, reason: str, note: str = "", at=Non
             "closed_note",
             "open_door_until",
             "current_key_worker",
+            "current_team",
+            "current_tier",
         ]
     )
     intro.episodes.filter(ended_at__isnull=True).update(
@@ -496,6 +503,7 @@ def return_within_open_door(
     intro.closed_note = ""
     intro.open_door_until = None
     intro.owner = intro.owner or by
+    intro.current_tier = tier
     intro.save(
         update_fields=[
             "state",
@@ -505,6 +513,7 @@ def return_within_open_door(
             "open_door_until",
             "owner",
             "first_conversation_at",
+            "current_tier",
         ]
     )
     intro.closures.filter(returned_at__isnull=True).update(returned_at=at, returned_by=by)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 
-from livingwell.hub.models import Allocation, Contact
+from livingwell.hub.models import Allocation, Contact, Episode
 from livingwell.intake.models import Introduction, IntroductionTally
 
 
@@ -19,10 +19,19 @@ def _last_attended():
     )
 
 
-def _current_worker():
-    return Allocation.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True).values(
-        "key_worker_id"
-    )[:1]
+def _current(model, column: str):
+    """The ``column`` of the introduction's current allocation or episode (at most one)."""
+    return model.objects.filter(introduction=OuterRef("pk"), ended_at__isnull=True).values(column)[
+        :1
+    ]
+
+
+# Each kept field of the introduction and the source it is kept from.
+_KEPT_CURRENT = {
+    "current_key_worker": (Allocation, "key_worker_id"),
+    "current_team": (Allocation, "team_id"),
+    "current_tier": (Episode, "tier_id"),
+}
 
 
 def _differs(field: str, source: str) -> Q:
@@ -38,14 +47,15 @@ def drift() -> dict[str, int]:
     """How many introductions' kept fields differ from their sources, and whether the running
     totals do (1) or not (0). Nothing is changed."""
     annotated = Introduction.objects.annotate(
-        lw_last=Subquery(_last_attended()), lw_worker=Subquery(_current_worker())
+        lw_last=Subquery(_last_attended()),
+        **{f"lw_{name}": Subquery(_current(*source)) for name, source in _KEPT_CURRENT.items()},
     )
     kept = IntroductionTally.objects.filter(pk=1).first()
     return {
         "last_attended_contact_at": annotated.filter(
             _differs("last_attended_contact_at", "lw_last")
         ).count(),
-        "current_key_worker": annotated.filter(_differs("current_key_worker", "lw_worker")).count(),
+        **{name: annotated.filter(_differs(name, f"lw_{name}")).count() for name in _KEPT_CURRENT},
         "running_totals": int(
             kept is not None
             and (kept.received, kept.new, kept.in_support) != IntroductionTally.counted()
@@ -64,7 +74,10 @@ def rebuild(*, now=None) -> dict[str, int]:
         "last_attended_contact_at": intros.update(
             last_attended_contact_at=Subquery(_last_attended())
         ),
-        "current_key_worker": intros.update(current_key_worker=Subquery(_current_worker())),
+        # The key worker, team and tier of the current allocation and episode.
+        "current": intros.update(
+            **{name: Subquery(_current(*source)) for name, source in _KEPT_CURRENT.items()}
+        ),
     }
     IntroductionTally.rebuild()
     written["running_totals"] = 1

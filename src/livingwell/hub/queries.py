@@ -546,23 +546,16 @@ MATCH_VALUES = (
 
 
 def _intro_details(pks):
-    """Key worker, their team and the tier, only for the rows read: the key worker is the one
-    the allocation actions keep on the introduction (joined by key), their team and the tier
-    are looked up in the current allocation and episode."""
-    # At most one current allocation and episode (unique constraints): no ordering to sort by.
-    current_alloc = Allocation.objects.filter(
-        introduction=OuterRef("pk"), ended_at__isnull=True
-    ).order_by()
-    current_episode = Episode.objects.filter(
-        introduction=OuterRef("pk"), ended_at__isnull=True
-    ).order_by()
+    """The rows read, with the current key worker, their team and the tier: the ones the actions
+    keep on the introduction (rebuild_board checks them against the allocations and episodes),
+    joined by key."""
     return (
         Introduction.objects.filter(pk__in=pks)
         .order_by()
         .annotate(
             key_worker_name=F("current_key_worker__display_name"),
-            key_worker_team=Subquery(current_alloc.values("team__name")[:1]),
-            tier_name=Subquery(current_episode.values("tier__name")[:1]),
+            key_worker_team=F("current_team__name"),
+            tier_name=F("current_tier__name"),
         )
         .values(*INTRO_VALUES)
     )

@@ -89,6 +89,16 @@ class Introduction(models.Model):
     current_key_worker = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The team of the current allocation and the tier of the current episode (kept by the same
+    # actions, and by the first conversation, a change of tier and a return through the open
+    # door): the board names them on every row it shows without looking the allocation and the
+    # episode up for each.
+    current_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    current_tier = models.ForeignKey(
+        "hub.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

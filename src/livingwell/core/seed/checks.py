@@ -168,6 +168,8 @@ def problems() -> list[str]:
         "with their contacts",
         "current_key_worker": "introductions whose current key worker is out of step with their "
         "allocations",
+        "current_team": "introductions whose current team is out of step with their allocations",
+        "current_tier": "introductions whose current tier is out of step with their episodes",
         "running_totals": "running totals of introductions received, new and in support out of "
         "step with the introductions",
     }

@@ -64,9 +64,12 @@ class Writer:
             self.add(obj)
         for obj in rows.plans:
             self.add(obj)
-        # As hub.actions.allocate_key_worker and close keep it.
+        # As hub.actions.allocate_key_worker, change_tier and close keep them.
         current = [a for a in rows.allocations if a.ended_at is None]
         intro.current_key_worker_id = current[0].key_worker_id if current else None
+        intro.current_team_id = current[0].team_id if current else None
+        episode = [e for e in rows.episodes if e.ended_at is None]
+        intro.current_tier_id = episode[0].tier_id if episode else None
         attended = [c.at for c in rows.contacts if c.outcome == Contact.Outcome.ATTENDED]
         # As hub.actions.record_contact keeps it: the board's "no contact" section reads it.
         intro.last_attended_contact_at = max(attended) if attended else None

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         # An operator's maintenance, in the trail like every change (aggregate counts only).
         audit.record(by=None, action="board.rebuild", category="maintenance", detail=written)
         self.stdout.write(
-            f"Reworked: last attended contact and current key worker of "
-            f"{written['current_key_worker']} introductions, the running totals, and "
+            f"Reworked: last attended contact, current key worker, team and tier of "
+            f"{written['current']} introductions, the running totals, and "
             f"{written['measures_due']} measure(s) due."
         )

@@ -20,8 +20,10 @@ import uuid
 from collections import OrderedDict
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.utils.dateparse import parse_datetime
 
 _STATEMENTS: OrderedDict = OrderedDict()
 _STATEMENTS_MAX = 512
@@ -193,14 +195,37 @@ def values(statement, rows, *, text_keys: frozenset = frozenset()) -> list[dict]
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
         compiler.lw_converters = {
-            position: converter
-            for position, converter in compiler.get_converters(fields).items()
+            position: (_quicker(convs, compiler), expression)
+            for position, (convs, expression) in compiler.get_converters(fields).items()
             if names[position] not in text_keys
         }
         compiler.lw_names = names
     if compiler.lw_converters:
         rows = compiler.apply_converters(rows, compiler.lw_converters)
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _quicker(convs: list, compiler) -> list:
+    """The converters, with SQLite's for times swapped for one that gives the same values
+    without reading the settings twice for each value (times were most of the conversion of the
+    board's rows)."""
+    connection = connections[compiler.using]
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return convs
+    slow = connection.ops.convert_datetimefield_value
+    return [_sqlite_datetime if conv == slow else conv for conv in convs]
+
+
+def _sqlite_datetime(value, expression, connection):
+    """As SQLite's DatabaseOperations.convert_datetimefield_value with USE_TZ on: the stored
+    text parsed, a time without a zone put in the connection's."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = parse_datetime(value)
+    if value.utcoffset() is None:
+        value = value.replace(tzinfo=connection.timezone)
+    return value
 
 
 # --- statements compiled with stand-ins, and model instances from their rows -------------------

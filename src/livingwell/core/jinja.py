@@ -10,15 +10,21 @@ dates are shown as Django's ``date`` filter shows them.
 
 from __future__ import annotations
 
+import re
 import threading
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import engines
 from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.template.defaultfilters import linebreaksbr as _linebreaksbr
+from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
@@ -72,18 +78,105 @@ def _linebreaks(value) -> str:
     return _linebreaksbr(value, autoescape=True)
 
 
-def render_with_body(request, page: str, body: str, context: dict):
-    """The response of a Django page (a template around base.html showing ``{{ body }}``) whose
-    body Jinja2 renders from the same context: the header, menu and footer stay one Django
-    template shared by every page."""
+def render_with_body(request, title: str, body: str, context: dict):
+    """The response of a page whose body Jinja2 renders from ``context``, inside the site's one
+    page layout (``base.html``: header, menu, footer, messages), titled ``title`` (plain text).
+
+    The layout around the body is the same for every such page with the same site settings,
+    menu and sign-in state, so it is rendered once per process for each (``_frame``) and only
+    the title, the body and the CSRF token are put into it for each request. A request with
+    messages to show gets the layout rendered in full, as every other page does."""
     context["user"] = request.user
     template = _in_language(engines["jinja2"].env, get_language()).get_template(body)
     # A copy: with its own CSRF token, as Django's Jinja2 backend gives one (worked out afresh at
     # every use, so kept out of the Django page, whose own token is worked out once).
     html = template.render({**context, **_request_context(request)})
     # Jinja2 escaped every value as it rendered (autoescape, settings.TEMPLATES).
-    context["body"] = mark_safe(html)  # noqa: S308
-    return render(request, page, context)
+    if _has_messages(request):
+        return _full_page(request, title, html, context)
+    return HttpResponse(_framed(request, title, html))
+
+
+def _has_messages(request) -> bool:
+    """Whether the request has messages to show (counted without marking them shown)."""
+    stored = getattr(request, "_messages", None)
+    return stored is not None and len(stored) > 0
+
+
+def _full_page(request, title: str, html: str, context: dict):
+    """The page rendered by Django in full (context processors, messages and all)."""
+    context["title"] = title
+    context["body"] = mark_safe(html)  # noqa: S308 - escaped by Jinja2 as it rendered
+    return render(request, "body_page.html", context)
+
+
+# Stand-ins rendered into a frame where each request's own values go (letters only, so that
+# escaping leaves them as they are).
+_TITLE, _BODY, _TOKEN = "lwframetitleqzx", "lwframebodyqzx", "lwframetokenqzx"
+_SLOTS = re.compile(f"({_TITLE}|{_BODY}|{_TOKEN})")
+_FRAMES: dict[tuple, list] = {}
+_FRAMES_MAX = 500  # distinct keys are few (languages x menus x sign-in states); a backstop
+
+
+class _FrameUser:
+    """All that base.html reads of the user (the frame's key holds both)."""
+
+    def __init__(self, authenticated: bool, verified: bool):
+        self.is_authenticated = authenticated
+        self._verified = verified
+
+    def is_verified(self) -> bool:
+        return self._verified
+
+
+def _framed(request, title: str, html: str) -> str:
+    """The page: its frame (see _frame) with this request's title, body and CSRF token."""
+    values = {_TITLE: escape(title), _BODY: html, _TOKEN: get_token(request)}
+    return "".join(values.get(piece, piece) for piece in _frame(request))
+
+
+def _frame(request) -> list:
+    """body_page.html rendered from only the values its layout shows (so the result depends on
+    nothing else, and is kept for them): the site's name and area, the menu, whether the user
+    is signed in and has passed MFA, and the language and addresses. No messages; stand-ins
+    for the title, the body and the CSRF token. Split into pieces around the stand-ins."""
+    from livingwell.core.context_processors import site
+
+    shown = site(request)
+    user = request.user
+    authenticated = bool(user.is_authenticated)
+    verified = bool(authenticated and user.is_verified())
+    nav = tuple(tuple(sorted(item.items())) for item in shown.get("staff_nav", ()))
+    key = (
+        get_language(),
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        shown["site_name"],
+        shown["site_area"],
+        authenticated,
+        verified,
+        nav,
+    )
+    found = _FRAMES.get(key)
+    if found is None:
+        html = render_to_string(
+            "body_page.html",
+            {
+                "site_name": shown["site_name"],
+                "site_area": shown["site_area"],
+                "staff_nav": shown.get("staff_nav", []),
+                "user": _FrameUser(authenticated, verified),
+                "messages": (),
+                "csrf_token": _TOKEN,
+                "title": _TITLE,
+                "body": mark_safe(_BODY),  # noqa: S308 - a stand-in of letters
+            },
+        )
+        found = [piece for piece in _SLOTS.split(html) if piece]
+        if len(_FRAMES) >= _FRAMES_MAX:
+            _FRAMES.clear()
+        _FRAMES[key] = found
+    return found
 
 
 def _request_context(request) -> dict:

@@ -64,7 +64,7 @@ def board(request):
     )
     return render_with_body(
         request,
-        "hub/board.html",
+        _("Huddle board"),
         "hub/board_body.html",
         {
             "board": data,
@@ -129,7 +129,8 @@ def record(request, introduction_id):
             {"intro": intro, "person": intro.person, "offers": offers},
         )
     context = record_queries.record_context(request.user, intro, rel)
-    return render_with_body(request, "hub/record.html", "hub/record_body.html", context)
+    title = intro.person.display_name
+    return render_with_body(request, title, "hub/record_body.html", context)
 
 
 @staff(P.VIEW_RECORD)
@@ -142,9 +143,8 @@ def record_history(request, introduction_id, section):
     context = record_queries.history_context(
         request.user, intro, rel, found, request.GET.get("page")
     )
-    return render_with_body(
-        request, "hub/record_history.html", "hub/record_history_body.html", context
-    )
+    title = f"{context['section'].title}: {intro.person.display_name}"
+    return render_with_body(request, title, "hub/record_history_body.html", context)
 
 
 @staff(P.VIEW_BOARD)

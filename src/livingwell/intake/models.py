@@ -125,9 +125,12 @@ class Introduction(models.Model):
                 name="intro_quiet_since",
             ),
             # The board's "in support without a key worker", oldest first (ties by key, as the
-            # board orders them: no sort after reading).
+            # board orders them: no sort after reading). Partial on the missing key worker:
+            # PostgreSQL does not take "IS NULL" on a leading column as fixing the order, and
+            # sorted every unallocated row before reading the first ten.
             models.Index(
-                fields=["state", "current_key_worker", "received_at", "id"],
+                fields=["state", "received_at", "id"],
+                condition=Q(current_key_worker__isnull=True),
                 name="intro_unallocated",
             ),
         ]

@@ -29,6 +29,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    UUIDField,
     Value,
     Window,
 )
@@ -567,13 +568,29 @@ DETAILS = {
     "due": lambda pks: MeasureDue.objects.filter(pk__in=pks).order_by().values(*DUE_VALUES),
     "match": lambda pks: PossibleMatch.objects.filter(pk__in=pks).order_by().values(*MATCH_VALUES),
 }
+DETAIL_MODELS = {
+    "intro": Introduction,
+    "handover": Handover,
+    "due": MeasureDue,
+    "match": PossibleMatch,
+}
 DETAIL_KIND = {"intro": "intro", "handover": "handover", "returned": "handover", "due": "due"}
 
 
 def _details_statement(kind: str, pks: list):
+    """The details statement for these keys (as text, see _key): compiled once for each number
+    of keys with stand-in keys, which are swapped for these. Compiled for each set of keys, it
+    was compiled again whenever the rows on the board changed, which they do all day."""
     if not pks:
         return None
-    return _statement(("details", kind, tuple(pks)), lambda: DETAILS[kind](list(pks)))
+    if isinstance(DETAIL_MODELS[kind]._meta.pk, UUIDField):
+        stand_ins = [uuid.UUID(int=(1 << 120) + n) for n in range(len(pks))]
+        real = [uuid.UUID(_key(pk)) for pk in pks]
+    else:
+        stand_ins = [-(n + 1) for n in range(len(pks))]
+        real = [int(_key(pk)) for pk in pks]
+    compiled = _statement(("details", kind, len(pks)), lambda: DETAILS[kind](stand_ins))
+    return (*statements.swapped(compiled, dict(zip(stand_ins, real, strict=True))), compiled[2])
 
 
 def _details_by_pk(kind: str, pks: list, statement=_MISSING, rows=None) -> dict:

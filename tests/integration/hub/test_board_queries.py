@@ -14,6 +14,7 @@ from tests.outcomes_support import in_support
 
 from livingwell.hub import queries
 from livingwell.hub.actions import allocate_key_worker, record_contact
+from livingwell.intake.models import Introduction
 from livingwell.outcomes.actions import record_response
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,25 @@ def test_declined_and_unhandled_handovers_are_estimated_together():
             ["hub_handover_state_returned"],
         )
         assert cursor.fetchall() == [("{m}",)]
+
+
+def test_row_details_are_compiled_once_for_each_number_of_rows(personas, monkeypatch):
+    from livingwell.core import statements
+
+    first = [factories.introduction() for _ in range(3)]
+    second = [factories.introduction() for _ in range(3)]
+    compiled = []
+    real = statements.compile_queryset
+
+    def counting(qs):
+        compiled.append(qs.model)
+        return real(qs)
+
+    monkeypatch.setattr(statements, "compile_queryset", counting)
+    statements._STATEMENTS.clear()
+    for group in (first, second):
+        rows = queries._details("intro", [intro.pk for intro in group])
+        assert [r["reference"] for r in rows] == [intro.reference for intro in group]
+    assert compiled.count(Introduction) == 1  # the second set reused the first's statement
+    rows = queries._details("intro", [second[0].pk])
+    assert [r["reference"] for r in rows] == [second[0].reference]

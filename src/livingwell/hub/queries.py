@@ -546,20 +546,19 @@ MATCH_VALUES = (
 )
 
 
+def _intro_shape(qs):
+    """What the board shows of introductions, with the current key worker, their team and the
+    tier: the ones the actions keep on the introduction (rebuild_board checks them against the
+    allocations and episodes), joined by key."""
+    return qs.annotate(
+        key_worker_name=F("current_key_worker__display_name"),
+        key_worker_team=F("current_team__name"),
+        tier_name=F("current_tier__name"),
+    ).values(*INTRO_VALUES)
+
+
 def _intro_details(pks):
-    """The rows read, with the current key worker, their team and the tier: the ones the actions
-    keep on the introduction (rebuild_board checks them against the allocations and episodes),
-    joined by key."""
-    return (
-        Introduction.objects.filter(pk__in=pks)
-        .order_by()
-        .annotate(
-            key_worker_name=F("current_key_worker__display_name"),
-            key_worker_team=F("current_team__name"),
-            tier_name=F("current_tier__name"),
-        )
-        .values(*INTRO_VALUES)
-    )
+    return _intro_shape(Introduction.objects.filter(pk__in=pks).order_by())
 
 
 DETAILS = {
@@ -574,6 +573,23 @@ DETAIL_MODELS = {
     "due": MeasureDue,
     "match": PossibleMatch,
 }
+
+
+def _shape_statement(kind: str):
+    """The details of every row of a kind (no filter: _rows_of_kind_statement joins it to the
+    rows wanted), compiled once."""
+
+    def build():
+        qs = DETAIL_MODELS[kind].objects.order_by()
+        if kind == "intro":
+            return _intro_shape(qs)
+        return qs.values(
+            *{"handover": HANDOVER_VALUES, "due": DUE_VALUES, "match": MATCH_VALUES}[kind]
+        )
+
+    return _statement(("shape", kind), build)
+
+
 DETAIL_KIND = {"intro": "intro", "handover": "handover", "returned": "handover", "due": "due"}
 
 
@@ -922,6 +938,47 @@ def _first_pks_statement(reads: list[tuple], scope: Scope) -> tuple | None:
     return (" UNION ALL ".join(parts), params) if parts else None
 
 
+def _rows_of_kind_statement(kind: str, reads: list[tuple], scope: Scope) -> tuple | None:
+    """(sql, params, shape) reading, for the reads (index, (key, build, limit, spec)) of one
+    kind of row, each read's first rows in its order with what the board shows of them: the
+    reads' first keys, unchanged (as in _first_pks_statement, with each key's place), joined to
+    the kind's details. One statement for what took two round trips. None if none can match."""
+    parts, params = [], []
+    for i, (key, build, limit, spec) in reads:
+
+        def keys(build=build, limit=limit):
+            return build().annotate(_k=F("pk")).values_list("_k")[:limit]
+
+        statement = _statement(("own keys", limit, *key), keys, constants=True)
+        if statement is None:
+            continue
+        place = "ROW_NUMBER() OVER () AS lw_n"  # the key's place in the read's order
+        parts.append(f"SELECT {i} AS lw_i, {place}, s{i}._k FROM ({statement[0]}) AS s{i}")
+        params.extend(_params(spec, scope, statement[1]))
+    if not parts:
+        return None
+    shape = _shape_statement(kind)
+    if shape[1]:  # the details take no parameters of their own
+        raise AssertionError("a details statement with parameters")
+    sql = (
+        f"SELECT k.lw_i, k.lw_n, d.* FROM ({' UNION ALL '.join(parts)}) AS k"
+        f' INNER JOIN ({shape[0]}) AS d ON d."pk" = k._k'
+    )
+    return sql, params, shape
+
+
+def _rows_of_kind(statement, rows) -> dict[int, list[dict]]:
+    """Each read's rows (by its index), in its order, from a _rows_of_kind_statement."""
+    if statement is None:
+        return {}
+    ordered = sorted(rows, key=lambda row: (row[0], row[1]))
+    found: dict[int, list[dict]] = {}
+    details = _values(statement[2], [row[2:] for row in ordered])
+    for row, shown in zip(ordered, details, strict=True):
+        found.setdefault(row[0], []).append(shown)
+    return found
+
+
 def _first_pks(reads: list[tuple], rows) -> list[list]:
     """Each read's keys from the rows of _first_pks_statement."""
     found: list[list] = [[] for _ in reads]
@@ -1002,6 +1059,9 @@ def huddle_board(
         for read in _section_reads(spec, scope):
             reads.append(read)
             owners.append(index)
+    if _prepares() and not scope.caseload_named:
+        # PostgreSQL, the Hub's board: the first rows with their details in the same round trip.
+        return _one_round_trip(board, scope, specs, reads, owners, count_reads, query, options)
     count_rows, key_rows, option_rows = _run(
         [
             _with_caseload(scope, _counts_statement(count_reads + _reconciliation_reads(), scope)),
@@ -1036,6 +1096,43 @@ def huddle_board(
         board.sections.append(
             _section(spec, scope, count, shown, _section_url(spec.slug, query, labels), labels)
         )
+    board.reconciliation = _reconciliation(totals[len(specs) :])
+    return board
+
+
+def _one_round_trip(board, scope, specs, reads, owners, count_reads, query, options) -> Board:
+    """huddle_board's second half where statements go in a pipeline and no caseload is named:
+    the totals, the filters' options and, for each kind of row, the first rows with their
+    details (_rows_of_kind_statement), all in one round trip."""
+    labels = _labels()
+    by_kind: dict[str, list] = {}
+    for i, read in enumerate(reads):
+        spec = read[3]
+        by_kind.setdefault(DETAIL_KIND.get(spec.kind, spec.kind), []).append((i, read))
+    kinds = list(by_kind)
+    kind_statements = [_rows_of_kind_statement(k, by_kind[k], scope) for k in kinds]
+    count_rows, option_rows, *kind_rows = _run(
+        [
+            _counts_statement(count_reads + _reconciliation_reads(), scope),
+            _options_statement() if options else None,
+            *kind_statements,
+        ]
+    )
+    if options:
+        board.teams, board.tiers = _filter_options(option_rows, scope.team_id, scope.tier_slug)
+    totals = [int(n) for n in count_rows[0]]
+    by_read: dict[int, list[dict]] = {}
+    for statement, rows in zip(kind_statements, kind_rows, strict=True):
+        by_read.update(_rows_of_kind(statement, rows or ()))
+    rows_by_section: list[list] = [[] for _ in specs]
+    for i, index in enumerate(owners):
+        room = specs[index].rows - len(rows_by_section[index])
+        rows_by_section[index].extend(by_read.get(i, [])[:room])
+    for spec, count, rows in zip(specs, totals, rows_by_section, strict=False):
+        if count or not spec.hide_when_empty:
+            shown = _rows(spec, rows, scope, labels)
+            url = _section_url(spec.slug, query, labels)
+            board.sections.append(_section(spec, scope, count, shown, url, labels))
     board.reconciliation = _reconciliation(totals[len(specs) :])
     return board
 

@@ -184,9 +184,13 @@ def test_board_statements_are_prepared_with_their_constants_written_in(personas)
         )
         prepared = dict(cursor.fetchall())
     counts = [s for s in prepared if s.startswith("SELECT (SELECT COUNT(*)")]
-    keys = [s for s in prepared if s.startswith("SELECT 0 AS i")]
-    assert counts and keys
-    for statement in counts + keys:
+    # The Hub's first rows with their details, one statement for each kind of row.
+    rows = [s for s in prepared if s.startswith("SELECT k.lw_i")]
+    introductions = [s for s in rows if '"intake_introduction"."reference"' in s]
+    assert counts and len(rows) >= 3 and len(introductions) == 1
+    for statement in rows:
+        assert "$2" not in statement  # at most the cutoff is a parameter
+    for statement in counts + introductions:
         # States, flags and dates are literals the planner can see; only the "no contact"
         # cutoff, which moves on every load, is a parameter.
         assert "'in_support'" in statement and "$2" not in statement
@@ -235,3 +239,25 @@ def test_row_details_are_compiled_once_for_each_number_of_rows(personas, monkeyp
     assert compiled.count(Introduction) == 1  # the second set reused the first's statement
     rows = queries._details("intro", [second[0].pk])
     assert [r["reference"] for r in rows] == [second[0].reference]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the one-round-trip path is PostgreSQL's"
+)
+def test_the_hubs_one_round_trip_board_is_the_two_step_board(personas, monkeypatch):
+    _more_of_everything(personas, 4)
+    one = queries.huddle_board(personas.hub_worker, options=True)
+    calls = []
+    real = queries._one_round_trip
+    monkeypatch.setattr(queries, "_one_round_trip", lambda *a: calls.append(a) or real(*a))
+    queries.huddle_board(personas.hub_worker)
+    assert calls  # the Hub's board on PostgreSQL takes the one-round-trip path
+    monkeypatch.setattr(queries, "_one_round_trip", None)  # now it must not be used
+    monkeypatch.setattr(queries, "_prepares", lambda: False)  # the two-step path
+    two = queries.huddle_board(personas.hub_worker, options=True)
+    assert [(s.slug, s.count, s.rows, s.table) for s in one.sections] == [
+        (s.slug, s.count, s.rows, s.table) for s in two.sections
+    ]
+    assert one.reconciliation == two.reconciliation
+    assert (one.teams, one.tiers) == (two.teams, two.tiers)
+    assert sum(len(s.rows) for s in one.sections) >= 20

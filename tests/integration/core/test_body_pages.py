@@ -80,3 +80,17 @@ def test_a_message_is_shown_on_a_framed_page(personas):
     # Shown once: the next view of the record has no message.
     again = client.get(f"/hub/introductions/{intro.pk}/").content.decode()
     assert "You now hold this introduction." not in again
+
+
+def test_a_changed_template_forgets_the_kept_layouts(personas, tmp_path):
+    from django.utils.autoreload import file_changed
+
+    from livingwell.core.templatetags import chrome
+
+    client = factories.login(Client(), personas.hub_worker)
+    assert client.get("/hub/").status_code == 200
+    assert jinja._FRAMES and chrome._RENDERED
+    file_changed.send(sender=None, file_path=tmp_path / "notes.txt")
+    assert jinja._FRAMES and chrome._RENDERED  # not a template: kept
+    file_changed.send(sender=None, file_path=tmp_path / "base.html")
+    assert not jinja._FRAMES and not chrome._RENDERED

@@ -24,7 +24,7 @@ from django.utils.dates import MONTHS_3
 
 from livingwell.outcomes import queries
 from livingwell.outcomes.definitions import get_definition
-from livingwell.outcomes.records import summary_text
+from livingwell.outcomes.records import response_summary
 
 _MARKER = uuid.UUID(int=0)
 _LINKS: dict[tuple, dict[str, str]] = {}
@@ -66,15 +66,7 @@ def outcomes_summary(introduction, responses=None, latest=None, schedules=None):
             {
                 "measure": measure,
                 "title": get_definition(measure).title,
-                "summary": summary_text(
-                    measure,
-                    total=last.total,
-                    band=last.band,
-                    subscales=last.subscales,
-                    metric=last.metric,
-                    answers=last.answers,
-                    prorated=last.prorated,
-                ),
+                "summary": response_summary(measure, last),
                 "completed_at": last.completed_at,
                 "completed_on": _day(last.completed_at),
                 "count": last.lw_count,

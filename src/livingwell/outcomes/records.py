@@ -204,6 +204,20 @@ def summary_text(measure: str, *, total, band, subscales, metric, answers, prora
     return text
 
 
+def response_summary(measure: str, response) -> str:
+    """summary_text of a stored response (or a row with the same attributes: the record's
+    latest scores)."""
+    return summary_text(
+        measure,
+        total=response.total,
+        band=response.band,
+        subscales=response.subscales,
+        metric=response.metric,
+        answers=response.answers,
+        prorated=response.prorated,
+    )
+
+
 def _tt_move(title: str, first: float, latest: float, category: str) -> str:
     a, b = format_points(first), format_points(latest)
     if first == latest:

@@ -30,7 +30,7 @@ from livingwell.outcomes.records import (
     describe_change,
     describe_talking_therapies,
     format_points,
-    summary_text,
+    response_summary,
 )
 from livingwell.outcomes.scoring import talking_therapies
 
@@ -240,15 +240,7 @@ def person_outcomes(request, introduction_id):
         rows = [
             {
                 "response": r,
-                "summary": summary_text(
-                    measure,
-                    total=r.total,
-                    band=r.band,
-                    subscales=r.subscales,
-                    metric=r.metric,
-                    answers=r.answers,
-                    prorated=r.prorated,
-                ),
+                "summary": response_summary(measure, r),
             }
             for r in responses
         ]

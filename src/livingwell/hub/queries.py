@@ -557,37 +557,27 @@ def _intro_shape(qs):
     ).values(*INTRO_VALUES)
 
 
-def _intro_details(pks):
-    return _intro_shape(Introduction.objects.filter(pk__in=pks).order_by())
+# Each kind of row: its model and what the board shows of it, from any queryset of that model
+# (some rows by key, or all of them for _rows_of_kind_statement to join).
+SHAPES = {
+    "intro": (Introduction, _intro_shape),
+    "handover": (Handover, lambda qs: qs.values(*HANDOVER_VALUES)),
+    "due": (MeasureDue, lambda qs: qs.values(*DUE_VALUES)),
+    "match": (PossibleMatch, lambda qs: qs.values(*MATCH_VALUES)),
+}
 
 
-DETAILS = {
-    "intro": _intro_details,
-    "handover": lambda pks: Handover.objects.filter(pk__in=pks).order_by().values(*HANDOVER_VALUES),
-    "due": lambda pks: MeasureDue.objects.filter(pk__in=pks).order_by().values(*DUE_VALUES),
-    "match": lambda pks: PossibleMatch.objects.filter(pk__in=pks).order_by().values(*MATCH_VALUES),
-}
-DETAIL_MODELS = {
-    "intro": Introduction,
-    "handover": Handover,
-    "due": MeasureDue,
-    "match": PossibleMatch,
-}
+def _details_of(kind: str, pks):
+    """What the board shows of these rows of a kind."""
+    model, shape = SHAPES[kind]
+    return shape(model.objects.filter(pk__in=pks).order_by())
 
 
 def _shape_statement(kind: str):
-    """The details of every row of a kind (no filter: _rows_of_kind_statement joins it to the
-    rows wanted), compiled once."""
-
-    def build():
-        qs = DETAIL_MODELS[kind].objects.order_by()
-        if kind == "intro":
-            return _intro_shape(qs)
-        return qs.values(
-            *{"handover": HANDOVER_VALUES, "due": DUE_VALUES, "match": MATCH_VALUES}[kind]
-        )
-
-    return _statement(("shape", kind), build)
+    """What the board shows of every row of a kind (no filter: _rows_of_kind_statement joins it
+    to the rows wanted), compiled once."""
+    model, shape = SHAPES[kind]
+    return _statement(("shape", kind), lambda: shape(model.objects.order_by()))
 
 
 DETAIL_KIND = {"intro": "intro", "handover": "handover", "returned": "handover", "due": "due"}
@@ -599,13 +589,13 @@ def _details_statement(kind: str, pks: list):
     was compiled again whenever the rows on the board changed, which they do all day."""
     if not pks:
         return None
-    if isinstance(DETAIL_MODELS[kind]._meta.pk, UUIDField):
+    if isinstance(SHAPES[kind][0]._meta.pk, UUIDField):
         stand_ins = [uuid.UUID(int=(1 << 120) + n) for n in range(len(pks))]
         real = [uuid.UUID(_key(pk)) for pk in pks]
     else:
         stand_ins = [-(n + 1) for n in range(len(pks))]
         real = [int(_key(pk)) for pk in pks]
-    compiled = _statement(("details", kind, len(pks)), lambda: DETAILS[kind](stand_ins))
+    compiled = _statement(("details", kind, len(pks)), lambda: _details_of(kind, stand_ins))
     return (*statements.swapped(compiled, dict(zip(stand_ins, real, strict=True))), compiled[2])
 
 

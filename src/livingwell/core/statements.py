@@ -168,6 +168,7 @@ def run(statements: list, *, alias: str) -> list:
         return results
     connection = connections[alias]
     cursors = []
+    logged = len(connection.queries_log) if connection.queries_logged else None
     try:
         with connection.wrap_database_errors, connection.connection.pipeline():
             for statement in statements:
@@ -181,6 +182,19 @@ def run(statements: list, *, alias: str) -> list:
         for cursor in cursors:
             if cursor is not None:
                 cursor.close()
+        if logged is not None:
+            _log_text(connection, logged, [s for s in statements if s is not None])
+
+
+def _log_text(connection, logged: int, sent: list) -> None:
+    """Put the text of pipelined statements into Django's query log (DEBUG, tests): Django logs
+    each as it is queued, before psycopg has the text to give, so it logs none."""
+    entries = list(connection.queries_log)[logged:]
+    if len(entries) != len(sent):  # the log is bounded, and may have dropped some
+        return
+    for entry, statement in zip(entries, sent, strict=True):
+        if entry.get("sql") is None:
+            entry["sql"] = connection.ops.compose_sql(statement[0], statement[1])
 
 
 def values(statement, rows, *, text_keys: frozenset = frozenset()) -> list[dict]:

@@ -60,3 +60,23 @@ def test_a_stand_in_missing_from_the_statement_is_an_error():
         assert len(cursor.fetchall()) == 1
     with pytest.raises(AssertionError, match="stand-in"):
         statements.swapped(statement, {statements.STAND_IN_USER: intro.pk})
+
+
+def test_statements_sent_together_are_logged_with_their_text(settings):
+    from django.test.utils import CaptureQueriesContext
+
+    factories.introduction()
+    batch = [
+        statements.compiled(
+            ("test log", name),
+            lambda name=name: Introduction.objects.order_by().values(name)[:1],
+            alias="default",
+        )
+        for name in ("reference", "received_at")
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        rows = statements.run(batch, alias="default")
+    assert [len(r) for r in rows] == [1, 1]
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert len(sql) == 2
+    assert '"reference"' in sql[0] and '"received_at"' in sql[1]

@@ -163,7 +163,7 @@ user = membership.user
 device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
 store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
 store[SESSION_KEY] = str(user.pk)
-store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+store[BACKEND_SESSION_KEY] = "livingwell.accounts.signed_in.ModelBackend"
 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
 store[DEVICE_ID_SESSION_KEY] = device.persistent_id
 store.save()

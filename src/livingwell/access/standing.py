@@ -111,9 +111,11 @@ def _user_statement():
 def _device_statement(model):
     return statements.compiled(
         ("mfa devices", model._meta.label),
-        lambda: model.objects.filter(user_id=statements.STAND_IN_USER)
-        .order_by("pk")
-        .values(*statements.value_names(model)),
+        lambda: (
+            model.objects.filter(user_id=statements.STAND_IN_USER)
+            .order_by("pk")
+            .values(*statements.value_names(model))
+        ),
         alias=model.objects.db,
     )
 

@@ -6,6 +6,8 @@ Used only by the benchmark (DJANGO_SETTINGS_MODULE=bench_settings); never part o
 from django.http import HttpResponse, HttpResponseForbidden
 from django.urls import path
 
+from livingwell.access.permissions import Permission
+from livingwell.access.policy import staff
 from livingwell.people.models import Person
 from livingwell.urls import urlpatterns as site_urlpatterns
 
@@ -22,4 +24,18 @@ def floor(request):
 
 floor.access_policy = "benchmark-only"
 
-urlpatterns = [path("__floor__/", floor, name="benchmark_floor"), *site_urlpatterns]
+
+@staff(Permission.VIEW_BOARD)
+def staff_floor(request):
+    """The floor as a staff page: the staff policy (who is signed in, roles and settings, read
+    together: access/standing.read_ahead), then the same one query. Reported beside the floor so
+    that the saving staff pages make on reading who is signed in is not hidden in the ratios."""
+    found = Person.objects.filter(pk=request.GET.get("id")).values_list("pk", flat=True).first()
+    return HttpResponse(f"ok {bool(found)}", content_type="text/plain")
+
+
+urlpatterns = [
+    path("__floor__/", floor, name="benchmark_floor"),
+    path("__floor__/staff/", staff_floor, name="benchmark_staff_floor"),
+    *site_urlpatterns,
+]

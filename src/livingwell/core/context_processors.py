@@ -1,15 +1,16 @@
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
 
 from livingwell.core.models import SiteConfig
 
 STAFF_NAV = [
-    ("hub:board", "Huddle board", "view_board"),
-    ("intake:staff_new", "Make an introduction", "introduce"),
-    ("directory:search", "Directory", "view_board"),
-    ("directory:my_listings", "Your listings", "edit_own_directory"),
-    ("insight:dashboard", "Insight", "view_insight"),
-    ("access:privacy_workspace", "Privacy", "review_access"),
+    ("hub:board", _("Huddle board"), "view_board"),
+    ("intake:staff_new", _("Make an introduction"), "introduce"),
+    ("directory:search", _("Directory"), "view_board"),
+    ("directory:my_listings", _("Your listings"), "edit_own_directory"),
+    ("insight:dashboard", _("Insight"), "view_insight"),
+    ("access:privacy_workspace", _("Privacy"), "review_access"),
 ]
 
 
@@ -26,7 +27,7 @@ def _nav_urls() -> list[tuple]:
         for name, label, perm in STAFF_NAV:
             try:
                 url = reverse(name)
-            except Exception:  # an app whose pages are not built yet
+            except NoReverseMatch:  # an app whose pages are not built yet
                 url = None
             found.append((url, label, perm))
         _NAV_URLS[prefix] = found
@@ -42,7 +43,7 @@ def site(request):
 
         perms = role_permissions(user)
         nav = [
-            {"url": url, "label": label}
+            {"url": url, "label": str(label)}  # in the request's language
             for url, label, perm in _nav_urls()
             if perm in perms and url is not None
         ]

@@ -263,3 +263,24 @@ def test_filter_with_percent_signs_and_quotes_is_just_text(personas, client):
         assert response.status_code == 200
         html = response.content.decode()
         assert "Outcome measures due (0)" in html and "In support without a key worker (0)" in html
+
+
+def test_handover_rows_name_their_owner(personas, client):
+    from livingwell.hub.actions import offer_handover
+
+    intro = in_support(personas.hub_worker)
+    offer_handover(
+        by=personas.hub_worker,
+        introduction=intro,
+        to_organisation=personas.vcs,
+        what_is_asked="Weekly peer support",
+    )
+    owner = str(intro.owner)
+    assert owner  # (the persona has a name)
+    mine = queries.huddle_board(personas.hub_worker).section("awaiting").rows
+    assert [(r["owner"], r["mine"]) for r in mine] == [(owner, True)]
+    theirs = queries.huddle_board(personas.partner_worker).section("offered").rows
+    assert [(r["owner"], r["mine"]) for r in theirs] == [(owner, False)]
+    factories.login(client, personas.hub_worker)
+    html = _section_html(client.get("/hub/").content.decode(), "awaiting-heading")
+    assert f"{owner} (you)" in html

@@ -48,15 +48,20 @@ def _read(user, *, site: bool, now=None):
     """(memberships, site settings or None), in one round trip."""
     from django.utils import timezone
 
-    from livingwell.accounts.models import Membership
-    from livingwell.core.models import SiteConfig
-
     member_stmt = _membership_statement()
     site_stmt = _site_statement() if site else None
     swaps = {statements.STAND_IN_NOW: now or timezone.now(), statements.STAND_IN_USER: user.pk}
     batch = [statements.swapped(member_stmt, swaps), site_stmt]
     alias = member_stmt[2].using
     member_rows, site_rows = statements.run(batch, alias=alias)
+    return _standing(member_stmt, member_rows, site_stmt, site_rows, alias=alias)
+
+
+def _standing(member_stmt, member_rows, site_stmt, site_rows, *, alias):
+    """(memberships, site settings or None: not read) from their statements' rows."""
+    from livingwell.accounts.models import Membership
+    from livingwell.core.models import SiteConfig
+
     memberships = statements.instances(
         Membership,
         statements.values(member_stmt, member_rows),
@@ -64,7 +69,7 @@ def _read(user, *, site: bool, now=None):
         related=("team", "organisation"),
     )
     config = None
-    if site:
+    if site_stmt is not None:
         found = statements.instances(
             SiteConfig, statements.values(site_stmt, site_rows), alias=alias
         )
@@ -91,8 +96,6 @@ def load(request) -> None:
 
 
 # --- who is signed in, read ahead for a staff page ------------------------------------------
-
-SESSION_ROW_UNREAD = object()
 
 
 def _user_statement():
@@ -161,9 +164,7 @@ def read_ahead(request) -> None:
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    from livingwell.accounts.models import Membership
     from livingwell.accounts.signed_in import Held, holding
-    from livingwell.core.models import SiteConfig
 
     session = getattr(request, "session", None)
     lazy = getattr(request, "user", None)
@@ -215,13 +216,8 @@ def read_ahead(request) -> None:
         signed_in = lazy.is_authenticated  # works out request.user, MFA device and all
     if not signed_in or lazy.pk != user_id:
         return
-    lazy._lw_memberships = statements.instances(
-        Membership,
-        statements.values(member_stmt, member_rows),
-        alias=alias,
-        related=("team", "organisation"),
+    lazy._lw_memberships, request._lw_site_config = _standing(
+        member_stmt, member_rows, site_stmt, site_rows, alias=alias
     )
-    found = statements.instances(SiteConfig, statements.values(site_stmt, site_rows), alias=alias)
-    request._lw_site_config = found[0] if found else SiteConfig.current()
     seen = statements.values(row_stmt, session_rows)
     request._lw_session_row = (key, seen[0]["last_seen_at"] if seen else None)

@@ -7,6 +7,7 @@ the read-ahead page to what the usual one-at-a-time reads decide, case by case.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -42,7 +43,9 @@ def _tables_read(client, url):
 
 
 def _count(sql, table):
-    return sum(f'FROM "{table}"' in s for s in sql)
+    """Statements reading ``table`` itself (not through a join or a subquery of another)."""
+    own = re.compile(rf'FROM "{table}"(?= WHERE| INNER| LEFT|$)')  # not aliased: its own
+    return sum(bool(own.search(s)) for s in sql)
 
 
 def test_a_staff_page_reads_each_signed_in_row_once(personas):
@@ -53,6 +56,7 @@ def test_a_staff_page_reads_each_signed_in_row_once(personas):
     assert response.status_code == 200
     assert response.wsgi_request.user.pk == personas.hub_worker.pk
     assert response.wsgi_request.user.is_verified()
+    assert response.wsgi_request._lw_session_row[0] == client.session.session_key  # read ahead
     for table in (
         "accounts_user",
         "otp_totp_totpdevice",

@@ -119,21 +119,11 @@ def test_a_staff_page_reads_memberships_and_settings_once(personas, client):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a pipeline is PostgreSQL's")
-def test_on_postgresql_both_go_in_one_round_trip(personas, rf, monkeypatch):
-    from livingwell.core import statements
-
-    batches = []
-    run = statements.run
-
-    def spy(batch, *, alias):
-        batches.append(sum(s is not None for s in batch))
-        return run(batch, alias=alias)
-
-    monkeypatch.setattr(statements, "run", spy)
+def test_on_postgresql_both_go_in_one_round_trip(personas, rf, statement_batches):
     request = rf.get("/hub/")
     request.user = personas.hub_worker
     standing.load(request)
-    assert batches == [2]
+    assert statement_batches == [2]
     assert request._lw_site_config.pk == 1
     assert [m.pk for m in request.user._lw_memberships] == [
         m.pk for m in _as_orm(personas.hub_worker)

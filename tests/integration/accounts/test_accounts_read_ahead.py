@@ -23,7 +23,6 @@ from tests.integration.accounts.accounts_helpers import LOGIN, MFA, browser, sig
 from livingwell.access import standing
 from livingwell.accounts import signed_in
 from livingwell.accounts.models import User, UserSession
-from livingwell.core import statements
 
 pytestmark = pytest.mark.django_db
 BOARD = "/hub/"
@@ -68,19 +67,11 @@ def test_a_staff_page_reads_each_signed_in_row_once(personas):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a pipeline is PostgreSQL's")
-def test_on_postgresql_they_are_one_round_trip(personas, monkeypatch):
+def test_on_postgresql_they_are_one_round_trip(personas, statement_batches):
     client = login(browser(), personas.hub_worker)
     assert UserSession.objects.filter(session_key=client.session.session_key).exists()
-    batches = []
-    run = statements.run
-
-    def spy(batch, *, alias):
-        batches.append(sum(s is not None for s in batch))
-        return run(batch, alias=alias)
-
-    monkeypatch.setattr(statements, "run", spy)
     assert client.get(BOARD).status_code == 200
-    assert batches[0] == 5  # user, device, session row, memberships, settings
+    assert statement_batches[0] == 5  # user, device, session row, memberships, settings
 
 
 def test_the_rows_read_ahead_are_the_rows_the_orm_reads(personas, rf):

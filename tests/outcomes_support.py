@@ -23,7 +23,9 @@ def in_support(
     from livingwell.hub.models import Tier
     from livingwell.intake.actions import submit_introduction
 
-    at = timezone.now() - timedelta(days=days_ago)
+    # Step back in local calendar days (same wall-clock time), so the introduction's local date is
+    # exactly ``days_ago`` days before today even when a clock change lies between.
+    at = timezone.localtime() - timedelta(days=days_ago)
     intro, _ = submit_introduction(
         by=None,
         submission_key=uuid.uuid4().hex,

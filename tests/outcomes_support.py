@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -53,7 +53,7 @@ def in_support(
             introduction=intro,
             goals=goals,
             actions=[],
-            review_date=date.today() + timedelta(weeks=12),
+            review_date=timezone.localdate() + timedelta(weeks=12),
             at=at,
         )
     intro.refresh_from_db()

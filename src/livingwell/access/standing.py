@@ -203,15 +203,18 @@ def read_ahead(request) -> None:
         batch, alias=alias
     )
     users = statements.instances(user_model, statements.values(user_stmt, user_rows), alias=alias)
-    held = Held(user_id=user_id, user=users[0] if users else None)
+    device = None
     if device_stmt is not None:
         devices = statements.instances(
             device_model, statements.values(device_stmt, device_rows), alias=alias
         )
-        mine = [d for d in devices if d.pk == device_key]
-        held = Held(
-            user_id=user_id, user=held.user, device_id=device_id, device=mine[0] if mine else None
-        )
+        device = next((d for d in devices if d.pk == device_key), None)
+    held = Held(
+        user_id=user_id,
+        user=users[0] if users else None,
+        device_id=device_id if device_stmt is not None else None,  # else read the usual way
+        device=device,
+    )
     with holding(held):
         signed_in = lazy.is_authenticated  # works out request.user, MFA device and all
     if not signed_in or lazy.pk != user_id:

@@ -1,6 +1,6 @@
-"""open_introduction answers three questions with hand-written SQL (access/helpers.py). Each must
-give exactly what the ORM rule it stands for gives, in every case: these tests hold them
-together, so a change to one rule without the other fails here."""
+"""open_introduction loads the introduction with three answers about its person
+(access/helpers._load_introduction): each must give what the rule it is built from gives, for the
+person of the introduction opened (not another's), in every case."""
 
 from __future__ import annotations
 

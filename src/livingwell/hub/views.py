@@ -18,8 +18,9 @@ from livingwell.access.policy import staff
 from livingwell.core.jinja import render_with_body
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError
-from livingwell.hub import actions, forms, queries, record_queries
+from livingwell.hub import actions, forms, queries
 from livingwell.hub.models import Handover
+from livingwell.hub.record import SECTIONS, history_context, record_context
 from livingwell.intake.models import Introduction
 
 
@@ -128,23 +129,19 @@ def record(request, introduction_id):
             "hub/offer_summary.html",
             {"intro": intro, "person": intro.person, "offers": offers},
         )
-    context = record_queries.record_context(request.user, intro, rel)
-    title = intro.person.display_name
-    return render_with_body(request, title, "hub/record_body.html", context)
+    context = record_context(request.user, intro, rel)
+    return render(request, "hub/record.html", context)
 
 
 @staff(P.VIEW_RECORD)
 def record_history(request, introduction_id, section):
     """One of the record's lists in full, a page at a time (the record shows the latest few)."""
-    found = record_queries.SECTIONS.get(section)
+    found = SECTIONS.get(section)
     if found is None:
         raise Http404
     intro, rel = open_introduction(request, introduction_id, category="record")
-    context = record_queries.history_context(
-        request.user, intro, rel, found, request.GET.get("page")
-    )
-    title = f"{context['section'].title}: {intro.person.display_name}"
-    return render_with_body(request, title, "hub/record_history_body.html", context)
+    context = history_context(request.user, intro, rel, found, request.GET.get("page"))
+    return render(request, "hub/record_history.html", context)
 
 
 @staff(P.VIEW_BOARD)

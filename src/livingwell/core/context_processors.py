@@ -1,5 +1,4 @@
-from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.core.models import SiteConfig
@@ -14,23 +13,15 @@ STAFF_NAV = [
 ]
 
 
-_NAV_URLS: dict[tuple, list] = {}
-
-
 def _nav_urls() -> list[tuple]:
-    """STAFF_NAV with each page's address, reversed once per process (and script prefix): the
-    menu is on every staff page, and reversing six names cost more than the rest of it."""
-    prefix = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    found = _NAV_URLS.get(prefix)
-    if found is None:
-        found = []
-        for name, label, perm in STAFF_NAV:
-            try:
-                url = reverse(name)
-            except NoReverseMatch:  # an app whose pages are not built yet
-                url = None
-            found.append((url, label, perm))
-        _NAV_URLS[prefix] = found
+    """STAFF_NAV with each page's address (None for an app whose pages are not built yet)."""
+    found = []
+    for name, label, perm in STAFF_NAV:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            url = None
+        found.append((url, label, perm))
     return found
 
 

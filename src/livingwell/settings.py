@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from livingwell.env import ConfigError, env_bool, env_int, env_list, env_str
+from livingwell.env import ConfigError, env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -258,8 +258,15 @@ STORAGES = {
 EMAIL_BACKEND = env_str(
     "LIVINGWELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
-# The site's public address, used to build links sent to people (e.g. https://livingwell.example.org).
-LIVINGWELL_PUBLIC_URL = env_str("LIVINGWELL_PUBLIC_URL", "")
+# The site's public address, used to build every link sent to people in a text or an e-mail
+# (e.g. https://livingwell.example.org). Production refuses to start without it; development
+# defaults to `make run`'s own address and the tests to Django's test client host.
+LIVINGWELL_PUBLIC_URL = env_url(
+    "LIVINGWELL_PUBLIC_URL",
+    None
+    if PRODUCTION
+    else ("http://testserver" if ENVIRONMENT == "test" else "http://127.0.0.1:8000"),
+)
 LIVINGWELL_MESSAGE_BACKEND = env_str(
     "LIVINGWELL_MESSAGE_BACKEND", "livingwell.core.messaging.ConsoleBackend"
 )

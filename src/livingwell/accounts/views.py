@@ -203,6 +203,7 @@ def mfa(request):
     }
     if settings.DEMO_MODE and user.is_demo_persona:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+        context["demo_persona"] = True
         context["demo_code"] = demo.current_code(device)
     return render(request, "accounts/mfa.html", context)
 

@@ -13,3 +13,19 @@ def demo_mode_off(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def public_address_https(app_configs, **kwargs):
+    """Links in texts and e-mails go to the site's public address: it must be set and secure."""
+    url = getattr(settings, "LIVINGWELL_PUBLIC_URL", "")
+    if not url.startswith("https://"):
+        return [
+            Error(
+                f"LIVINGWELL_PUBLIC_URL is {url!r}: links sent to people need the site's public "
+                "https address.",
+                hint="Set LIVINGWELL_PUBLIC_URL=https://your-site.example.org",
+                id="livingwell.E002",
+            )
+        ]
+    return []

@@ -235,13 +235,9 @@ def _why_word(svc: Service, word: str, terms: list[str]) -> str:
 
 
 def _age_reason(svc: Service, age: int) -> str:
-    lo, hi = svc.minimum_age, svc.maximum_age
-    if lo is None and hi is None:
+    if svc.minimum_age is None and svc.maximum_age is None:
         return _("No age limits")
-    return _("For ages %(lo)s to %(hi)s") % {
-        "lo": lo if lo is not None else 0,
-        "hi": hi if hi is not None else _("any"),
-    }
+    return _("Ages: %(ages)s") % {"ages": svc.ages_in_words}
 
 
 def _nearest(svc: Service, point) -> float | None:

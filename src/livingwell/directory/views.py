@@ -41,7 +41,14 @@ def _search_page(request, *, public_only: bool, template: str):
     return render(
         request,
         template,
-        {"form": form, "results": results, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "results": results,
+            "page": page,
+            "query": query.urlencode(),
+            # Search pressed with nothing chosen: say so, rather than show nothing.
+            "empty_search": form.is_bound and form.is_valid() and not form.is_search,
+        },
     )
 
 

@@ -84,29 +84,64 @@ class TierForm(forms.Form):
 
 
 class PlanForm(forms.Form):
+    """A new version of the plan. It starts from the whole current version (`from_version`), with
+    one empty action row more than it has, so nothing the worker did not change is lost."""
+
     goal_1 = forms.CharField(label=_("Goal 1, in the person's own words"), max_length=300)
     goal_2 = forms.CharField(label=_("Goal 2 (optional)"), required=False, max_length=300)
     goal_3 = forms.CharField(label=_("Goal 3 (optional)"), required=False, max_length=300)
-    action_1 = forms.CharField(
-        label=_("Action 1: what will happen"), required=False, max_length=300
-    )
-    who_1 = forms.CharField(label=_("Who will do it"), required=False, max_length=150)
-    by_1 = forms.DateField(label=_("By when"), required=False, widget=DATE)
-    action_2 = forms.CharField(
-        label=_("Action 2: what will happen"), required=False, max_length=300
-    )
-    who_2 = forms.CharField(label=_("Who will do it"), required=False, max_length=150)
-    by_2 = forms.DateField(label=_("By when"), required=False, widget=DATE)
     review_date = forms.DateField(label=_("Review date"), widget=DATE)
     agreed_with_person = forms.BooleanField(
         label=_("The person helped write this plan and agrees with it"), required=False
     )
+
+    MIN_ACTION_ROWS = 2
+
+    def __init__(self, data=None, *, from_version=None):
+        previous = list(from_version.actions) if from_version else []
+        self.action_rows = max(self.MIN_ACTION_ROWS, len(previous) + 1)
+        initial = {}
+        if from_version:
+            initial = {f"goal_{i}": g["text"] for i, g in enumerate(from_version.goals[:3], 1)}
+            initial["review_date"] = from_version.review_date
+            initial["agreed_with_person"] = from_version.agreed_with_person
+            for i, action in enumerate(previous, 1):
+                initial[f"action_{i}"] = action.get("what", "")
+                initial[f"who_{i}"] = action.get("who", "")
+                if action.get("by"):
+                    initial[f"by_{i}"] = dt.date.fromisoformat(action["by"])
+        super().__init__(data, initial=initial)
+        # Action rows go between the goals and the review date, in order.
+        fields = {name: self.fields.pop(name) for name in ("review_date", "agreed_with_person")}
+        for i in range(1, self.action_rows + 1):
+            self.fields[f"action_{i}"] = forms.CharField(
+                label=_("Action %(n)d: what will happen") % {"n": i},
+                required=False,
+                max_length=300,
+            )
+            self.fields[f"who_{i}"] = forms.CharField(
+                label=_("Who will do action %(n)d") % {"n": i}, required=False, max_length=150
+            )
+            self.fields[f"by_{i}"] = forms.DateField(
+                label=_("By when (action %(n)d)") % {"n": i}, required=False, widget=DATE
+            )
+        self.fields.update(fields)
 
     def clean_review_date(self):
         value = self.cleaned_data["review_date"]
         if value < timezone.localdate():
             raise forms.ValidationError(_("The review date must be today or later"))
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        for i in range(1, self.action_rows + 1):
+            what = cleaned.get(f"action_{i}")
+            if not what and (cleaned.get(f"who_{i}") or cleaned.get(f"by_{i}")):
+                self.add_error(
+                    f"action_{i}", _("Enter what will happen in action %(n)d") % {"n": i}
+                )
+        return cleaned
 
     def goals(self):
         return [
@@ -122,7 +157,7 @@ class PlanForm(forms.Form):
                 "who": self.cleaned_data.get(f"who_{i}", ""),
                 "by": self.cleaned_data.get(f"by_{i}") or "",
             }
-            for i in (1, 2)
+            for i in range(1, self.action_rows + 1)
         ]
 
 

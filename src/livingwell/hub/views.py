@@ -218,11 +218,7 @@ def plan(request, introduction_id):
         .order_by("-version")
         .first()
     )
-    initial = {}
-    if latest:
-        initial = {f"goal_{i + 1}": g["text"] for i, g in enumerate(latest.goals[:3])}
-        initial["agreed_with_person"] = latest.agreed_with_person
-    form = forms.PlanForm(request.POST or None, initial=initial)
+    form = forms.PlanForm(request.POST or None, from_version=latest)
 
     def run(data):
         actions.save_plan(

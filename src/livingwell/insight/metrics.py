@@ -988,6 +988,13 @@ def equity(data: Dataset, dimension: str) -> Table:
     return table
 
 
+def _percent(value: float) -> str:
+    """A share in words that never rounds a small part to nothing: 0.4%, 12%."""
+    if 0 < value < 1:
+        return f"{value:.1f}%"
+    return f"{value:.0f}%"
+
+
 def relationships(data: Dataset) -> Table:
     pairs: dict[tuple, dict] = {}
     for row in data.handovers:
@@ -1134,14 +1141,21 @@ class Disclosure:
             shown = shown or 0.0
             pop_share = 100 * pop / pop_total
             if pop_share == 0:
+                if n:
+                    sentences.append(
+                        _(
+                            "The local population figure for {group} people is missing, so "
+                            "their share of introductions cannot be compared with it."
+                        ).format(group=label)
+                    )
                 continue
             ratio = shown / pop_share
             if ratio < 0.8 or ratio > 1.25:
                 sentences.append(
                     _(
-                        "{group} people are {pop:.0f}% of the local population but "
-                        "{share:.0f}% of introductions."
-                    ).format(group=label, pop=pop_share, share=shown)
+                        "{group} people are {pop} of the local population but {share} of "
+                        "introductions."
+                    ).format(group=label, pop=_percent(pop_share), share=_percent(shown))
                 )
         return sentences
 

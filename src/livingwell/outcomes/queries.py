@@ -19,6 +19,7 @@ from livingwell.outcomes.definitions import MEASURES, get_definition
 from livingwell.outcomes.framework import DEFAULT_OUTCOMES
 from livingwell.outcomes.models import (
     ItemWording,
+    MeasureDue,
     MeasureResponse,
     MeasureSchedule,
     Occasion,
@@ -132,6 +133,22 @@ class DueIntroduction:
 
 def _local_date(value: datetime) -> date:
     return timezone.localdate(value)
+
+
+def occasion_for(introduction, measure: str) -> str:
+    """The occasion a new response of `measure` is most likely for: the one the schedule has
+    next due (kept in MeasureDue), else baseline for a first response, else review."""
+    due = (
+        MeasureDue.objects.filter(introduction=introduction, measure=measure)
+        .values_list("occasion", flat=True)
+        .first()
+    )
+    if due:
+        return due
+    if introduction.state == Introduction.State.CLOSED:
+        return Occasion.CLOSURE
+    answered = MeasureResponse.objects.filter(introduction=introduction, measure=measure).exists()
+    return Occasion.REVIEW if answered else Occasion.BASELINE
 
 
 def due_measures(now=None, introductions=None) -> list[DueIntroduction]:

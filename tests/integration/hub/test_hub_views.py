@@ -288,6 +288,65 @@ def test_plan(personas, client):
     assert _audits("plan.version", intro) == 1
 
 
+def test_updating_a_plan_starts_from_the_whole_current_version(personas, client):
+    intro = in_support(personas.hub_worker)
+    review = timezone.localdate() + timedelta(days=30)
+    by = timezone.localdate() + timedelta(days=7)
+    actions.save_plan(
+        by=personas.hub_worker,
+        introduction=intro,
+        goals=["Walk to the park", "Sleep better"],
+        actions=[
+            {"what": "Find a walking group", "who": "Sam (peer worker)", "by": by},
+            {"what": "Talk to the GP about sleep", "who": "The person", "by": ""},
+            {"what": "Try the library cafe", "who": "The person", "by": by},
+        ],
+        review_date=review,
+        agreed_with_person=True,
+    )
+    factories.login(client, personas.hub_worker)
+    url = f"/hub/introductions/{intro.pk}/plan/"
+    page = client.get(url)
+    form = page.context["form"]
+    # The form shows the whole current version, with room for one more action.
+    assert form.action_rows == 4
+    assert form["goal_2"].value() == "Sleep better"
+    assert form["action_3"].value() == "Try the library cafe"
+    assert form["who_1"].value() == "Sam (peer worker)"
+    assert form["by_1"].value() == by
+    assert form["review_date"].value() == review
+    # The worker adds a third goal and submits everything else as it was shown.
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items() if v}
+    data["goal_3"] = "See my sister"
+    data["agreed_with_person"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    first, second = PlanVersion.objects.filter(introduction=intro).order_by("version")
+    assert [g["text"] for g in second.goals] == [
+        "Walk to the park",
+        "Sleep better",
+        "See my sister",
+    ]
+    # Goals keep their keys, so goal-based outcomes stay paired with them.
+    assert [g["key"] for g in second.goals[:2]] == [g["key"] for g in first.goals]
+    assert second.actions == first.actions
+    assert second.review_date == first.review_date
+
+
+def test_a_plan_action_needs_saying_what_will_happen(personas, client):
+    intro = in_support(personas.hub_worker)
+    factories.login(client, personas.hub_worker)
+    review = (timezone.localdate() + timedelta(days=30)).isoformat()
+    response = client.post(
+        f"/hub/introductions/{intro.pk}/plan/",
+        {"goal_1": "Walk to the park", "review_date": review, "who_1": "Sam"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["action_1"] == ["Enter what will happen in action 1"]
+    assert not PlanVersion.objects.filter(introduction=intro).exists()
+
+
 def test_contact(personas, client):
     intro = in_support(personas.hub_worker)
     factories.login(client, personas.hub_worker)

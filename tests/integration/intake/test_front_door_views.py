@@ -123,6 +123,20 @@ def test_likely_match_is_flagged_not_merged(client):
     assert first.person_id not in {match.new_person_id, match.existing_person_id}
 
 
+def test_the_match_page_says_what_matched_in_words(client, personas):
+    factories.introduction(
+        person=factories.person_details(given_name="Priya", family_name="Shah", postcode="SW9 8AA")
+    )
+    factories.introduction(
+        person=factories.person_details(given_name="priya", family_name="SHAH", postcode="SW9 8AA")
+    )
+    match = PossibleMatch.objects.get()
+    factories.login(client, personas.hub_worker)
+    body = client.get(f"/people/matches/{match.pk}/").content.decode()
+    assert "Matched on: name, date of birth, postcode." in body
+    assert "date_of_birth" not in body
+
+
 def test_staff_form_needs_sign_in_and_checks_nhs_number(client, personas):
     assert client.get("/introduce/staff/new/").status_code == 302
     factories.login(client, personas.hub_worker)

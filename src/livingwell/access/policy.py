@@ -79,3 +79,23 @@ def staff(permission: Permission):
         return wrapper
 
     return decorator
+
+
+# Where each role starts after signing in, and where the site name in the header leads: the first
+# page here the user's roles allow. Someone with none of these lands on their own account page,
+# never on "You do not have access".
+LANDING_PAGES = (
+    (Permission.VIEW_BOARD, "hub:board"),  # Hub, key and peer workers; a partner's handovers
+    (Permission.REVIEW_ACCESS, "access:privacy_workspace"),
+    (Permission.VIEW_INSIGHT, "insight:dashboard"),
+    (Permission.EDIT_OWN_DIRECTORY, "directory:my_listings"),
+)
+
+
+def landing_url(user) -> str:
+    from django.urls import reverse
+
+    for permission, url_name in LANDING_PAGES:
+        if has_permission(user, permission):
+            return reverse(url_name)
+    return reverse("accounts:sessions")

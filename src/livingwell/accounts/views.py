@@ -26,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from livingwell.access.policy import authenticated_only, public
+from livingwell.access.policy import authenticated_only, landing_url, public
 from livingwell.accounts import actions, demo, useragents
 from livingwell.accounts.decorators import verified_only
 from livingwell.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
@@ -45,8 +45,8 @@ def _safe_next(request, candidate: str | None) -> str:
     return ""
 
 
-def _after_sign_in(next_url: str) -> str:
-    return next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
+def _after_sign_in(request, next_url: str) -> str:
+    return next_url or landing_url(request.user)
 
 
 def _mfa_url(next_url: str) -> str:
@@ -75,7 +75,7 @@ def sign_in(request):
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
         if request.user.is_verified():
-            return redirect(_after_sign_in(next_url))
+            return redirect(_after_sign_in(request, next_url))
         return redirect(_mfa_url(next_url))
     reason = request.session.pop(SIGNED_OUT_REASON, None)
     if reason:
@@ -160,7 +160,7 @@ def mfa(request):
     user = request.user
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if user.is_verified():
-        return redirect(_after_sign_in(next_url))
+        return redirect(_after_sign_in(request, next_url))
     if not AxesProxyHandler.is_allowed(request, _credentials(user)):
         actions.record_event(
             by=user, action="auth.lockout", refused=True, high=True, detail={"stage": "mfa"}
@@ -184,7 +184,7 @@ def mfa(request):
                 _complete_mfa(
                     request, device, "recovery_code" if isinstance(device, StaticDevice) else "totp"
                 )
-                return redirect(_after_sign_in(next_url))
+                return redirect(_after_sign_in(request, next_url))
             if method == "totp":
                 message = _("That code is not right. Check your authenticator app and try again.")
             else:
@@ -231,7 +231,7 @@ def _enrol(request, next_url: str):
                     "accounts/recovery_codes.html",
                     {
                         "codes": [actions.format_recovery_code(c) for c in codes],
-                        "continue_url": _after_sign_in(next_url),
+                        "continue_url": _after_sign_in(request, next_url),
                     },
                 )
     return render(

@@ -45,4 +45,7 @@ def site(request):
         for item in nav:
             item["current"] = item["url"] == current
         context["staff_nav"] = nav
+        from livingwell.access.policy import landing_url
+
+        context["home_url"] = landing_url(user)
     return context

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.accounts.models import UserSession
+from livingwell.core.client_address import client_address
 
 CATEGORY = "authentication"
 RECOVERY_CODE_COUNT = 10
@@ -45,10 +46,6 @@ def record_event(*, by, action: str, refused: bool = False, high: bool = False, 
     )
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @transaction.atomic
 def start_session(*, by, request) -> UserSession:
     """Remember a new signed-in session so that its owner can see and end it."""
@@ -64,7 +61,7 @@ def start_session(*, by, request) -> UserSession:
             "created_at": now,
             "last_seen_at": now,
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
-            "ip_address": _client_ip(request),
+            "ip_address": client_address(request),
         },
     )
     return row

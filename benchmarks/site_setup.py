@@ -20,9 +20,11 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import authenticate, login  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp import login as otp_login  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -39,11 +41,14 @@ def sign_in(user, device) -> str:
         "/accounts/sign-in/", REMOTE_ADDR="127.0.0.1", HTTP_USER_AGENT="livingwell-benchmark"
     )
     request.session = import_string(settings.SESSION_ENGINE + ".SessionStore")()
+    request.user = AnonymousUser()  # as AuthenticationMiddleware leaves it before sign-in
     signed_in = authenticate(request, username=user.get_username(), password=DEMO_PASSWORD)
     if signed_in is None:
         raise SystemExit(f"{user.get_username()} could not sign in with the demo password")
     login(request, signed_in)
     otp_login(request, device)
+    if DEVICE_ID_SESSION_KEY not in request.session:
+        raise SystemExit(f"{user.get_username()} did not pass the authenticator step")
     request.session.save()
     return f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}"
 

@@ -43,6 +43,9 @@ ALLOWED_HOSTS = env_list(
     "LIVINGWELL_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("LIVINGWELL_CSRF_TRUSTED_ORIGINS", [])
+# Served behind one trusted TLS proxy that sets X-Forwarded-Proto and appends the client's address
+# to X-Forwarded-For: the client's address is then read from there (core/client_address.py).
+LIVINGWELL_BEHIND_PROXY = env_bool("LIVINGWELL_BEHIND_PROXY")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -149,6 +152,24 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         options["options"] = f"{given} -c plan_cache_mode=force_generic_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ------------------------------------------------------------------------------------
+# The rate limits (the front door's, the directory API's) count in the default cache, so it must
+# be one that every worker shares: a per-process cache gives each worker its own small count and
+# forgets it on restart. The database cache needs nothing more to run; its table is made by a
+# migration (core 0004). A site may configure another shared cache (e.g. Redis); a deploy check
+# refuses a per-process one. Never used for pages or page parts.
+CACHES = {
+    "default": {
+        "BACKEND": env_str(
+            "LIVINGWELL_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
+        ),
+        "LOCATION": env_str("LIVINGWELL_CACHE_LOCATION", "livingwell_cache"),
+        # Room for a count per client: a cache holding more keys than this (Django's default is
+        # 300) deletes a third of them, and every client whose count went starts again.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -185,6 +206,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "livingwell.accounts.views.locked_out"
 # Never store typed codes alongside failed attempts.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "recovery_code"]
+# The address recorded with each attempt: the client's, behind the proxy too.
+AXES_CLIENT_IP_CALLABLE = "livingwell.core.client_address.client_address"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env_str("LIVINGWELL_SITE_NAME", "Living Well")
@@ -206,9 +229,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LIVINGWELL_BEHIND_PROXY") else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if LIVINGWELL_BEHIND_PROXY else None
 X_FRAME_OPTIONS = "DENY"
 
 # Only our own origin, everywhere: no third-party scripts, fonts, pixels or CDNs.

@@ -210,20 +210,27 @@ def mfa(request):
 
 def _enrol(request, next_url: str):
     user = request.user
-    device = actions.start_totp_enrolment(by=user)
+    try:
+        device = actions.start_totp_enrolment(by=user, session=request.session)
+    except actions.AccountError as error:  # another session has just finished setting one up
+        messages.warning(request, str(error))
+        return redirect(_mfa_url(next_url))
     form = CodeForm()
     if request.method == "POST":
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
                 device, codes = actions.confirm_totp_enrolment(
-                    by=user, code=form.cleaned_data["code"]
+                    by=user, session=request.session, code=form.cleaned_data["code"]
                 )
             except actions.InvalidCode as error:
                 form.add_error("code", str(error))
                 _code_failed(request, user, "enrolment")
                 if getattr(request, "axes_locked_out", False):
                     return locked_out(request)
+            except actions.AccountError as error:
+                messages.warning(request, str(error))
+                return redirect(_mfa_url(next_url))
             else:
                 _complete_mfa(request, device, "totp")
                 return render(

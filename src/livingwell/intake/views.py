@@ -5,40 +5,20 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import public, staff
-from livingwell.intake.actions import URGENT_RISK, submit_introduction
+from livingwell.intake import rate_limit
+from livingwell.intake.actions import URGENT_RISK, RateLimited, submit_introduction
 from livingwell.intake.forms import (
     FamilyIntroductionForm,
     SelfIntroductionForm,
     StaffIntroductionForm,
 )
 from livingwell.intake.models import Route
-
-RATE_LIMIT = 10  # introductions per address per hour; mistakes don't count, only submissions
-RATE_WINDOW = 3600
-
-
-def _client_key(request) -> str:
-    return "intake-rate:" + request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _over_limit(request) -> bool:
-    return cache.get(_client_key(request), 0) >= RATE_LIMIT
-
-
-def _count_submission(request) -> None:
-    key = _client_key(request)
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
 
 
 @public
@@ -49,21 +29,24 @@ def start(request):
 def _public_form(request, form_class, route, template):
     if request.method == "POST":
         form = form_class(request.POST)
-        if _over_limit(request):
-            return render(request, "intake/too_many.html", status=429)
         if form.is_valid():
             if form.cleaned_data.get("website"):
                 # A bot filled the hidden box: pretend all is well, store nothing.
                 request.session["intake_done"] = {"reference": None, "urgent": False}
                 return redirect("intake:done")
-            intro, _created = submit_introduction(
-                by=None,
-                submission_key=form.cleaned_data["submission_key"],
-                route=route,
-                person=form.person_data(),
-                details=form.details(),
-            )
-            _count_submission(request)
+            try:
+                intro, created = submit_introduction(
+                    by=None,
+                    submission_key=form.cleaned_data["submission_key"],
+                    route=route,
+                    person=form.person_data(),
+                    details=form.details(),
+                    over_rate_limit=rate_limit.is_over(request),
+                )
+            except RateLimited:
+                return render(request, "intake/too_many.html", status=429)
+            if created:
+                rate_limit.count(request)
             request.session["intake_done"] = {"reference": intro.reference, "urgent": intro.urgent}
             return redirect("intake:done")
     else:

@@ -81,4 +81,4 @@ def test_a_public_address_that_is_not_an_address_is_refused(tmp_path):
 def test_a_plain_http_public_address_fails_the_deploy_check(tmp_path):
     result = run_check(tmp_path, LIVINGWELL_PUBLIC_URL="http://livingwell.example.org")
     assert result.returncode != 0
-    assert "livingwell.E002" in result.stdout + result.stderr
+    assert "livingwell.E003" in result.stdout + result.stderr

@@ -9,7 +9,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from livingwell.access.helpers import open_introduction
@@ -21,7 +23,7 @@ from livingwell.core.statemachine import TransitionError
 from livingwell.hub import actions, forms, queries
 from livingwell.hub.models import Handover
 from livingwell.hub.record import SECTIONS, history_context, record_context
-from livingwell.intake.models import Introduction
+from livingwell.intake.models import ClosedReason, Introduction
 
 
 def _record(intro):
@@ -29,13 +31,15 @@ def _record(intro):
 
 
 def _form_page(request, intro, form, template, run, extra=None):
-    """Shared POST handling: a valid form calls `run`; action errors go back beside the form."""
+    """Shared POST handling: a valid form calls `run`, which returns what happened in words for
+    the record page to say; action errors go back beside the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            run(form.cleaned_data)
+            done = run(form.cleaned_data)
         except (actions.HubError, TransitionError, ValueError) as exc:
             form.add_error(None, str(exc))
         else:
+            messages.success(request, done)
             return _record(intro)
     return render(
         request, template, {"form": form, "intro": intro, "person": intro.person, **(extra or {})}
@@ -167,6 +171,7 @@ def conversation(request, introduction_id):
         actions.record_first_conversation(
             by=request.user, introduction=intro, tier=tier, fields=data
         )
+        return _("First conversation recorded: support has started in %(tier)s.") % {"tier": tier}
 
     return _form_page(request, intro, form, "hub/conversation.html", run)
 
@@ -187,6 +192,10 @@ def allocate(request, introduction_id):
             team=m.team,
             reason=data["reason"],
         )
+        return _("%(worker)s (%(team)s) is now the key worker.") % {
+            "worker": m.user.get_full_name() or m.user.username,
+            "team": m.team,
+        }
 
     return _form_page(request, intro, form, "hub/allocate.html", run)
 
@@ -202,6 +211,7 @@ def change_tier(request, introduction_id):
         actions.change_tier(
             by=request.user, introduction=intro, tier=data["tier"], reason=data["reason"]
         )
+        return _("Support is now in %(tier)s.") % {"tier": data["tier"]}
 
     return _form_page(request, intro, form, "hub/tier.html", run)
 
@@ -221,7 +231,7 @@ def plan(request, introduction_id):
     form = forms.PlanForm(request.POST or None, from_version=latest)
 
     def run(data):
-        actions.save_plan(
+        saved = actions.save_plan(
             by=request.user,
             introduction=intro,
             goals=form.goals(),
@@ -229,6 +239,7 @@ def plan(request, introduction_id):
             review_date=data["review_date"],
             agreed_with_person=data["agreed_with_person"],
         )
+        return _("Support plan saved as version %(v)d.") % {"v": saved.version}
 
     return _form_page(request, intro, form, "hub/plan.html", run, {"latest": latest})
 
@@ -253,6 +264,7 @@ def contact(request, introduction_id):
             note=data["note"],
             restricted=data["restricted"],
         )
+        return _("Contact recorded.")
 
     return _form_page(request, intro, form, "hub/contact.html", run)
 
@@ -381,7 +393,16 @@ def handover_advance(request, handover_id):
         actions.advance_handover(by=request.user, handover=handover, to_state=to_state)
     except TransitionError as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, ADVANCED[to_state] % {"org": handover.to_organisation})
     return _record(intro)
+
+
+ADVANCED = {
+    Handover.State.STARTED: gettext_lazy("Support with %(org)s has started."),
+    Handover.State.COMPLETED: gettext_lazy("The handover to %(org)s is complete."),
+    Handover.State.WITHDRAWN: gettext_lazy("The handover offer to %(org)s is withdrawn."),
+}
 
 
 @staff(P.OFFER_HANDOVER)
@@ -391,6 +412,7 @@ def handover_acknowledge(request, handover_id):
 
     def run(data):
         actions.acknowledge_declined_handover(by=request.user, handover=handover, note=data["note"])
+        return _("The declined handover is acknowledged; the introduction stays with the Hub.")
 
     return _form_page(
         request, intro, form, "hub/handover_acknowledge.html", run, {"handover": handover}
@@ -405,7 +427,16 @@ def close(request, introduction_id):
     form = forms.CloseForm(request.POST or None)
 
     def run(data):
-        actions.close(by=request.user, introduction=intro, reason=data["reason"], note=data["note"])
+        closed = actions.close(
+            by=request.user, introduction=intro, reason=data["reason"], note=data["note"]
+        )
+        reason = ClosedReason(data["reason"]).label
+        if closed.open_door_until is None:
+            return _("Closed: %(reason)s.") % {"reason": reason}
+        return _("Closed: %(reason)s. The door stays open until %(until)s.") % {
+            "reason": reason,
+            "until": date_format(timezone.localtime(closed.open_door_until), "j F Y"),
+        }
 
     return _form_page(request, intro, form, "hub/close.html", run)
 
@@ -421,6 +452,9 @@ def return_open_door(request, introduction_id):
         actions.return_within_open_door(
             by=request.user, introduction=intro, tier=data["tier"], note=data["note"]
         )
+        return _("Welcomed back through the open door: support is in %(tier)s.") % {
+            "tier": data["tier"]
+        }
 
     return _form_page(request, intro, form, "hub/return.html", run)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from livingwell.core import forms as lw_forms
 from livingwell.directory.models import (
     Attribute,
     Language,
@@ -53,7 +54,7 @@ def _language_choices():
     return [("", gettext_lazy("Any language"))] + [(n, n) for n in names]
 
 
-class SearchForm(forms.Form):
+class SearchForm(lw_forms.Form):
     q = forms.CharField(
         label=gettext_lazy("Words to search for"),
         required=False,

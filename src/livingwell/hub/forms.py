@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.accounts.models import Membership, Organisation
+from livingwell.core import forms as lw_forms
 from livingwell.hub.models import Contact, ContactMode, Tier
 from livingwell.intake.models import ClosedReason
 
@@ -30,7 +31,7 @@ class TierChoiceField(forms.ModelChoiceField):
         )
 
 
-class ConversationForm(forms.Form):
+class ConversationForm(lw_forms.Form):
     mode = forms.ChoiceField(
         label=_("How did you talk?"), choices=ContactMode.choices, widget=forms.RadioSelect
     )
@@ -50,7 +51,7 @@ class ConversationForm(forms.Form):
     tier = TierChoiceField(label=_("Support tier"))
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(lw_forms.Form):
     membership = forms.ModelChoiceField(
         label=_("Key worker"),
         queryset=Membership.objects.none(),
@@ -78,12 +79,12 @@ class AllocateForm(forms.Form):
         )
 
 
-class TierForm(forms.Form):
+class TierForm(lw_forms.Form):
     tier = TierChoiceField(label=_("Move to tier"))
     reason = forms.CharField(label=_("Why"), max_length=300)
 
 
-class PlanForm(forms.Form):
+class PlanForm(lw_forms.Form):
     """A new version of the plan. It starts from the whole current version (`from_version`), with
     one empty action row more than it has, so nothing the worker did not change is lost."""
 
@@ -161,7 +162,7 @@ class PlanForm(forms.Form):
         ]
 
 
-class ContactForm(forms.Form):
+class ContactForm(lw_forms.Form):
     outcome = forms.ChoiceField(
         label=_("What happened"), choices=Contact.Outcome.choices, widget=forms.RadioSelect
     )
@@ -190,7 +191,7 @@ class ContactForm(forms.Form):
         return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(lw_forms.Form):
     introduction = forms.ChoiceField(label=_("Person"), choices=[])
     to_organisation = forms.ModelChoiceField(
         label=_("Hand over to"),
@@ -213,7 +214,7 @@ class HandoverForm(forms.Form):
             ]
 
 
-class RespondForm(forms.Form):
+class RespondForm(lw_forms.Form):
     decision = forms.ChoiceField(
         label=_("Your answer"),
         choices=[("accept", _("Accept")), ("decline", _("Decline"))],
@@ -228,23 +229,23 @@ class RespondForm(forms.Form):
         return cleaned
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(lw_forms.Form):
     note = long_text(_("What happens next for the person"))
 
 
-class CloseForm(forms.Form):
+class CloseForm(lw_forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason for closing"), choices=ClosedReason.choices, widget=forms.RadioSelect
     )
     note = long_text(_("Closing note (optional)"), required=False)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(lw_forms.Form):
     tier = TierChoiceField(label=_("Support tier"))
     note = forms.CharField(label=_("Why they are coming back"), max_length=300)
 
 
-class FindForm(forms.Form):
+class FindForm(lw_forms.Form):
     reference = forms.CharField(
         label=_("Reference number"), max_length=20, help_text=_("For example LW-7K3M-9QRT")
     )

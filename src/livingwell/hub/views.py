@@ -163,7 +163,8 @@ def conversation(request, introduction_id):
         request, introduction_id, category="conversation", permission=P.RECORD_CONVERSATION
     )
     form = forms.ConversationForm(
-        request.POST or None, initial={"whats_happening": intro.whats_happening}
+        request.POST if request.method == "POST" else None,
+        initial={"whats_happening": intro.whats_happening},
     )
 
     def run(data):
@@ -181,7 +182,7 @@ def allocate(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="allocation", permission=P.ALLOCATE
     )
-    form = forms.AllocateForm(request.POST or None)
+    form = forms.AllocateForm(request.POST if request.method == "POST" else None)
 
     def run(data):
         m = data["membership"]
@@ -205,7 +206,7 @@ def change_tier(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="tier", permission=P.CHANGE_TIER
     )
-    form = forms.TierForm(request.POST or None)
+    form = forms.TierForm(request.POST if request.method == "POST" else None)
 
     def run(data):
         actions.change_tier(
@@ -228,7 +229,7 @@ def plan(request, introduction_id):
         .order_by("-version")
         .first()
     )
-    form = forms.PlanForm(request.POST or None, from_version=latest)
+    form = forms.PlanForm(request.POST if request.method == "POST" else None, from_version=latest)
 
     def run(data):
         saved = actions.save_plan(
@@ -250,7 +251,8 @@ def contact(request, introduction_id):
         request, introduction_id, category="contact", permission=P.RECORD_CONTACT
     )
     form = forms.ContactForm(
-        request.POST or None, initial={"contact_date": timezone.localdate(), "duration_minutes": 0}
+        request.POST if request.method == "POST" else None,
+        initial={"contact_date": timezone.localdate(), "duration_minutes": 0},
     )
 
     def run(data):
@@ -289,7 +291,10 @@ def handover_new(request):
     )
     initial = {"to_organisation": getattr(service, "network_organisation", None)} if service else {}
     form = forms.HandoverForm(
-        request.POST or None, caseload=caseload, fixed_introduction=intro, initial=initial
+        request.POST if request.method == "POST" else None,
+        caseload=caseload,
+        fixed_introduction=intro,
+        initial=initial,
     )
     previous = _declined(request, intro)
     if request.method == "POST" and form.is_valid() and intro is not None:
@@ -360,7 +365,7 @@ def handover_respond(request, handover_id):
 
     if handover.to_organisation_id not in user_organisation_ids(request.user):
         raise Http404
-    form = forms.RespondForm(request.POST or None)
+    form = forms.RespondForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.respond_to_handover(
@@ -408,7 +413,7 @@ ADVANCED = {
 @staff(P.OFFER_HANDOVER)
 def handover_acknowledge(request, handover_id):
     handover, intro, _rel = _handover_for(request, handover_id, permission=P.OFFER_HANDOVER)
-    form = forms.AcknowledgeForm(request.POST or None)
+    form = forms.AcknowledgeForm(request.POST if request.method == "POST" else None)
 
     def run(data):
         actions.acknowledge_declined_handover(by=request.user, handover=handover, note=data["note"])
@@ -424,7 +429,7 @@ def close(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="closure", permission=P.CLOSE
     )
-    form = forms.CloseForm(request.POST or None)
+    form = forms.CloseForm(request.POST if request.method == "POST" else None)
 
     def run(data):
         closed = actions.close(
@@ -446,7 +451,7 @@ def return_open_door(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="return", permission=P.REOPEN
     )
-    form = forms.ReturnForm(request.POST or None)
+    form = forms.ReturnForm(request.POST if request.method == "POST" else None)
 
     def run(data):
         actions.return_within_open_door(
@@ -462,7 +467,7 @@ def return_open_door(request, introduction_id):
 @staff(P.VIEW_BOARD)
 def find(request):
     """Find an introduction by its reference (POST, so nothing identifying sits in a URL)."""
-    form = forms.FindForm(request.POST or None)
+    form = forms.FindForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         intro = Introduction.objects.filter(reference=form.cleaned_data["reference"]).first()
         if intro is not None:

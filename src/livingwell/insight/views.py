@@ -23,6 +23,7 @@ from livingwell.access.permissions import Permission
 from livingwell.access.policy import staff
 from livingwell.access.relationships import relationship
 from livingwell.accounts.models import Organisation, Team
+from livingwell.core import forms as lw_forms
 from livingwell.hub.models import Tier
 from livingwell.insight import annotations, metrics
 from livingwell.insight.annotations import ChartSettings
@@ -40,7 +41,7 @@ from livingwell.insight.spc import xmr
 from livingwell.insight.widgets import NameChoiceField, QuickDateInput, QuickSelect
 
 
-class FilterForm(forms.Form):
+class FilterForm(lw_forms.Form):
     start = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
@@ -438,7 +439,7 @@ def drilldown(request, name: str):
 # Feedback at closure (the experience lens's source), recorded by staff from a closed record
 
 
-class ClosureFeedbackForm(forms.Form):
+class ClosureFeedbackForm(lw_forms.Form):
     helpfulness = forms.TypedChoiceField(
         label=gettext_lazy("How helpful was the support you had?"),
         choices=ClosureFeedback.Helpfulness.choices,
@@ -477,7 +478,7 @@ def closure_feedback(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="feedback", permission=Permission.RECORD_CONTACT
     )
-    form = ClosureFeedbackForm(request.POST or None)
+    form = ClosureFeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_closure_feedback(

@@ -1,7 +1,9 @@
 """Template helpers that render Django form fields as NHS.UK frontend components."""
 
 from django import forms, template
+from django.forms.formsets import BaseFormSet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -49,3 +51,20 @@ def age_in_days(value) -> int | None:
     if not value:
         return None
     return (timezone.now() - value).days
+
+
+def _has_errors(value) -> bool:
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, BaseFormSet):
+        return value.is_bound and not value.is_valid()
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context) -> str:
+    """ "Error: " before the page title when any form on the page has errors, as the NHS.UK
+    design system asks, so screen reader users hear it first. One rule for every page."""
+    if any(_has_errors(value) for value in context.flatten().values()):
+        return gettext("Error: ")
+    return ""

@@ -27,9 +27,9 @@ floor.access_policy = "benchmark-only"
 
 @staff(Permission.VIEW_BOARD)
 def staff_floor(request):
-    """The floor as a staff page: the staff policy (who is signed in, roles and settings, read
-    together: access/standing.read_ahead), then the same one query. Reported beside the floor so
-    that the saving staff pages make on reading who is signed in is not hidden in the ratios."""
+    """The floor as a staff page: the staff policy (MFA passed, the user's memberships read for
+    their roles), then the same one query. Reported beside the floor so that what the staff
+    policy costs every staff page shows apart from each page's own work."""
     found = Person.objects.filter(pk=request.GET.get("id")).values_list("pk", flat=True).first()
     return HttpResponse(f"ok {bool(found)}", content_type="text/plain")
 

@@ -163,7 +163,7 @@ user = membership.user
 device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
 store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
 store[SESSION_KEY] = str(user.pk)
-store[BACKEND_SESSION_KEY] = "livingwell.accounts.signed_in.ModelBackend"
+store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
 store[DEVICE_ID_SESSION_KEY] = device.persistent_id
 store.save()
@@ -314,9 +314,8 @@ def report(info: dict, times: dict[str, list[float]]) -> None:
         print(
             f"{name:<11}{p50:>9.1f}{p95:>9.1f}{p50 / floor50:>13.2f}{p95 / floor95:>13.2f}  {mark}"
         )
-    # Staff pages read who is signed in together with their roles (one round trip), where the
-    # floor reads them as Django does, one at a time; this shows the pages against a floor that
-    # reads them as they do.
+    # Staff pages also read the user's roles (the staff policy), which the floor does not; this
+    # shows the pages against a floor that reads them too.
     staff50 = percentile(times["staff floor"], 50)
     print(
         "p50 x the staff floor: "

@@ -16,9 +16,9 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from livingwell.access.permissions import Permission, has_permission
-from livingwell.access.standing import load as load_standing
 
 PUBLIC_URL_NAMES = frozenset(
     {
@@ -66,10 +66,7 @@ def staff(permission: Permission):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user.is_verified():
-                from django.shortcuts import redirect
-
                 return redirect("accounts:mfa")
-            load_standing(request)  # roles and site settings, in one round trip
             if not has_permission(user, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "livingwell.outcomes",
     "livingwell.directory",
     "livingwell.insight",
+    "livingwell.seed",  # the demo site's generator: above every other app
 ]
 
 MIDDLEWARE = [

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "livingwell.core.context_processors.site",
+                "livingwell.access.context_processors.staff_nav",
             ],
         },
     },

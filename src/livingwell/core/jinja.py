@@ -140,9 +140,10 @@ def _frame(request) -> list:
     nothing else, and is kept for them): the site's name and area, the menu, whether the user
     is signed in and has passed MFA, and the language and addresses. No messages; stand-ins
     for the title, the body and the CSRF token. Split into pieces around the stand-ins."""
+    from livingwell.access.context_processors import staff_nav
     from livingwell.core.context_processors import site
 
-    shown = site(request)
+    shown = {**site(request), **staff_nav(request)}
     user = request.user
     authenticated = bool(user.is_authenticated)
     verified = bool(authenticated and user.is_verified())

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "livingwell.outcomes",
     "livingwell.directory",
     "livingwell.insight",
+    "livingwell.seed",  # the demo site's generator: above every other app
 ]
 
 MIDDLEWARE = [
@@ -77,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "livingwell.accounts.signed_in.OTPMiddleware",  # django-otp's, taking rows read ahead
+    "django_otp.middleware.OTPMiddleware",
     "livingwell.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "livingwell.core.context_processors.site",
+                "livingwell.access.context_processors.staff_nav",
             ],
         },
     },
@@ -174,7 +176,7 @@ CACHES = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "livingwell.accounts.signed_in.ModelBackend",  # Django's, taking rows read ahead
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

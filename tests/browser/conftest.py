@@ -146,7 +146,7 @@ def sign_in_as(page, user) -> None:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "livingwell.accounts.signed_in.ModelBackend"
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()

@@ -2,7 +2,8 @@
 
 - `public`: no login (the front door, urgent help, the public directory, the ORUK API). The names
   of all public URL patterns are listed once, in PUBLIC_URL_NAMES, and the meta-test holds the
-  decorators and the list to each other.
+  decorators and the list to each other. (The mark itself is defined in core/public.py, below
+  every app, so that core's own public pages can carry it.)
 - `staff(permission)`: a signed-in member of staff who has passed MFA and holds the permission.
   Person-scoped views then load the person through `access.helpers`, which checks the legitimate
   relationship and records the read.
@@ -16,9 +17,12 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from livingwell.access.permissions import Permission, has_permission
-from livingwell.access.standing import load as load_standing
+from livingwell.core.public import public
+
+__all__ = ["PUBLIC_URL_NAMES", "authenticated_only", "public", "staff"]
 
 PUBLIC_URL_NAMES = frozenset(
     {
@@ -38,11 +42,6 @@ PUBLIC_URL_NAMES = frozenset(
         "outcomes:respond_done",
     }
 )
-
-
-def public(view):
-    view.access_policy = "public"
-    return view
 
 
 def authenticated_only(view):
@@ -66,10 +65,7 @@ def staff(permission: Permission):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user.is_verified():
-                from django.shortcuts import redirect
-
                 return redirect("accounts:mfa")
-            load_standing(request)  # roles and site settings, in one round trip
             if not has_permission(user, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

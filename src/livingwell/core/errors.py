@@ -12,16 +12,9 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
-    """The same page for "no such record" and "no relationship" (so neither can be told from the
-    other), with what a member of staff can do next."""
-    from livingwell.access.permissions import Permission, has_permission
-
-    user = getattr(request, "user", None)
-    context = {
-        "can_find": has_permission(user, Permission.VIEW_BOARD),
-        "can_break_glass": has_permission(user, Permission.BREAK_GLASS),
-    }
-    return render(request, "errors/404.html", context, status=404)
+    """The same page for "no such record" and "no relationship", so neither can be told from the
+    other; staff see what they can do next (from the staff menu's context)."""
+    return render(request, "errors/404.html", status=404)
 
 
 def server_error(request):

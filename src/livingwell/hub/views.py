@@ -325,10 +325,8 @@ def handover_new(request):
 def _service(service_id):
     if not service_id:
         return None
-    try:
-        from livingwell.directory.queries import service_for_handover
-    except ImportError:
-        return None
+    from livingwell.directory.queries import service_for_handover
+
     try:
         return service_for_handover(service_id)
     except (ValueError, TypeError):

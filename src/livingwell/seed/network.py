@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from faker import Faker
 
 from livingwell.accounts.models import Membership, Organisation, Role, Team, User
-from livingwell.core.seed import data
+from livingwell.seed import data
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from livingwell.core.seed import SeedError, SeedOptions, has_people, seed_site
+from livingwell.seed.run import SeedError, SeedOptions, has_people, seed_site
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from faker import Faker
 
-from livingwell.core.seed import data
 from livingwell.people.nhs_number import with_check_digit
+from livingwell.seed import data
 
 
 def _cumulative(pairs):

@@ -23,8 +23,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from livingwell.core.seed import data
-from livingwell.core.seed.network import Network, Staff
 from livingwell.hub.models import (
     Allocation,
     Closure,
@@ -35,6 +33,8 @@ from livingwell.hub.models import (
     PlanVersion,
 )
 from livingwell.intake.models import Introduction
+from livingwell.seed import data
+from livingwell.seed.network import Network, Staff
 
 DAY = 86400.0
 HOUR = 3600.0

@@ -16,7 +16,9 @@ from django.utils import timezone
 from livingwell.access import audit
 from livingwell.accounts.models import User
 from livingwell.core.models import SiteConfig
-from livingwell.core.seed.journeys import (
+from livingwell.hub.models import Tier
+from livingwell.people.models import Person, PossibleMatch
+from livingwell.seed.journeys import (
     DAY,
     FOCUSED,
     HOUR,
@@ -26,11 +28,9 @@ from livingwell.core.seed.journeys import (
     Force,
     JourneyBuilder,
 )
-from livingwell.core.seed.network import Network, build_network
-from livingwell.core.seed.people import PersonMaker
-from livingwell.core.seed.writer import Writer
-from livingwell.hub.models import Tier
-from livingwell.people.models import Person, PossibleMatch
+from livingwell.seed.network import Network, build_network
+from livingwell.seed.people import PersonMaker
+from livingwell.seed.writer import Writer
 
 MAX_PEOPLE = 2_000_000
 MAX_YEARS = 20
@@ -381,48 +381,27 @@ def _run_hook(label: str, hook, *args) -> None:
 
 
 def _build_directory(rng: random.Random, orgs: dict) -> None:
-    """The directory's demo services, once `livingwell.directory.demo` offers a builder."""
-    builder = _optional("livingwell.directory.demo", "build_demo_directory")
-    if builder is None:
-        print(
-            "Directory: no demo builder yet "
-            "(livingwell.directory.demo.build_demo_directory); skipped."
-        )
-        return
-    builder(rng, list(orgs.values()))
+    """The directory's demo services (livingwell.directory.demo)."""
+    from livingwell.directory.demo import build_demo_directory
+
+    build_demo_directory(rng, list(orgs.values()))
 
 
 def _build_outcomes(rng: random.Random, now: datetime) -> None:
     """Measure histories for everyone who had a first conversation (livingwell.outcomes.demo)."""
     from livingwell.intake.models import Introduction
+    from livingwell.outcomes.demo import build_measure_histories
 
-    builder = _optional("livingwell.outcomes.demo", "build_measure_histories")
-    if builder is None:
-        print("Outcomes: no demo builder (livingwell.outcomes.demo); skipped.")
-        return
     introductions = Introduction.objects.filter(first_conversation_at__isnull=False).iterator(
         chunk_size=2000
     )
-    builder(rng, introductions, now)
+    build_measure_histories(rng, introductions, now)
 
 
 def _build_insight(rng: random.Random) -> None:
     """The synthetic population table and closure feedback, from `livingwell.insight.demo`."""
+    from livingwell.insight.demo import build_feedback, load_demo_population
     from livingwell.intake.models import Introduction
 
-    population = _optional("livingwell.insight.demo", "load_demo_population")
-    if population is not None:
-        population()
-    feedback = _optional("livingwell.insight.demo", "build_feedback")
-    if feedback is not None:
-        feedback(rng, Introduction.objects.all())
-
-
-def _optional(module_name: str, attr: str):
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return None
-    return getattr(module, attr, None)
+    load_demo_population()
+    build_feedback(rng, Introduction.objects.all())

@@ -49,3 +49,12 @@ def age_in_days(value) -> int | None:
     if not value:
         return None
     return (timezone.now() - value).days
+
+
+@register.filter
+def error_target(field) -> str:
+    """The id an error summary links to: the field's input, or for a set of radios or checkboxes
+    the first of them (the set itself has no id to go to)."""
+    if widget_kind(field) in {"radios", "checkboxes"}:
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id

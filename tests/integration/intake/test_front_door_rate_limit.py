@@ -1,6 +1,9 @@
 """The front door's rate limit: per member of the public (behind the trusted proxy too), in the
 cache every worker shares, never counting a resend, and never refusing an urgent introduction."""
 
+import html
+import re
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
@@ -28,7 +31,12 @@ VALID = {
 
 
 def submission(n: int, **fields) -> dict:
-    return VALID | {"submission_key": f"submission-{n:04d}".ljust(32, "x")} | fields
+    """The nth of several different introductions (the same one sent again is not counted)."""
+    return (
+        VALID
+        | {"submission_key": f"submission-{n:04d}".ljust(32, "x"), "given_name": f"Priya {n}"}
+        | fields
+    )
 
 
 def through_proxy(client_address: str) -> dict:
@@ -43,11 +51,40 @@ def fill_the_limit(client, **extra) -> None:
     assert Introduction.objects.count() == LIMIT
 
 
-def test_routine_introductions_over_the_limit_are_refused(client):
+def test_routine_introductions_over_the_limit_are_refused_keeping_what_was_typed(client):
     fill_the_limit(client)
-    response = client.post(SELF, submission(LIMIT))
+    story = "Low for months, and I can't face work. <Nothing> seems to help."
+    response = client.post(SELF, submission(LIMIT, whats_happening=story, given_name="Sam"))
     assert response.status_code == 429
-    assert "Please call us instead" in response.content.decode()
+    assert Introduction.objects.count() == LIMIT
+    page = response.content.decode()
+    # The form again, with everything typed in it, and why it was not sent at the top.
+    assert re.search(r"<title>\s*Error: ", page)
+    top = page.index('class="nhsuk-error-summary"')
+    assert top < page.index("<form")
+    assert "We could not send this yet" in page[top:]
+    assert "Everything you typed is still here" in page
+    assert "If you need help now" in page and "111" in page[top:]
+    assert html.escape(story) in page and 'value="Sam"' in page
+    assert submission(LIMIT)["submission_key"] in page
+    assert 'value="no" checked' in page
+
+
+def test_a_refused_family_introduction_keeps_what_was_typed(client):
+    fill_the_limit(client)
+    family = submission(
+        LIMIT,
+        introducer_name="Ravi Shah",
+        relationship_to_person="Brother",
+        introducer_phone="07700 900222",
+        person_knows="yes",
+        person_agrees="not_sure",
+    )
+    response = client.post("/introduce/for-someone-else/", family)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert 'value="Ravi Shah"' in page and 'value="Brother"' in page
+    assert "We could not send this yet" in page
     assert Introduction.objects.count() == LIMIT
 
 

@@ -68,3 +68,12 @@ def error_prefix(context) -> str:
     if any(_has_errors(value) for value in context.flatten().values()):
         return gettext("Error: ")
     return ""
+
+
+@register.filter
+def error_target(field) -> str:
+    """The id an error summary links to: the field's input, or for a set of radios or checkboxes
+    the first of them (the set itself has no id to go to)."""
+    if widget_kind(field) in {"radios", "checkboxes"}:
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.accounts.models import Membership, Organisation
+from livingwell.core import record_dates
 from livingwell.hub.models import Contact, ContactMode, Tier
 from livingwell.intake.models import ClosedReason
 
@@ -18,6 +19,24 @@ def long_text(label, required=True, help_text=""):
     return forms.CharField(
         label=label, required=required, max_length=5000, widget=LONG, help_text=help_text
     )
+
+
+class RecordDatesMixin:
+    """Dates checked against the introduction by the one rule (core.record_dates), so the
+    message sits beside the field; the action checks them again for every other caller."""
+
+    def __init__(self, *args, introduction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.introduction = introduction
+
+    def _checked(self, name: str, check) -> dt.date | None:
+        value = self.cleaned_data.get(name)
+        if value:
+            try:
+                check(value, received_at=self.introduction.received_at)
+            except record_dates.RecordDateError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return value
 
 
 class TierChoiceField(forms.ModelChoiceField):
@@ -83,7 +102,7 @@ class TierForm(forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=300)
 
 
-class PlanForm(forms.Form):
+class PlanForm(RecordDatesMixin, forms.Form):
     goal_1 = forms.CharField(label=_("Goal 1, in the person's own words"), max_length=300)
     goal_2 = forms.CharField(label=_("Goal 2 (optional)"), required=False, max_length=300)
     goal_3 = forms.CharField(label=_("Goal 3 (optional)"), required=False, max_length=300)
@@ -103,10 +122,16 @@ class PlanForm(forms.Form):
     )
 
     def clean_review_date(self):
-        value = self.cleaned_data["review_date"]
+        value = self._checked("review_date", record_dates.check_planned_date)
         if value < timezone.localdate():
             raise forms.ValidationError(_("The review date must be today or later"))
         return value
+
+    def clean_by_1(self):
+        return self._checked("by_1", record_dates.check_planned_date)
+
+    def clean_by_2(self):
+        return self._checked("by_2", record_dates.check_planned_date)
 
     def goals(self):
         return [
@@ -126,7 +151,7 @@ class PlanForm(forms.Form):
         ]
 
 
-class ContactForm(forms.Form):
+class ContactForm(RecordDatesMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("What happened"), choices=Contact.Outcome.choices, widget=forms.RadioSelect
     )
@@ -143,10 +168,7 @@ class ContactForm(forms.Form):
     restricted = forms.BooleanField(label=_("Only my team can see this note"), required=False)
 
     def clean_contact_date(self):
-        value = self.cleaned_data["contact_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future"))
-        return value
+        return self._checked("contact_date", record_dates.check_record_date)
 
     def contact_at(self):
         day = self.cleaned_data["contact_date"]

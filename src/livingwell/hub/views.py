@@ -225,7 +225,7 @@ def plan(request, introduction_id):
     if latest:
         initial = {f"goal_{i + 1}": g["text"] for i, g in enumerate(latest.goals[:3])}
         initial["agreed_with_person"] = latest.agreed_with_person
-    form = forms.PlanForm(request.POST or None, initial=initial)
+    form = forms.PlanForm(request.POST or None, initial=initial, introduction=intro)
 
     def run(data):
         actions.save_plan(
@@ -246,7 +246,9 @@ def contact(request, introduction_id):
         request, introduction_id, category="contact", permission=P.RECORD_CONTACT
     )
     form = forms.ContactForm(
-        request.POST or None, initial={"contact_date": timezone.localdate(), "duration_minutes": 0}
+        request.POST or None,
+        initial={"contact_date": timezone.localdate(), "duration_minutes": 0},
+        introduction=intro,
     )
 
     def run(data):

@@ -23,6 +23,7 @@ from livingwell.access.permissions import Permission
 from livingwell.access.policy import staff
 from livingwell.access.relationships import relationship
 from livingwell.accounts.models import Organisation, Team
+from livingwell.core import record_dates
 from livingwell.hub.models import Tier
 from livingwell.insight import annotations, metrics
 from livingwell.insight.annotations import ChartSettings
@@ -47,8 +48,8 @@ MAX_PERIOD_DAYS = 366 * 10
 
 
 def latest_period_day(today: date) -> date:
-    """The last day a period may reach: a year ahead, for plans and targets, and no further."""
-    return today + timedelta(days=366)
+    """The last day a period may reach: as far ahead as a plan may look, and no further."""
+    return record_dates.latest_planned_day(today)
 
 
 class FilterForm(forms.Form):

@@ -58,7 +58,9 @@ def record_measure(request, introduction_id, measure):
         if measure == "gbo"
         else None
     )
-    form = StaffMeasureForm(request.POST or None, measure=measure, texts=texts, goals=goals)
+    form = StaffMeasureForm(
+        request.POST or None, measure=measure, texts=texts, goals=goals, introduction=intro
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_response(

@@ -17,6 +17,7 @@ from livingwell.access.permissions import Permission, has_permission
 from livingwell.directory.importer import Bundle, Row
 from livingwell.directory.models import LinkEntity, Location, Organization, Service, Taxonomy
 from livingwell.directory.tables import BY_NAME, Table
+from livingwell.people.names import clean_name
 
 AUDIT_CATEGORY = "directory"
 
@@ -258,6 +259,11 @@ def update_service(*, by, service: Service, changes: dict, checked: bool = True)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DirectoryError(f"These fields cannot be edited here: {', '.join(sorted(unknown))}")
+    if "name" in changes:
+        try:
+            changes = {**changes, "name": clean_name(changes["name"])}
+        except ValidationError as exc:
+            raise DirectoryError(" ".join(exc.messages)) from None
     changed = [k for k, v in changes.items() if getattr(service, k) != v]
     for k in changed:
         setattr(service, k, changes[k])

@@ -10,6 +10,7 @@ from livingwell.accounts.models import Membership, Organisation
 from livingwell.core import record_dates
 from livingwell.hub.models import Contact, ContactMode, Tier
 from livingwell.intake.models import ClosedReason
+from livingwell.people.names import NameField
 
 LONG = forms.Textarea(attrs={"rows": 4})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,12 +110,12 @@ class PlanForm(RecordDatesMixin, forms.Form):
     action_1 = forms.CharField(
         label=_("Action 1: what will happen"), required=False, max_length=300
     )
-    who_1 = forms.CharField(label=_("Who will do it"), required=False, max_length=150)
+    who_1 = NameField(label=_("Who will do it"), required=False, max_length=150)
     by_1 = forms.DateField(label=_("By when"), required=False, widget=DATE)
     action_2 = forms.CharField(
         label=_("Action 2: what will happen"), required=False, max_length=300
     )
-    who_2 = forms.CharField(label=_("Who will do it"), required=False, max_length=150)
+    who_2 = NameField(label=_("Who will do it"), required=False, max_length=150)
     by_2 = forms.DateField(label=_("By when"), required=False, widget=DATE)
     review_date = forms.DateField(label=_("Review date"), widget=DATE)
     agreed_with_person = forms.BooleanField(

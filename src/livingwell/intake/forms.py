@@ -11,19 +11,31 @@ from django.utils.translation import gettext_lazy as _
 from livingwell.intake.models import RiskNow, Route, YesNoUnsure
 from livingwell.people import nhs_number
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
+from livingwell.people.names import NameField
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
 MAX_STORY = 5000
 
 
-def text(label, *, required=True, max_length=100, help_text="", width=None, autocomplete=None):
+def text(
+    label,
+    *,
+    required=True,
+    max_length=100,
+    help_text="",
+    width=None,
+    autocomplete=None,
+    name=False,
+):
+    """A short text box; ``name=True`` for a name, checked by the one rule (people.names)."""
     attrs = {}
     if width:
         attrs["data-width"] = str(width)
     if autocomplete:
         attrs["autocomplete"] = autocomplete
-    return forms.CharField(
+    field_class = NameField if name else forms.CharField
+    return field_class(
         label=label,
         required=required,
         max_length=max_length,
@@ -52,9 +64,11 @@ def story(label, *, required=True, help_text=""):
 
 
 class PersonFieldsMixin(forms.Form):
-    given_name = text(_("First name"), autocomplete="given-name")
-    family_name = text(_("Last name"), autocomplete="family-name")
-    preferred_name = text(_("What would you like to be called? (optional)"), required=False)
+    given_name = text(_("First name"), autocomplete="given-name", name=True)
+    family_name = text(_("Last name"), autocomplete="family-name", name=True)
+    preferred_name = text(
+        _("What would you like to be called? (optional)"), required=False, name=True
+    )
     dob_day = forms.IntegerField(label=_("Day"), required=False, min_value=1, max_value=31)
     dob_month = forms.IntegerField(label=_("Month"), required=False, min_value=1, max_value=12)
     dob_year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
@@ -165,7 +179,7 @@ class SelfIntroductionForm(SafetyMixin, PersonFieldsMixin):
 
 
 class FamilyIntroductionForm(SelfIntroductionForm):
-    introducer_name = text(_("Your name"), max_length=150, autocomplete="name")
+    introducer_name = text(_("Your name"), max_length=150, autocomplete="name", name=True)
     relationship_to_person = text(
         _("How do you know them?"),
         max_length=100,
@@ -225,10 +239,10 @@ class StaffIntroductionForm(SafetyMixin, PersonFieldsMixin):
         ],
         widget=forms.RadioSelect,
     )
-    introducer_name = text(_("Introducer's name"), required=False, max_length=150)
+    introducer_name = text(_("Introducer's name"), required=False, max_length=150, name=True)
     introducer_role = text(_("Introducer's role"), required=False, max_length=150)
     introducer_organisation = text(
-        _("Introducer's organisation or practice"), required=False, max_length=150
+        _("Introducer's organisation or practice"), required=False, max_length=150, name=True
     )
     introducer_phone = text(_("Introducer's phone number"), required=False, max_length=30, width=20)
     nhs_number = text(

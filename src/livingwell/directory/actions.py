@@ -149,6 +149,12 @@ def _load_row(row: Row, result: ImportResult) -> list[RowProblem]:
         linked = Taxonomy.objects.filter(pk=instance.taxonomy_id).first()
         if linked is not None and linked.name == instance.taxonomy_name:
             instance.taxonomy_name = ""
+    if isinstance(instance, Service | Organization | Location):
+        # Shown to the public and to the Hub: the one rule for a typed name (people.names).
+        try:
+            instance.name = clean_name(instance.name)
+        except ValidationError as exc:
+            return [RowProblem(row.where, table.column_for("name"), " ".join(exc.messages))]
     problems = _check(instance, table, row.where)
     if problems:
         return problems

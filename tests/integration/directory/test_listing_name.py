@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from tests.factories import login
+from tests.integration.directory.conftest import build_service, import_docs
 from tests.integration.directory.test_directory_pages import edit_data, svc
 
 from livingwell.directory import actions
-from livingwell.directory.models import Service
+from livingwell.directory.models import Organization, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +43,14 @@ def test_update_service_holds_the_rule_and_stores_the_name_normalised(owned, per
         by=personas.partner_worker, service=owned, changes={"name": "  Cafe\u0301   Club "}
     )
     assert Service.objects.get(pk=owned.pk).name == "Caf\u00e9 Club"
+
+
+def test_an_imported_name_follows_the_same_rule(db):
+    """A file from another system is checked row by row like any other bad value."""
+    good = build_service(1, name="  Cafe\u0301   Club ")
+    bad = build_service(2)
+    bad["organization"]["name"] = "\u202eytirahC"
+    result = import_docs([good, bad], skip_invalid=True)
+    assert any(p.field == "name" and "hidden characters" in p.reason for p in result.problems)
+    assert list(Service.objects.values_list("name", flat=True)) == ["Caf\u00e9 Club"]
+    assert not Organization.objects.filter(name__contains="\u202e").exists()

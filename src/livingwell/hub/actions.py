@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from livingwell.hub.models import (
 )
 from livingwell.intake.models import ClosedReason, Introduction, IntroductionTally
 from livingwell.outcomes import due
+from livingwell.people.names import clean_name
 
 S = Introduction.State
 INTRODUCTION_TRANSITIONS: dict[str, set[str]] = {
@@ -259,11 +261,18 @@ def save_plan(
             cleaned_goals.append({"key": key, "text": text})
     if not cleaned_goals:
         raise HubError("A plan needs at least one goal, in the person's own words.")
-    cleaned_actions = [
-        {"what": a["what"].strip(), "who": a.get("who", "").strip(), "by": str(a.get("by") or "")}
-        for a in actions
-        if a.get("what", "").strip()
-    ]
+    try:
+        cleaned_actions = [
+            {
+                "what": a["what"].strip(),
+                "who": clean_name(a.get("who")),
+                "by": str(a.get("by") or ""),
+            }
+            for a in actions
+            if a.get("what", "").strip()
+        ]
+    except ValidationError as exc:
+        raise HubError(" ".join(exc.messages)) from None
     for action in cleaned_actions:
         if action["by"]:
             try:

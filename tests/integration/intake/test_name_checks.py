@@ -105,3 +105,30 @@ def test_who_will_do_a_plan_action_is_a_name_by_the_same_rule(client, personas):
     assert response.status_code == 200
     assert 'id="id_who_1-error"' in response.content.decode()
     assert not PlanVersion.objects.filter(introduction=intro).exists()
+
+
+def test_the_actions_hold_the_rule_for_introducers_and_helpers(personas):
+    import uuid
+
+    from livingwell.hub import actions as hub
+    from livingwell.intake.actions import submit_introduction
+
+    with pytest.raises(ValidationError):
+        submit_introduction(
+            by=personas.hub_worker,
+            submission_key=uuid.uuid4().hex,
+            route="gp",
+            person=factories.person_details(),
+            details={"whats_happening": "Hard.", "risk_now": "no", "introducer_name": OVERRIDE},
+        )
+    assert not Introduction.objects.exists() and not Person.objects.exists()
+    intro = in_support(personas.hub_worker, days_ago=5)
+    with pytest.raises(hub.HubError, match="hidden characters"):
+        hub.save_plan(
+            by=personas.hub_worker,
+            introduction=intro,
+            goals=["Sleep better"],
+            actions=[{"what": "Sleep group", "who": INVISIBLE}],
+            review_date=timezone.localdate() + timedelta(weeks=6),
+        )
+    assert not PlanVersion.objects.filter(introduction=intro).exists()

@@ -12,7 +12,8 @@ def test_every_verifying_test_exists():
     refs = re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", text)
     assert len(refs) >= 12
     hazards = re.findall(r"^\| (H\d+) \|", text, flags=re.M)
-    assert hazards == [f"H{i}" for i in range(1, 7)]
+    # H1 to H6 are the governance document's starting hazards; others follow in order.
+    assert len(hazards) >= 6 and hazards == [f"H{i}" for i in range(1, len(hazards) + 1)]
     missing = []
     for path, name in refs:
         source = ROOT / path

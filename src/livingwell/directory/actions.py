@@ -17,6 +17,7 @@ from livingwell.access.permissions import Permission, has_permission
 from livingwell.directory.importer import Bundle, Row
 from livingwell.directory.models import LinkEntity, Location, Organization, Service, Taxonomy
 from livingwell.directory.tables import BY_NAME, Table
+from livingwell.people.names import clean_name
 
 AUDIT_CATEGORY = "directory"
 
@@ -148,6 +149,12 @@ def _load_row(row: Row, result: ImportResult) -> list[RowProblem]:
         linked = Taxonomy.objects.filter(pk=instance.taxonomy_id).first()
         if linked is not None and linked.name == instance.taxonomy_name:
             instance.taxonomy_name = ""
+    if isinstance(instance, Service | Organization | Location):
+        # Shown to the public and to the Hub: the one rule for a typed name (people.names).
+        try:
+            instance.name = clean_name(instance.name)
+        except ValidationError as exc:
+            return [RowProblem(row.where, table.column_for("name"), " ".join(exc.messages))]
     problems = _check(instance, table, row.where)
     if problems:
         return problems
@@ -258,6 +265,11 @@ def update_service(*, by, service: Service, changes: dict, checked: bool = True)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DirectoryError(f"These fields cannot be edited here: {', '.join(sorted(unknown))}")
+    if "name" in changes:
+        try:
+            changes = {**changes, "name": clean_name(changes["name"])}
+        except ValidationError as exc:
+            raise DirectoryError(" ".join(exc.messages)) from None
     changed = [k for k, v in changes.items() if getattr(service, k) != v]
     for k in changed:
         setattr(service, k, changes[k])

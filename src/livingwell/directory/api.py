@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from functools import wraps
 
 from django.http import Http404, JsonResponse
 from django.urls import URLPattern, re_path, reverse
+from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from livingwell.core.client_address import client_address
 from livingwell.directory import oruk
@@ -125,11 +126,33 @@ class ServiceParams(PageParams):
     start_time: time | None = None
     end_time: time | None = None
     day: str | None = Field(None, max_length=10, description="MO..SU or a day name.")
-    modified_after: datetime | None = None
+    modified_after: datetime | None = Field(
+        None,
+        description=(
+            "Services changed at or after this time. Without a zone it is read in the site's "
+            "zone (Europe/London); any date in the calendar is accepted."
+        ),
+    )
     postcode: str | None = Field(None, max_length=10)
     proximity: float | None = Field(
         None, gt=0, le=200_000, description="Metres from the postcode district's centre."
     )
+
+    @field_validator("modified_after")
+    @classmethod
+    def _modified_after_in_utc(cls, value: datetime | None) -> datetime | None:
+        """In UTC, as stored. Clients send their language's smallest date (0001-01-01) to mean
+        "everything", so a time whose UTC equivalent falls outside the calendar is not refused:
+        it means everything (before year 1) or nothing (after 9999)."""
+        if value is None:
+            return None
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            edge = datetime.min if value.year == datetime.min.year else datetime.max
+            return edge.replace(tzinfo=UTC)
 
 
 class TermParams(PageParams):

@@ -20,6 +20,7 @@ from livingwell.directory import actions
 from livingwell.directory.models import REVIEW_MONTHS_DEFAULT, Service
 from livingwell.directory.queries import handover_stats, open_at
 from livingwell.directory.search import SearchForm, search, service_terms
+from livingwell.people.names import NameField
 
 PER_PAGE = 20
 
@@ -109,6 +110,8 @@ class ListingForm(lw_forms.ModelForm):
     class Meta:
         model = Service
         fields = list(actions.EDITABLE_FIELDS)
+        # Shown to the public and on the Hub's handover page: the one rule for a name.
+        field_classes = {"name": NameField}
         labels = {
             "name": gettext_lazy("Name of the service"),
             "url": gettext_lazy("Website"),

@@ -8,13 +8,15 @@ views never pass it.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from livingwell.access import audit
 from livingwell.access.memberships import current_memberships
+from livingwell.core import record_dates
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError, check_transition
 from livingwell.hub.models import (
@@ -29,6 +31,7 @@ from livingwell.hub.models import (
 )
 from livingwell.intake.models import ClosedReason, Introduction, IntroductionTally
 from livingwell.outcomes import due
+from livingwell.people.names import clean_name
 
 S = Introduction.State
 INTRODUCTION_TRANSITIONS: dict[str, set[str]] = {
@@ -63,6 +66,19 @@ class HubError(ValueError):
 
 def _now(at):
     return at or timezone.now()
+
+
+def _dated(intro: Introduction, value, at, *, planned: bool = False) -> None:
+    """The one rule for a date in the record (core.record_dates): not before the introduction's
+    day; a date something happened not after the time of recording, a date something is planned
+    for not more than a year ahead."""
+    try:
+        if planned:
+            record_dates.check_planned_date(value, received_at=intro.received_at)
+        else:
+            record_dates.check_record_date(value, received_at=intro.received_at, now=at)
+    except record_dates.RecordDateError as exc:
+        raise HubError(str(exc)) from None
 
 
 def _lock(intro: Introduction) -> Introduction:
@@ -110,6 +126,7 @@ def record_first_conversation(
         raise TransitionError("Use 'return within the open door' for a closed introduction.")
     membership = _primary_membership(by)
     held_at = fields.pop("held_at", None) or at
+    _dated(intro, held_at, at)
     conversation = Conversation(
         introduction=intro,
         held_by=by,
@@ -150,6 +167,7 @@ def allocate_key_worker(
     intro = _lock(introduction)
     if intro.state == S.CLOSED:
         raise HubError("This introduction is closed; reopen it before allocating.")
+    _dated(intro, at, at)
     if not key_worker.memberships.current().filter(team=team).exists():
         raise HubError(f"{key_worker} is not a current member of {team}.")
     current = intro.allocations.filter(ended_at__isnull=True).first()
@@ -185,6 +203,7 @@ def change_tier(
     intro = _lock(introduction)
     if intro.state != S.IN_SUPPORT:
         raise HubError("Only someone in support can move between tiers.")
+    _dated(intro, at, at)
     current = intro.episodes.select_related("tier").filter(ended_at__isnull=True).first()
     if current is None:
         raise HubError("There is no current tier to move from.")
@@ -225,6 +244,8 @@ def save_plan(
     intro = _lock(introduction)
     if intro.state != S.IN_SUPPORT:
         raise HubError("A plan is made while someone is in support.")
+    _dated(intro, at, at)
+    _dated(intro, review_date, at, planned=True)
     previous = intro.plan_versions.order_by("-version").first()
     known = {g["text"]: g["key"] for g in (previous.goals if previous else [])}
     cleaned_goals = []
@@ -239,11 +260,25 @@ def save_plan(
             cleaned_goals.append({"key": key, "text": text})
     if not cleaned_goals:
         raise HubError("A plan needs at least one goal, in the person's own words.")
-    cleaned_actions = [
-        {"what": a["what"].strip(), "who": a.get("who", "").strip(), "by": str(a.get("by") or "")}
-        for a in actions
-        if a.get("what", "").strip()
-    ]
+    try:
+        cleaned_actions = [
+            {
+                "what": a["what"].strip(),
+                "who": clean_name(a.get("who")),
+                "by": str(a.get("by") or ""),
+            }
+            for a in actions
+            if a.get("what", "").strip()
+        ]
+    except ValidationError as exc:
+        raise HubError(" ".join(exc.messages)) from None
+    for action in cleaned_actions:
+        if action["by"]:
+            try:
+                by_when = date.fromisoformat(action["by"])
+            except ValueError:
+                raise HubError("Give each action's date as a real date.") from None
+            _dated(intro, by_when, at, planned=True)
     plan = PlanVersion.objects.create(
         introduction=intro,
         version=(previous.version + 1) if previous else 1,
@@ -276,8 +311,7 @@ def record_contact(
     if intro.state == S.CLOSED:
         raise HubError("This introduction is closed; reopen it to record contacts.")
     contact_at = contact_at or at
-    if contact_at > at + timedelta(minutes=5):
-        raise HubError("A contact cannot be in the future.")
+    _dated(intro, contact_at, at)
     membership = _primary_membership(by)
     contact = Contact(
         introduction=intro,
@@ -424,6 +458,7 @@ def close(*, by, introduction: Introduction, reason: str, note: str = "", at=Non
     check_transition(INTRODUCTION_TRANSITIONS, intro.state, S.CLOSED, what="introduction")
     if reason not in ClosedReason.values:
         raise HubError("Choose a reason for closing.")
+    _dated(intro, at, at)
     if intro.state == S.NEW and reason not in CLOSE_FROM_NEW:
         raise HubError("'Supported' needs a first conversation and support first.")
     if reason == ClosedReason.NOT_REACHED:
@@ -493,6 +528,7 @@ def return_within_open_door(
     check_transition(INTRODUCTION_TRANSITIONS, intro.state, S.IN_SUPPORT, what="introduction")
     if intro.open_door_until is None or intro.open_door_until <= at:
         raise HubError("The open-door period has ended: make a new introduction instead.")
+    _dated(intro, at, at)
     if intro.first_conversation_at is None:
         intro.first_conversation_at = at
     IntroductionTally.moved(away=intro.state, to=S.IN_SUPPORT)

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from livingwell.accounts.models import Membership, Organisation
 from livingwell.core import forms as lw_forms
+from livingwell.core import record_dates
 from livingwell.hub.models import Contact, ContactMode, Tier
 from livingwell.intake.models import ClosedReason
+from livingwell.people.names import NameField
 
 LONG = forms.Textarea(attrs={"rows": 4})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,6 +21,24 @@ def long_text(label, required=True, help_text=""):
     return forms.CharField(
         label=label, required=required, max_length=5000, widget=LONG, help_text=help_text
     )
+
+
+class RecordDatesMixin:
+    """Dates checked against the introduction by the one rule (core.record_dates), so the
+    message sits beside the field; the action checks them again for every other caller."""
+
+    def __init__(self, *args, introduction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.introduction = introduction
+
+    def _checked(self, name: str, check) -> dt.date | None:
+        value = self.cleaned_data.get(name)
+        if value:
+            try:
+                check(value, received_at=self.introduction.received_at)
+            except record_dates.RecordDateError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return value
 
 
 class TierChoiceField(forms.ModelChoiceField):
@@ -84,7 +104,7 @@ class TierForm(lw_forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=300)
 
 
-class PlanForm(lw_forms.Form):
+class PlanForm(RecordDatesMixin, lw_forms.Form):
     """A new version of the plan. It starts from the whole current version (`from_version`), with
     one empty action row more than it has, so nothing the worker did not change is lost."""
 
@@ -98,7 +118,7 @@ class PlanForm(lw_forms.Form):
 
     MIN_ACTION_ROWS = 2
 
-    def __init__(self, data=None, *, from_version=None):
+    def __init__(self, data=None, *, introduction, from_version=None):
         previous = list(from_version.actions) if from_version else []
         self.action_rows = max(self.MIN_ACTION_ROWS, len(previous) + 1)
         initial = {}
@@ -111,7 +131,7 @@ class PlanForm(lw_forms.Form):
                 initial[f"who_{i}"] = action.get("who", "")
                 if action.get("by"):
                     initial[f"by_{i}"] = dt.date.fromisoformat(action["by"])
-        super().__init__(data, initial=initial)
+        super().__init__(data, initial=initial, introduction=introduction)
         # Action rows go between the goals and the review date, in order.
         fields = {name: self.fields.pop(name) for name in ("review_date", "agreed_with_person")}
         for i in range(1, self.action_rows + 1):
@@ -120,7 +140,7 @@ class PlanForm(lw_forms.Form):
                 required=False,
                 max_length=300,
             )
-            self.fields[f"who_{i}"] = forms.CharField(
+            self.fields[f"who_{i}"] = NameField(
                 label=_("Who will do action %(n)d") % {"n": i}, required=False, max_length=150
             )
             self.fields[f"by_{i}"] = forms.DateField(
@@ -129,7 +149,7 @@ class PlanForm(lw_forms.Form):
         self.fields.update(fields)
 
     def clean_review_date(self):
-        value = self.cleaned_data["review_date"]
+        value = self._checked("review_date", record_dates.check_planned_date)
         if value < timezone.localdate():
             raise forms.ValidationError(_("The review date must be today or later"))
         return value
@@ -142,6 +162,13 @@ class PlanForm(lw_forms.Form):
                 self.add_error(
                     f"action_{i}", _("Enter what will happen in action %(n)d") % {"n": i}
                 )
+            if cleaned.get(f"by_{i}"):
+                try:
+                    record_dates.check_planned_date(
+                        cleaned[f"by_{i}"], received_at=self.introduction.received_at
+                    )
+                except record_dates.RecordDateError as exc:
+                    self.add_error(f"by_{i}", str(exc))
         return cleaned
 
     def goals(self):
@@ -162,7 +189,7 @@ class PlanForm(lw_forms.Form):
         ]
 
 
-class ContactForm(lw_forms.Form):
+class ContactForm(RecordDatesMixin, lw_forms.Form):
     outcome = forms.ChoiceField(
         label=_("What happened"), choices=Contact.Outcome.choices, widget=forms.RadioSelect
     )
@@ -179,10 +206,7 @@ class ContactForm(lw_forms.Form):
     restricted = forms.BooleanField(label=_("Only my team can see this note"), required=False)
 
     def clean_contact_date(self):
-        value = self.cleaned_data["contact_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future"))
-        return value
+        return self._checked("contact_date", record_dates.check_record_date)
 
     def contact_at(self):
         day = self.cleaned_data["contact_date"]

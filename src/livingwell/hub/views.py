@@ -229,7 +229,11 @@ def plan(request, introduction_id):
         .order_by("-version")
         .first()
     )
-    form = forms.PlanForm(request.POST if request.method == "POST" else None, from_version=latest)
+    form = forms.PlanForm(
+        request.POST if request.method == "POST" else None,
+        introduction=intro,
+        from_version=latest,
+    )
 
     def run(data):
         saved = actions.save_plan(
@@ -253,6 +257,7 @@ def contact(request, introduction_id):
     form = forms.ContactForm(
         request.POST if request.method == "POST" else None,
         initial={"contact_date": timezone.localdate(), "duration_minutes": 0},
+        introduction=intro,
     )
 
     def run(data):

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +24,7 @@ from livingwell.access.policy import staff
 from livingwell.access.relationships import relationship
 from livingwell.accounts.models import Organisation, Team
 from livingwell.core import forms as lw_forms
+from livingwell.core import record_dates
 from livingwell.hub.models import Tier
 from livingwell.insight import actions, metrics, snapshots
 from livingwell.insight.experience import shareable_comments
@@ -31,6 +32,17 @@ from livingwell.insight.lenses import tables_for
 from livingwell.insight.models import ClosureFeedback
 from livingwell.insight.network import render_network_svg
 from livingwell.insight.widgets import NameChoiceField, QuickDateInput, QuickSelect
+
+# The one rule for an insight period, read by every insight page, download and drill-down. Dates
+# far outside the network's life broke the date arithmetic (a 500) or asked for a weekly series
+# of two thousand years; the first process change a chart may carry is from 2000 as well.
+EARLIEST_PERIOD = date(2000, 1, 1)
+MAX_PERIOD_DAYS = 366 * 10
+
+
+def latest_period_day(today: date) -> date:
+    """The last day a period may reach: as far ahead as a plan may look, and no further."""
+    return record_dates.latest_planned_day(today)
 
 
 class FilterForm(lw_forms.Form):
@@ -66,39 +78,68 @@ class FilterForm(lw_forms.Form):
         widget=QuickSelect,
     )
 
+    def __init__(self, *args, default: metrics.Filters | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A date left empty takes the default's, so the period checked is the period shown.
+        self.default = default or metrics.Filters.default()
+
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
+        if self.has_error("start") or self.has_error("end"):
+            return data
+        data["start"] = start = data.get("start") or self.default.start
+        data["end"] = end = data.get("end") or self.default.end
+        last = latest_period_day(timezone.localdate())
+        outside = _("Choose a date from 1 January 2000 to {last}.").format(
+            last=formats.date_format(last, "j F Y")
+        )
+        for name, value in (("start", start), ("end", end)):
+            if not EARLIEST_PERIOD <= value <= last:
+                self.add_error(name, outside)
+        if self.errors:
+            return data
+        if start > end:
             self.add_error("end", _("The end date must be on or after the start date."))
-        if start and end and (end - start).days > 366 * 10:
+        elif (end - start).days > MAX_PERIOD_DAYS:
             self.add_error("start", _("Choose a period of ten years or less."))
         return data
 
 
 def _filters(request, default: metrics.Filters | None = None) -> tuple[FilterForm, metrics.Filters]:
+    """The filter form and the filters to compute with: the default's when the form is invalid.
+
+    A page shows the form's messages beside the fields; a download or a drill-down must not
+    answer for another period than the one asked, so it calls ``_filters_or_400``.
+    """
     query = request.GET.copy()
     # Short names in the URL: ?from=...&to=...
     if "from" in query:
         query["start"] = query["from"]
     if "to" in query:
         query["end"] = query["to"]
-    form = FilterForm(query or None)
     base = default or metrics.Filters.default()
-    if not query or not form.is_valid():
-        if not query:
-            form = FilterForm(initial={"start": base.start, "end": base.end})
+    if not query:
+        return FilterForm(initial={"start": base.start, "end": base.end}, default=base), base
+    form = FilterForm(query, default=base)
+    if not form.is_valid():
         return form, base
     data = form.cleaned_data
-    start = data.get("start") or base.start
-    end = data.get("end") or base.end
     return form, metrics.Filters(
-        start=start,
-        end=end,
+        start=data["start"],
+        end=data["end"],
         team_id=data["team"].pk if data.get("team") else None,
         tier=data["tier"].pk if data.get("tier") else None,
         organisation_id=data["organisation"].pk if data.get("organisation") else None,
     )
+
+
+def _filters_or_400(request, default: metrics.Filters | None = None):
+    """(filters, None), or (None, a 400 page giving the form's messages) for a bad query."""
+    form, filters = _filters(request, default)
+    if not form.is_bound or form.is_valid():
+        return filters, None
+    response = render(request, "insight/bad_period.html", {"form": form}, status=400)
+    return None, response
 
 
 def _present(table: metrics.Table, disclosure: metrics.Disclosure) -> dict:
@@ -201,7 +242,9 @@ def _find_table(key: str, data: metrics.Dataset) -> metrics.Table:
 
 @staff(Permission.VIEW_INSIGHT)
 def table_csv(request, key: str):
-    _form, filters = _filters(request)
+    filters, refused = _filters_or_400(request)
+    if refused:
+        return refused
     disclosure = metrics.Disclosure.from_site()
     table = _find_table(key, metrics.Dataset(filters))
     lens = metrics.lens_of(key)
@@ -240,7 +283,9 @@ def last_full_quarter(today: date) -> metrics.Filters:
 def board_report(request):
     from livingwell.insight.reports import board_report_pdf
 
-    _form, filters = _filters(request, default=last_full_quarter(timezone.localdate()))
+    filters, refused = _filters_or_400(request, default=last_full_quarter(timezone.localdate()))
+    if refused:
+        return refused
     site = _site(request)
     pdf = board_report_pdf(filters, site)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -269,7 +314,9 @@ def drilldown(request, name: str):
     from livingwell.intake.models import Introduction
 
     title, pick = DRILLDOWNS[name]
-    _form, filters = _filters(request)
+    filters, refused = _filters_or_400(request)
+    if refused:
+        return refused
     ids = pick(metrics.Dataset(filters))
     disclosure = metrics.Disclosure.from_site()
     intros = (

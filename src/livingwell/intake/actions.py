@@ -9,6 +9,7 @@ from livingwell.access import audit
 from livingwell.core.references import new_reference
 from livingwell.intake.models import Introduction, IntroductionTally, RiskNow, Route
 from livingwell.people.actions import create_person, flag_likely_matches
+from livingwell.people.names import clean_name
 
 # Anything other than a clear "no" about immediate risk is answered as urgent: an unsure answer at
 # 2 a.m. deserves a same-day call, not a queue.
@@ -100,6 +101,11 @@ def _create(
     at = at or timezone.now()
     if route not in Route.values:
         raise ValueError(f"Unknown route {route!r}")
+    # Names shown on the board, by the one rule for a name (ValidationError if refused).
+    details = {
+        k: clean_name(v) if k in {"introducer_name", "introducer_organisation"} else v
+        for k, v in details.items()
+    }
     if existing_person is None:
         person_fields = {
             k: v for k, v in (person or {}).items() if k in PERSON_FIELDS and v not in (None,)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from livingwell.intake.models import RiskNow, Route, YesNoUnsure
 from livingwell.people import nhs_number
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
+from livingwell.people.names import NameField
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
@@ -46,10 +47,12 @@ def text(
     help_text="",
     width=None,
     autocomplete=None,
+    is_name=False,
 ):
     """A one-line answer. `name` is the field's name in its messages (the label, if that reads
     as a name); `missing` the message when a required answer is not given, unless the form's
-    voice gives it."""
+    voice gives it; `is_name` for a person's or an organisation's name, checked by the one rule
+    (people.names)."""
     attrs = {}
     if width:
         attrs["data-width"] = str(width)
@@ -58,7 +61,8 @@ def text(
     messages = {"max_length": too_long(name or label, max_length)}
     if missing:
         messages["required"] = missing
-    return forms.CharField(
+    field_class = NameField if is_name else forms.CharField
+    return field_class(
         label=label,
         required=required,
         max_length=max_length,
@@ -170,9 +174,11 @@ class PersonFieldsMixin(forms.Form):
 
     voice: Voice = TO_THE_PERSON
 
-    given_name = text(_("First name"), autocomplete="given-name")
-    family_name = text(_("Last name"), autocomplete="family-name")
-    preferred_name = text(_("Preferred name (optional)"), name=_("Preferred name"), required=False)
+    given_name = text(_("First name"), autocomplete="given-name", is_name=True)
+    family_name = text(_("Last name"), autocomplete="family-name", is_name=True)
+    preferred_name = text(
+        _("Preferred name (optional)"), name=_("Preferred name"), required=False, is_name=True
+    )
     # Checked together, as one date, in clean(): one message for the date, not one a box.
     dob_day = forms.CharField(label=_("Day"), required=False)
     dob_month = forms.CharField(label=_("Month"), required=False)
@@ -371,7 +377,11 @@ class FamilyIntroductionForm(SelfIntroductionForm):
     voice = ABOUT_THEM
 
     introducer_name = text(
-        _("Your name"), missing=_("Enter your name"), max_length=150, autocomplete="name"
+        _("Your name"),
+        missing=_("Enter your name"),
+        max_length=150,
+        autocomplete="name",
+        is_name=True,
     )
     relationship_to_person = text(
         _("How do you know them?"),
@@ -440,10 +450,10 @@ class StaffIntroductionForm(SubmissionKeyMixin, StoryMixin, SafetyMixin, PersonF
         ],
         missing=_("Select who is making the introduction"),
     )
-    introducer_name = text(_("Introducer's name"), required=False, max_length=150)
+    introducer_name = text(_("Introducer's name"), required=False, max_length=150, is_name=True)
     introducer_role = text(_("Introducer's role"), required=False, max_length=150)
     introducer_organisation = text(
-        _("Introducer's organisation or practice"), required=False, max_length=150
+        _("Introducer's organisation or practice"), required=False, max_length=150, is_name=True
     )
     introducer_phone = text(_("Introducer's phone number"), required=False, max_length=30, width=20)
     nhs_number = forms.CharField(

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from livingwell.access import audit
 from livingwell.access.permissions import Permission, has_permission
-from livingwell.core import messaging
+from livingwell.core import messaging, record_dates
 from livingwell.core.models import SiteConfig
 from livingwell.intake.models import Introduction
 from livingwell.outcomes import due
@@ -181,10 +181,10 @@ def record_response(
         raise OutcomesError("Choose when in support this measure was completed.")
     if not isinstance(completed_at, date):
         raise OutcomesError("Give the date the measure was completed.")
-    if completed_at > timezone.localdate(at):
-        raise OutcomesError("The completed date cannot be in the future.")
-    if completed_at < timezone.localdate(introduction.received_at):
-        raise OutcomesError("The completed date cannot be before the introduction was received.")
+    try:
+        record_dates.check_record_date(completed_at, received_at=introduction.received_at, now=at)
+    except record_dates.RecordDateError as exc:
+        raise OutcomesError(str(exc)) from None
     clean = _valid_answers(measure, answers)
     keys = _valid_goal_keys(measure, introduction, clean, goal_keys)
     response = _build_response(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.core import forms as lw_forms
+from livingwell.core import record_dates
 from livingwell.outcomes.actions import MAX_LINK_DAYS, NOT_BY_LINK
 from livingwell.outcomes.definitions import MEASURES, get_definition
 from livingwell.outcomes.models import MEASURE_CHOICES, Occasion, Source
@@ -112,14 +113,18 @@ class StaffMeasureForm(MeasureForm):
 
     field_order = ["source", "completed_at", "occasion"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, introduction, **kwargs):
         super().__init__(*args, **kwargs)
+        self.introduction = introduction
         self.fields["completed_at"].initial = timezone.localdate()
 
     def clean_completed_at(self):
+        # The one rule for a date in the record (the action checks it again for other callers).
         value = self.cleaned_data["completed_at"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The completed date cannot be in the future."))
+        try:
+            record_dates.check_record_date(value, received_at=self.introduction.received_at)
+        except record_dates.RecordDateError as exc:
+            raise forms.ValidationError(str(exc)) from None
         return value
 
 

@@ -64,6 +64,7 @@ def record_measure(request, introduction_id, measure):
         texts=texts,
         goals=goals,
         initial={"occasion": queries.occasion_for(intro, measure)},
+        introduction=intro,
     )
     if request.method == "POST" and form.is_valid():
         try:

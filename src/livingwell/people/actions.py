@@ -9,6 +9,7 @@ from django.utils import timezone
 from livingwell.access import audit
 from livingwell.people import nhs_number
 from livingwell.people.models import Person, PossibleMatch
+from livingwell.people.names import clean_name
 
 
 def normalise_postcode(value: str) -> str:
@@ -18,6 +19,10 @@ def normalise_postcode(value: str) -> str:
 
 @transaction.atomic
 def create_person(*, by, at=None, **fields) -> Person:
+    """A new person's record; names by the one rule for a name (ValidationError if refused)."""
+    for name in ("given_name", "family_name", "preferred_name"):
+        if name in fields:
+            fields[name] = clean_name(fields[name])
     fields["postcode"] = normalise_postcode(fields.get("postcode", ""))
     fields["nhs_number"] = nhs_number.normalise(fields.get("nhs_number", ""))
     person = Person(created_at=at or timezone.now(), **fields)

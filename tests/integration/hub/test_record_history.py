@@ -32,14 +32,17 @@ def _record(intro):
 
 
 def _contacts(intro, by, n, *, start=0):
-    now = timezone.now()
+    """Contacts in the order of ``i``, dated between the introduction and now (a contact cannot
+    be dated before the introduction was received)."""
+    since = intro.received_at
+    span = timezone.now() - since
     for i in range(start, start + n):
         hub.record_contact(
             by=by,
             introduction=intro,
             outcome="attended",
             mode="phone",
-            contact_at=now - timedelta(days=60 - i),
+            contact_at=since + span * (i + 1) / 61,
             note=f"Contact note {i}",
         )
 

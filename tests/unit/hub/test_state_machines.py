@@ -113,10 +113,13 @@ def test_return_within_open_door_reopens_same_record(personas):
 
 def test_return_after_open_door_is_refused(personas):
     intro = in_support(personas)
-    long_ago = timezone.now() - timezone.timedelta(days=400)
-    actions.close(by=personas.hub_worker, introduction=intro, reason="supported", at=long_ago)
+    actions.close(by=personas.hub_worker, introduction=intro, reason="supported")
+    # 400 days on (a closure cannot be dated before the introduction it closes).
+    later = timezone.now() + timezone.timedelta(days=400)
     with pytest.raises(actions.HubError, match="open-door period has ended"):
-        actions.return_within_open_door(by=personas.hub_worker, introduction=intro, tier=tier())
+        actions.return_within_open_door(
+            by=personas.hub_worker, introduction=intro, tier=tier(), at=later
+        )
 
 
 def test_return_refused_when_not_closed(personas):

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import public, staff
@@ -42,6 +43,7 @@ def _count_submission(request) -> None:
 
 
 @public
+@require_GET
 def start(request):
     return render(request, "intake/start.html")
 
@@ -72,16 +74,19 @@ def _public_form(request, form_class, route, template):
 
 
 @public
+@require_http_methods(["GET", "POST"])
 def self_introduction(request):
     return _public_form(request, SelfIntroductionForm, Route.SELF, "intake/self.html")
 
 
 @public
+@require_http_methods(["GET", "POST"])
 def family_introduction(request):
     return _public_form(request, FamilyIntroductionForm, Route.FAMILY, "intake/family.html")
 
 
 @public
+@require_GET
 def done(request):
     outcome = request.session.get("intake_done")
     if not outcome:
@@ -90,6 +95,7 @@ def done(request):
 
 
 @staff(Permission.INTRODUCE)
+@require_http_methods(["GET", "POST"])
 def staff_new(request):
     if request.method == "POST":
         form = StaffIntroductionForm(request.POST)

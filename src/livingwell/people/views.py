@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from livingwell.access import audit
 from livingwell.access.permissions import Permission
@@ -31,6 +31,7 @@ def _match_for(request, match_id) -> PossibleMatch:
 
 
 @staff(Permission.RESOLVE_MATCHES)
+@require_GET
 def match(request, match_id):
     m = _match_for(request, match_id)
     # Identity checking is a Hub task: both records are shown (identity only) and the read audited.

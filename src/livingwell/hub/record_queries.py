@@ -31,6 +31,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from livingwell.access.permissions import HANDOVER_STEPS, Permission, allows, handover_sides
 from livingwell.access.sharing import (
     SharingView,
     sharing_view,
@@ -137,26 +138,39 @@ def _url(name: str, pk=None, *extra) -> str:
     return template.replace(str(_MARKER), str(pk)) if pk else template
 
 
+# short name: (URL name, the permission its page needs: access/permissions.py).
 INTRO_LINKS = {
-    "own": "hub:own",
-    "conversation": "hub:conversation",
-    "contact": "hub:contact",
-    "close": "hub:close",
-    "allocate": "hub:allocate",
-    "plan": "hub:plan",
-    "tier": "hub:tier",
-    "return": "hub:return",
-    "feedback": "insight:feedback",
-    "sharing": "access:sharing",
-    "override": "access:override",
+    "own": ("hub:own", Permission.TAKE_OWNERSHIP),
+    "conversation": ("hub:conversation", Permission.RECORD_CONVERSATION),
+    "contact": ("hub:contact", Permission.RECORD_CONTACT),
+    "close": ("hub:close", Permission.CLOSE),
+    "allocate": ("hub:allocate", Permission.ALLOCATE),
+    "plan": ("hub:plan", Permission.EDIT_PLAN),
+    "tier": ("hub:tier", Permission.CHANGE_TIER),
+    "return": ("hub:return", Permission.REOPEN),
+    "feedback": ("insight:feedback", Permission.RECORD_CONTACT),
+    "sharing": ("access:sharing", Permission.RECORD_SHARING),
+    "override": ("access:override", Permission.SAFEGUARDING_OVERRIDE),
 }
 
 
-def record_links(intro) -> dict[str, str]:
-    """The record's links for this introduction, by short name (see INTRO_LINKS)."""
-    links = {short: _url(name, intro.pk) for short, name in INTRO_LINKS.items()}
-    links["person_log"] = _url("access:person_log", intro.person_id)
-    links["handover_new"] = f"{_url('hub:handover_new')}?introduction={intro.pk}"
+def record_links(intro, user=None, rel=None) -> dict[str, str]:
+    """The record's links for this introduction, by short name (see INTRO_LINKS). With the user
+    and their relationship, only the links to what they may do (permissions.allows): a link
+    that is absent is a page that would refuse them."""
+
+    def may(permission) -> bool:
+        return user is None or allows(user, permission, rel)
+
+    links = {
+        short: _url(name, intro.pk)
+        for short, (name, permission) in INTRO_LINKS.items()
+        if may(permission)
+    }
+    if may(Permission.VIEW_ACCESS_LOG):
+        links["person_log"] = _url("access:person_log", intro.person_id)
+    if may(Permission.OFFER_HANDOVER):
+        links["handover_new"] = f"{_url('hub:handover_new')}?introduction={intro.pk}"
     return links
 
 
@@ -336,6 +350,7 @@ def _allocation_rows(rows) -> list[dict]:
 
 HANDOVER_FIELDS = (
     "pk",
+    "to_organisation_id",
     "to_organisation__name",
     "service_name",
     "offered_at",
@@ -364,10 +379,31 @@ def _handovers(intro, *, needing_action_first: bool = False) -> QuerySet:
     )
 
 
-def _handover_rows(rows) -> list[dict]:
+def _handover_steps(user, rel):
+    """{receiving organisation id: the handover steps the user may take} (HANDOVER_STEPS), for
+    the buttons each row shows; everything with no user."""
+    found: dict = {}
+
+    def steps(to_organisation_id) -> frozenset[str]:
+        if user is None:
+            return frozenset(HANDOVER_STEPS)
+        if to_organisation_id not in found:
+            handover = SimpleNamespace(to_organisation_id=to_organisation_id)
+            sides = handover_sides(user, handover, rel)
+            found[to_organisation_id] = frozenset(
+                step for step, who in HANDOVER_STEPS.items() if who & sides
+            )
+        return found[to_organisation_id]
+
+    return steps
+
+
+def _handover_rows(rows, user=None, rel=None) -> list[dict]:
     states = _labels(Handover.State)
     dates = _Dates()
+    steps = _handover_steps(user, rel)
     for r in rows:
+        r["steps"] = steps(r["to_organisation_id"])
         r["advance_url"] = _url("hub:handover_advance", r["pk"])
         r["acknowledge_url"] = _url("hub:handover_acknowledge", r["pk"])
         r["new_url"] = _url("hub:handover_new")
@@ -554,6 +590,7 @@ _BRANCHES: dict[str, tuple[dict, str, str]] = {
     "handovers": (
         {
             "pk": ("h.id", "u"),
+            "to_organisation_id": ("h.to_organisation_id", "u"),
             "to_organisation__name": ("o.name", ""),
             "service_name": ("h.service_name", ""),
             "offered_at": ("h.offered_at", "dt"),
@@ -857,7 +894,7 @@ def record_context(user, intro: Introduction, rel) -> dict:
         # All of them are shown: newest first (the statement put those needing action first,
         # for when some are left off).
         rows.sort(key=lambda h: h["offered_at"], reverse=True)
-    handovers = Latest(_handover_rows(rows), total) if rows else EMPTY
+    handovers = Latest(_handover_rows(rows, user, rel), total) if rows else EMPTY
     episodes = latest("tiers", _episode_rows)
     allocations = latest("key_workers", _allocation_rows)
     # In the shipped measure order, as outcomes.queries.latest_by_measure() gives them.
@@ -882,7 +919,7 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "earlier_plans": max(0, plans.total - 1),
         "contacts": contacts,
         "handovers": handovers,
-        "links": record_links(intro),
+        "links": record_links(intro, user, rel),
         # The outcomes panel's latest score of each measure and the schedules, read above.
         "outcomes_latest": outcomes,
         "measure_schedules": [SimpleNamespace(**r) for r in lists.get("schedules", ([], 0))[0]]
@@ -926,7 +963,7 @@ def history_context(user, intro: Introduction, rel, section: Section, page_numbe
         "plans": lambda: (_plans(user, intro, view), _plan_rows),
         "tiers": lambda: (_episodes(intro), _episode_rows),
         "key-workers": lambda: (_allocations(intro), _allocation_rows),
-        "handovers": lambda: (_handovers(intro), _handover_rows),
+        "handovers": lambda: (_handovers(intro), lambda rows: _handover_rows(rows, user, rel)),
         "closures": lambda: (_closures(intro), _closure_rows),
         "introductions": lambda: (_other_introductions(intro), _introduction_rows),
     }[section.slug]()

@@ -238,3 +238,33 @@ def test_break_glass_cannot_hand_the_person_over_to_the_workers_organisation(cli
             what_is_asked="Support from us from now on.",
         )
     assert not Handover.objects.filter(to_organisation=personas.other_vcs).exists()
+
+
+def test_the_record_links_only_to_what_the_relationship_allows(client, personas):
+    shared = build_shared_record(personas)
+    actions.set_sharing(
+        by=personas.key_worker,
+        person=shared.person,
+        organisation=personas.vcs,
+        share_out=False,
+        share_in=True,
+    )
+    record = reverse("hub:record", args=[shared.intro.pk])
+    sharing = f'href="{_sharing_url(shared)}"'
+    override = f'href="{reverse("access:override", args=[shared.intro.pk])}"'
+
+    factories.login(client, personas.key_worker)
+    page = client.get(record).content.decode()
+    assert sharing in page
+
+    actions.start_break_glass(by=personas.unrelated_worker, person=shared.person, reason=EMERGENCY)
+    factories.login(client, personas.unrelated_worker)
+    page = client.get(record).content.decode()
+    assert "is not shared with you" in page  # Riverside Mind's entries are hidden from them
+    assert sharing not in page and override not in page
+    assert reverse("hub:plan", args=[shared.intro.pk]) not in page
+    assert reverse("hub:contact", args=[shared.intro.pk]) in page
+
+    factories.login(client, personas.partner_worker)
+    page = client.get(record).content.decode()
+    assert sharing not in page

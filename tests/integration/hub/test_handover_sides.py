@@ -150,3 +150,24 @@ def test_every_handover_step_names_who_may_take_it():
     assert set(HANDOVER_STEPS) == {str(s) for s in Handover.State} | {"acknowledged"}
     for step, sides in HANDOVER_STEPS.items():
         assert sides and sides <= set(Side), step
+
+
+def test_the_record_shows_each_side_only_the_steps_it_may_take(client, personas):
+    shared = build_shared_record(personas)  # Riverside Mind's handover is accepted
+    offer = _offer(shared, personas.other_vcs)
+    record = reverse("hub:record", args=[shared.intro.pk])
+    withdraw = f'action="{reverse("hub:handover_advance", args=[offer.pk])}"'
+    start = f'action="{reverse("hub:handover_advance", args=[shared.handover.pk])}"'
+
+    factories.login(client, personas.partner_worker)
+    page = client.get(record).content.decode()
+    assert start in page and "Mark support started" in page  # their own handover
+    assert withdraw not in page and "Withdraw" not in page  # another organisation's offer
+
+    factories.login(client, personas.key_worker)
+    page = client.get(record).content.decode()
+    assert withdraw in page and start not in page
+
+    factories.login(client, personas.hub_worker)
+    page = client.get(record).content.decode()
+    assert withdraw in page and start in page

@@ -61,6 +61,16 @@ def check_person(
     return rel
 
 
+def check_either_person(request, people, *, permission: Permission, category: str):
+    """Raise 404 (and audit the refusal, against the first) unless the user may act on one of
+    `people` (two records that may be one person); the relationship that allows it."""
+    for person in people:
+        rel = relationship(request.user, person)
+        if rel is not None and rel.full and allows(request.user, permission, rel):
+            return rel
+    refuse(request, person_id=people[0].pk, category=category)
+
+
 def check_handover_step(request, handover, step: str, rel) -> None:
     """Raise 404 (and audit the refusal) unless the user is on a side that may take `step` for
     `handover` (permissions.HANDOVER_STEPS); `rel` is their relationship with its person."""

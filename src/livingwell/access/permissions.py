@@ -141,6 +141,9 @@ PERMISSION_BASES: dict[Permission, frozenset[Basis]] = {
     P.RECORD_SHARING: LASTING,
     P.REOPEN: frozenset({B.HUB}),  # the Hub holds the door open
     P.TAKE_OWNERSHIP: frozenset({B.HUB}),
+    # Deciding whether two records are one person is the Hub's, on either record: a merge moves
+    # introductions, and with them every relationship, from one person to the other.
+    P.RESOLVE_MATCHES: frozenset({B.HUB}),
 }
 
 # Permissions that are about one person and so need a legitimate relationship as well.
@@ -214,6 +217,18 @@ def require(user, permission: Permission, person):
     if not allows(user, permission, rel):
         raise NotPermitted(_("You cannot do this for this person."))
     return rel
+
+
+def require_any(user, permission: Permission, people):
+    """The first relationship with one of `people` that lets `user` do `permission`, or
+    NotPermitted (two records that may be one person: see PERMISSION_BASES)."""
+    from livingwell.access.relationships import relationship
+
+    for person in people:
+        rel = relationship(user, person)
+        if allows(user, permission, rel):
+            return rel
+    raise NotPermitted(_("You cannot do this for this person."))
 
 
 def handover_sides(user, handover, rel) -> frozenset[Side]:

@@ -74,8 +74,10 @@ def test_sharing_choice_and_safeguarding_override_pages(browser, page, personas)
     key.get_by_label("Organisation", exact=True).select_option(label="Demo NHS Foundation Trust")
     key.locator("#id_share_out_1").check()  # No
     key.locator("#id_share_in_0").check()  # Yes
+    key.get_by_label("in person", exact=True).check()  # how the person told them
     key.get_by_role("button", name="Record the choice").click()
     assert "No: the person objects" in key.content()
+    assert "The person's decision, told to Key Worker in person" in key.content()
     assert_accessible(key)
     key.context.close()
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from livingwell.access import audit
 from livingwell.access.models import (
@@ -20,9 +21,9 @@ from livingwell.access.models import (
     SafeguardingOverride,
     SharingPreference,
 )
-from livingwell.access.permissions import Permission, has_permission
+from livingwell.access.permissions import NotPermitted, Permission, has_permission, require
 from livingwell.access.relationships import relationship
-from livingwell.access.sharing import OVERRIDE_DURATION, current_preferences
+from livingwell.access.sharing import OVERRIDE_DURATION, current_preferences, widens_access
 from livingwell.core.models import SiteConfig
 
 MIN_REASON = 10
@@ -40,11 +41,13 @@ def _reason(text: str, what: str) -> str:
     return text
 
 
-def _full_relationship(by, person, permission: Permission):
-    rel = relationship(by, person)
-    if rel is None or not rel.full or not has_permission(by, permission, person=person):
-        raise AccessError("You cannot do this for this person.")
-    return rel
+def _relationship_allowing(by, person, permission: Permission):
+    """The worker's relationship with the person, when it allows `permission` (the table in
+    permissions.PERMISSION_BASES: a sharing choice needs a lasting relationship of one's own)."""
+    try:
+        return require(by, permission, person)
+    except NotPermitted:
+        raise AccessError(_("You cannot do this for this person.")) from None
 
 
 @transaction.atomic
@@ -56,32 +59,53 @@ def set_sharing(
     share_out: bool,
     share_in: bool,
     open_record: bool = False,
+    expressed: str = "",
     note: str = "",
     at=None,
 ) -> SharingPreference:
-    """Record the person's sharing choice for one organisation (a new row; history is kept)."""
-    _full_relationship(by, person, Permission.RECORD_SHARING)
+    """Record the person's sharing choice for one organisation (a new row; history is kept).
+
+    The choice is the person's, told to `by` (who needs a lasting relationship with the person:
+    see sharing.py). `expressed` is how the person told them (SharingPreference.Expressed); it
+    is needed when the choice widens who may see the record, and kept with the choice.
+    """
+    _relationship_allowing(by, person, Permission.RECORD_SHARING)
     if open_record and not share_in:
         raise AccessError(
-            "An organisation the person wants to open their record must also share in."
+            _("An organisation the person wants to open their record must also share in.")
         )
     note = (note or "").strip()
     if len(note) > 300:
-        raise AccessError("Keep the note to 300 characters.")
+        raise AccessError(_("Keep the note to 300 characters."))
+    if expressed and expressed not in SharingPreference.Expressed.values:
+        raise AccessError(_("Say how the person told you: choose one of the ways listed."))
     current = current_preferences(person.pk, [organisation.pk]).get(organisation.pk)
     before = (
         (current.share_out, current.share_in, current.open_record)
         if current
         else (True, True, False)
     )
-    if before == (share_out, share_in, open_record):
-        raise AccessError(f"These are already the person's choices for {organisation}.")
+    after = (share_out, share_in, open_record)
+    if before == after:
+        raise AccessError(
+            _("These are already the person's choices for %(org)s.") % {"org": organisation}
+        )
+    widens = widens_access(before, after)
+    if widens and not expressed:
+        raise AccessError(
+            _(
+                "This choice lets more people see the record: say how the person told you "
+                "they want it."
+            )
+        )
     pref = SharingPreference.objects.create(
         person=person,
         organisation=organisation,
         share_out=share_out,
         share_in=share_in,
         open_record=open_record,
+        widens_access=widens,
+        expressed=expressed,
         set_by=by,
         set_at=at or timezone.now(),
         note=note,
@@ -97,6 +121,8 @@ def set_sharing(
             "share_out": share_out,
             "share_in": share_in,
             "open_record": open_record,
+            "widens_access": widens,
+            "expressed": expressed,
         },
     )
     return pref
@@ -105,7 +131,7 @@ def set_sharing(
 @transaction.atomic
 def record_safeguarding_override(*, by, person, reason: str, at=None) -> SafeguardingOverride:
     """Set aside the person's sharing objection, for this worker, for a limited time."""
-    _full_relationship(by, person, Permission.SAFEGUARDING_OVERRIDE)
+    _relationship_allowing(by, person, Permission.SAFEGUARDING_OVERRIDE)
     reason = _reason(reason, "the safeguarding override")
     at = at or timezone.now()
     override = SafeguardingOverride.objects.create(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from livingwell.access.models import SharingPreference
 from livingwell.accounts.models import Organisation, User
 from livingwell.core import forms as lw_forms
 
@@ -83,11 +84,21 @@ class SharingForm(lw_forms.Form):
         label=_("The person wants this organisation to be able to open their record"),
         required=False,
     )
+    expressed = forms.ChoiceField(
+        label=_("How did the person tell you?"),
+        help_text=_(
+            "These are the person's choices, recorded on their behalf: they are shown as the "
+            "person's decision, told to you."
+        ),
+        choices=SharingPreference.Expressed.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say how the person told you")},
+    )
     note = forms.CharField(
-        label=_("How the person told you (optional)"),
+        label=_("When and where (optional)"),
         required=False,
         max_length=300,
-        help_text=_("For example: said on the phone, 3 March"),
+        help_text=_("For example: 3 March, at the drop-in"),
     )
 
     def clean(self):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
-from livingwell.access.permissions import Permission, has_permission
+from livingwell.access.permissions import Permission, allows, may_take_handover_step
 from livingwell.access.relationships import (
     Relationship,
     held_open_q,
@@ -52,24 +52,44 @@ def check_person(
     """Raise 404 (and audit the refusal) unless the user may act on this person.
 
     The relationship is worked out once and returned, so callers pass it along instead of asking
-    again: `has_permission(user, p, person=...)` is the role check plus this same relationship.
+    again: `has_permission(user, p, person=...)` is `allows` on this same relationship (the role,
+    and a basis that allows the permission: permissions.PERMISSION_BASES).
     `held_open`: see relationships.relationship().
     """
     rel = relationship(request.user, person, held_open=held_open)
-    allowed = (
-        rel is not None
-        and (rel.full or not full)
-        and has_permission(request.user, permission)  # the role; the relationship is `rel`
-    )
+    allowed = rel is not None and (rel.full or not full) and allows(request.user, permission, rel)
     if not allowed:
         refuse(request, person_id=person.pk, category=category)
     return rel
 
 
+def check_either_person(request, people, *, permission: Permission, category: str):
+    """Raise 404 (and audit the refusal, against the first) unless the user may act on one of
+    `people` (two records that may be one person); the relationship that allows it."""
+    for person in people:
+        rel = relationship(request.user, person)
+        if rel is not None and rel.full and allows(request.user, permission, rel):
+            return rel
+    refuse(request, person_id=people[0].pk, category=category)
+
+
+def check_handover_step(request, handover, step: str, rel) -> None:
+    """Raise 404 (and audit the refusal) unless the user is on a side that may take `step` for
+    `handover` (permissions.HANDOVER_STEPS); `rel` is their relationship with its person."""
+    if not may_take_handover_step(request.user, handover, step, rel):
+        refuse(
+            request,
+            person_id=handover.introduction.person_id,
+            category="handover",
+            action=f"handover.{step}",
+        )
+
+
 def open_person(
     request, person_id, *, category: str = "record", permission: Permission = Permission.VIEW_RECORD
 ):
-    """Load a person for a view, or 404. Records the read on GET."""
+    """Load a person for a view, or 404. Records the read, whatever the method of the request:
+    a form shown again after a POST shows the person too."""
     from livingwell.people.models import Person
 
     pid = _as_uuid(person_id)
@@ -77,16 +97,15 @@ def open_person(
     if person is None:
         refuse(request, category=category)
     rel = check_person(request, person, permission=permission, category=category)
-    if request.method == "GET":
-        audit.record(
-            by=request.user,
-            action="read",
-            person=person,
-            category=category,
-            purpose=_purpose(rel),
-            severity=_severity(rel),
-            detail=_read_detail(request.user, person.pk, rel),
-        )
+    audit.record(
+        by=request.user,
+        action="read",
+        person=person,
+        category=category,
+        purpose=_purpose(rel),
+        severity=_severity(rel),
+        detail=_read_detail(request.user, person.pk, rel),
+    )
     return person, rel
 
 
@@ -98,7 +117,8 @@ def open_introduction(
     permission: Permission = Permission.VIEW_RECORD,
     full: bool = True,
 ):
-    """Load an introduction (and so its person) for a view, or 404. Records the read on GET.
+    """Load an introduction (and so its person) for a view, or 404. Records the read, whatever
+    the method of the request.
 
     The statement that loads it also answers the relationship's, the audit's and sharing's
     questions about the person (see _load_introduction).
@@ -116,23 +136,22 @@ def open_introduction(
         full=full,
         held_open=getattr(intro, "lw_held_open", None),
     )
-    if request.method == "GET":
-        audit.record(
-            by=request.user,
-            action="read",
-            person=intro.person,
-            category=category,
-            purpose=_purpose(rel),
-            severity=_severity(rel),
-            obj=intro,
-            detail=_read_detail(
-                request.user,
-                intro.person_id,
-                rel,
-                owner_id=intro.owner_id,
-                holds_one=getattr(intro, "lw_holds_one", None),
-            ),
-        )
+    audit.record(
+        by=request.user,
+        action="read",
+        person=intro.person,
+        category=category,
+        purpose=_purpose(rel),
+        severity=_severity(rel),
+        obj=intro,
+        detail=_read_detail(
+            request.user,
+            intro.person_id,
+            rel,
+            owner_id=intro.owner_id,
+            holds_one=getattr(intro, "lw_holds_one", None),
+        ),
+    )
     return intro, rel
 
 

@@ -140,12 +140,19 @@ class BreakGlass(models.Model):
 
 
 class SharingPreference(models.Model):
-    """The person's sharing choice for one organisation, as recorded by a worker.
+    """The person's sharing choice for one organisation, told to the worker who recorded it.
 
     Rows are only ever added: the newest row for a (person, organisation) pair is the current
     choice and the older rows are its history. With no row, the network's default applies
-    (shares out and in, for direct care).
+    (shares out and in, for direct care). A choice that widens access is the person's decision,
+    recorded on their behalf by `set_by`, with how they expressed it (see sharing.py).
     """
+
+    class Expressed(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        PHONE = "phone", _("on the phone")
+        VIDEO = "video", _("on a video call")
+        IN_WRITING = "in_writing", _("in writing (a letter, email or form they signed)")
 
     id = models.BigAutoField(primary_key=True)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
@@ -158,9 +165,18 @@ class SharingPreference(models.Model):
     share_in = models.BooleanField(_("share in"), default=True)
     # The person has asked for this organisation to be able to open their record.
     open_record = models.BooleanField(_("open the record"), default=False)
+    # The choice lets someone see more than the choice before it did.
+    widens_access = models.BooleanField(_("widens access"), default=False)
+    # How the person told the worker (empty only for rows recorded before this was asked, and
+    # for objections, which only narrow).
+    expressed = models.CharField(
+        _("how the person told the worker"), max_length=20, choices=Expressed.choices, blank=True
+    )
+    # The worker who recorded the choice on the person's behalf.
     set_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField()
-    # How the person's wishes were given (e.g. "told me on the phone"): not clinical content.
+    # When and where the person's wishes were given (e.g. "3 March, at the drop-in"): not clinical
+    # content.
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -169,7 +185,11 @@ class SharingPreference(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(open_record=True, share_in=False), name="sharing_open_needs_share_in"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(widens_access=False) | ~Q(expressed=""),
+                name="sharing_widening_says_how_told",
+            ),
         ]
 
 

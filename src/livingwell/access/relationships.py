@@ -10,7 +10,9 @@ Deny by default. A user has a relationship with a person when:
 - their organisation has an offer waiting (a limited view, to decide on the offer);
 - they hold an unexpired break-glass grant.
 A relationship opens the record; the person's sharing choices (sharing.py) then decide which
-organisations' entries inside it the user sees, whatever the basis.
+organisations' entries inside it the user sees, whatever the basis. What a user may *do* on each
+basis (record a contact, the person's sharing choices, a handover step...) is a table in
+permissions.py: only the lasting bases of one's own (LASTING) may hand out access to others.
 Ending a membership ends the relationships that came with it at once, because memberships are
 read afresh on every request (memberships.py).
 """
@@ -28,13 +30,16 @@ from livingwell.access.sharing import current_preferences
 
 
 class Basis(StrEnum):
+    """The bases of a relationship, strongest first: relationship() answers with the first that
+    holds, in this order (permissions.PERMISSION_BASES relies on it)."""
+
     HUB = "hub"
     KEY_WORKER = "key_worker"
     CARE_TEAM = "care_team"
     PARTNER_HANDOVER = "partner_handover"
     PERSON_SHARED = "person_shared"
-    HANDOVER_OFFER = "handover_offer"
     BREAK_GLASS = "break_glass"
+    HANDOVER_OFFER = "handover_offer"
 
 
 # Bases that allow the full record; an offer allows only the summary needed to reply.
@@ -46,6 +51,13 @@ FULL_RECORD = {
     Basis.PERSON_SHARED,
     Basis.BREAK_GLASS,
 }
+
+
+# Relationships of one's own that last as long as the care does: the Hub while it holds the
+# person's door open, the key worker, the key worker's team. Not break-glass (minutes), not an
+# offer waiting for a reply, not a partner's accepted handover (it ends when the handover does),
+# not the person's choice to share (that is the person's decision, not a care relationship).
+LASTING = frozenset({Basis.HUB, Basis.KEY_WORKER, Basis.CARE_TEAM})
 
 
 @dataclass(frozen=True)

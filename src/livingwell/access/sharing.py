@@ -13,6 +13,21 @@ Sharing then decides which *entries* inside it they see:
   whatever the relationship, sharing choice, override or break-glass: others cannot tell they exist.
 
 No row for an organisation means the network default: shares out and in, for direct care.
+
+**Who records the person's choices.** The choices are the person's. A worker records them on the
+person's behalf, and only a worker with a *lasting relationship of their own* with the person
+(relationships.LASTING: the Hub while it holds the person's door open, the key worker, the key
+worker's team; permissions.PERMISSION_BASES[RECORD_SHARING]). Not a worker under break-glass,
+nor one whose organisation has an offer waiting, nor a partner whose accepted handover will end,
+nor an organisation the person chose to share with: "open the record" gives every worker of an
+organisation a relationship that does not expire, so a passing or borrowed relationship must not
+be able to create one (security issue "Close the holes", item 1; ADR 0006).
+
+**A choice that widens access** (opens the record to an organisation, or withdraws an objection
+to sharing out or in: `widens_access`) is kept as the person's decision: the row says how the
+person told the worker (`expressed`) and who recorded it (`set_by`), and the sharing page shows
+it in those words. An objection, which only narrows, is honoured at once. When the person portal
+exists, a widening choice recorded by a worker will wait for the person to confirm it there.
 """
 
 from __future__ import annotations
@@ -40,6 +55,11 @@ def current_preferences(person_id, organisation_ids=None) -> dict:
     for pref in rows.order_by("-id"):
         current.setdefault(pref.organisation_id, pref)
     return current
+
+
+def widens_access(before: tuple[bool, bool, bool], after: tuple[bool, bool, bool]) -> bool:
+    """Whether a choice (share_out, share_in, open_record) lets anyone see more than `before`."""
+    return any(now and not then for then, now in zip(before, after, strict=True))
 
 
 def active_override(user, person_id, now=None):

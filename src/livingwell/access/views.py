@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from livingwell.access import actions, audit, forms, queries
 from livingwell.access.helpers import open_introduction, open_person, refuse
@@ -57,6 +57,7 @@ def _emergency_page(request, form, glass_form=None, status=200):
 
 
 @staff(P.BREAK_GLASS)
+@require_http_methods(["GET", "POST"])
 def emergency(request):
     """Find a person by reference in an emergency. POST, so nothing identifying is in a URL.
 
@@ -127,6 +128,7 @@ def break_glass(request):
 
 
 @staff(P.RECORD_SHARING)
+@require_http_methods(["GET", "POST"])
 def sharing(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="sharing", permission=P.RECORD_SHARING
@@ -143,6 +145,7 @@ def sharing(request, introduction_id):
                 share_out=data["share_out"] == "yes",
                 share_in=data["share_in"] == "yes",
                 open_record=data["open_record"],
+                expressed=data["expressed"],
                 note=data["note"],
             )
         except actions.AccessError as exc:
@@ -171,6 +174,7 @@ def sharing(request, introduction_id):
 
 
 @staff(P.SAFEGUARDING_OVERRIDE)
+@require_http_methods(["GET", "POST"])
 def override(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="sharing", permission=P.SAFEGUARDING_OVERRIDE
@@ -201,6 +205,7 @@ def override(request, introduction_id):
 
 
 @staff(P.VIEW_ACCESS_LOG)
+@require_GET
 def person_log(request, person_id):
     """The person's access log, in plain language. Staff with a relationship, and privacy
     officers (who have no relationship: their reading is recorded as a privacy review)."""
@@ -235,6 +240,7 @@ def person_log(request, person_id):
 
 
 @staff(P.REVIEW_ACCESS)
+@require_GET
 def privacy_workspace(request):
     config = SiteConfig.current()
     return render(
@@ -271,15 +277,15 @@ def privacy_workspace(request):
 
 
 def _review_page(request, item, *, kind: str, run):
-    if request.method == "GET":
-        audit.record(
-            by=request.user,
-            action="read",
-            person_id=item.person_id,
-            category="access_review",
-            purpose="privacy_review",
-            obj=item,
-        )
+    # Every method: a review sent with a mistake shows the access again.
+    audit.record(
+        by=request.user,
+        action="read",
+        person_id=item.person_id,
+        category="access_review",
+        purpose="privacy_review",
+        obj=item,
+    )
     form = forms.ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -316,6 +322,7 @@ def _pending_or_404(model, item_id):
 
 
 @staff(P.REVIEW_ACCESS)
+@require_http_methods(["GET", "POST"])
 def review_break_glass(request, grant_id):
     grant = _pending_or_404(BreakGlass, grant_id)
     return _review_page(
@@ -329,6 +336,7 @@ def review_break_glass(request, grant_id):
 
 
 @staff(P.REVIEW_ACCESS)
+@require_http_methods(["GET", "POST"])
 def review_override(request, override_id):
     item = _pending_or_404(SafeguardingOverride, override_id)
     return _review_page(
@@ -347,11 +355,10 @@ def _csv_safe(value: str) -> str:
 
 
 @staff(P.REVIEW_ACCESS)
+@require_POST
 def access_report(request):
     """An access report for one person (by reference) or one worker; the page and the CSV are
     both reached by POST, and the download form carries only an opaque id."""
-    if request.method != "POST":
-        return redirect("access:privacy_workspace")
     person_form = forms.PersonReportForm(prefix="person")
     worker_form = forms.WorkerReportForm(prefix="worker")
     person = worker = None

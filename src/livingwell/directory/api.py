@@ -20,6 +20,7 @@ from functools import wraps
 from django.http import Http404, JsonResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
@@ -431,8 +432,9 @@ def _unknown_path(request, *args, **kwargs):
 
 def urls():
     patterns, app_name, namespace = api.urls
+    # Read-only: every operation (and the OpenAPI document) answers GET only.
     wrapped = [
-        URLPattern(p.pattern, _public_cors(p.callback), p.default_args, p.name)
+        URLPattern(p.pattern, _public_cors(require_GET(p.callback)), p.default_args, p.name)
         if isinstance(p, URLPattern)
         else p
         for p in patterns

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.access.policy import public, staff
@@ -55,11 +55,13 @@ def _search_page(request, *, public_only: bool, template: str):
 
 
 @public
+@require_GET
 def public_search(request):
     return _search_page(request, public_only=True, template="directory/public_search.html")
 
 
 @public
+@require_GET
 def public_service(request, service_id):
     svc = get_object_or_404(
         Service.objects.select_related("organization").filter(is_public=True), id=service_id
@@ -68,11 +70,13 @@ def public_service(request, service_id):
 
 
 @staff(Permission.VIEW_BOARD)
+@require_GET
 def staff_search(request):
     return _search_page(request, public_only=False, template="directory/staff_search.html")
 
 
 @staff(Permission.VIEW_BOARD)
+@require_GET
 def service(request, service_id):
     svc = get_object_or_404(
         Service.objects.select_related("organization", "network_organisation"), id=service_id
@@ -123,6 +127,7 @@ class ListingForm(lw_forms.ModelForm):
 
 
 @staff(Permission.EDIT_OWN_DIRECTORY)
+@require_GET
 def my_listings(request):
     """Listings this user may edit, with the ones overdue a check first."""
     months = review_months()
@@ -151,6 +156,7 @@ def _editable(request, service_id) -> Service:
 
 
 @staff(Permission.EDIT_OWN_DIRECTORY)
+@require_http_methods(["GET", "POST"])
 def edit_service(request, service_id):
     svc = _editable(request, service_id)
     form = ListingForm(

@@ -3,6 +3,11 @@
 Every function takes the acting user (`by`), runs in one transaction, checks the state machine,
 and writes its audit event in that same transaction. `at` lets the seed command replay history;
 views never pass it.
+
+The actions that hand out or move access or ownership (allocating a key worker, offering a
+handover and each later step, taking ownership) also check who is acting, by the tables in
+access/permissions.py (PERMISSION_BASES, HANDOVER_STEPS), and raise NotPermitted, whoever calls
+them. The views check the same tables first through the access helpers, which audit a refusal.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from django.utils import timezone
 
 from livingwell.access import audit
 from livingwell.access.memberships import current_memberships
+from livingwell.access.permissions import Permission, require, require_handover_step
 from livingwell.core import record_dates
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError, check_transition
@@ -105,7 +111,9 @@ def _primary_membership(user):
 
 @transaction.atomic
 def take_ownership(*, by, introduction: Introduction, at=None) -> Introduction:
+    """The Hub worker holds the introduction (the Hub's only: PERMISSION_BASES)."""
     intro = _lock(introduction)
+    require(by, Permission.TAKE_OWNERSHIP, intro.person)
     if intro.state == S.CLOSED:
         raise HubError("This introduction is closed.")
     intro.owner = by
@@ -165,6 +173,7 @@ def allocate_key_worker(
     """Allocate (or transfer to) a key worker from any partner organisation."""
     at = _now(at)
     intro = _lock(introduction)
+    require(by, Permission.ALLOCATE, intro.person)  # a key worker has lasting access
     if intro.state == S.CLOSED:
         raise HubError("This introduction is closed; reopen it before allocating.")
     _dated(intro, at, at)
@@ -353,6 +362,7 @@ def offer_handover(
 ) -> Handover:
     at = _now(at)
     intro = _lock(introduction)
+    require(by, Permission.OFFER_HANDOVER, intro.person)  # the offering side
     if intro.state == S.CLOSED:
         raise HubError("This introduction is closed.")
     if not what_is_asked.strip():
@@ -407,6 +417,7 @@ def respond_to_handover(
     handover = _lock_handover(handover)
     target = H.ACCEPTED if accept else H.DECLINED
     check_transition(HANDOVER_TRANSITIONS, handover.state, target, what="handover")
+    require_handover_step(by, handover, target)
     if not accept and not reason.strip():
         raise HubError("Give a reason for declining, so the Hub can find a better fit.")
     handover.state = target
@@ -424,6 +435,7 @@ def advance_handover(*, by, handover: Handover, to_state: str, at=None) -> Hando
     at = _now(at)
     handover = _lock_handover(handover)
     check_transition(HANDOVER_TRANSITIONS, handover.state, to_state, what="handover")
+    require_handover_step(by, handover, to_state)
     handover.state = to_state
     fields = ["state"]
     if to_state == H.STARTED:
@@ -443,6 +455,7 @@ def acknowledge_declined_handover(*, by, handover: Handover, note: str, at=None)
     handover = _lock_handover(handover)
     if handover.state != H.DECLINED or handover.returned_handled_at:
         raise HubError("Only a declined handover waiting for its owner can be acknowledged.")
+    require_handover_step(by, handover, "acknowledged")
     if not note.strip():
         raise HubError("Say what happens next for the person.")
     _mark_returned_handled(handover, _now(at))

@@ -17,9 +17,11 @@ from operator import attrgetter
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When, Window
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from livingwell.access.permissions import HANDOVER_STEPS, Permission, allows, handover_sides
 from livingwell.access.sharing import (
     SharingView,
     sharing_view,
@@ -154,6 +156,46 @@ def _sharing(user, intro) -> SharingView:
 # --- the record ------------------------------------------------------------------------------
 
 
+# short name: (URL name, the permission its page needs: access/permissions.py).
+INTRO_LINKS = {
+    "own": ("hub:own", Permission.TAKE_OWNERSHIP),
+    "conversation": ("hub:conversation", Permission.RECORD_CONVERSATION),
+    "contact": ("hub:contact", Permission.RECORD_CONTACT),
+    "close": ("hub:close", Permission.CLOSE),
+    "allocate": ("hub:allocate", Permission.ALLOCATE),
+    "plan": ("hub:plan", Permission.EDIT_PLAN),
+    "tier": ("hub:tier", Permission.CHANGE_TIER),
+    "return": ("hub:return", Permission.REOPEN),
+    "feedback": ("insight:feedback", Permission.RECORD_CONTACT),
+    "sharing": ("access:sharing", Permission.RECORD_SHARING),
+    "override": ("access:override", Permission.SAFEGUARDING_OVERRIDE),
+}
+
+
+def record_links(user, intro: Introduction, rel) -> dict[str, str]:
+    """The record's links to what this user may do with this introduction, by short name: a link
+    that is absent is a page that would refuse them (permissions.allows, the one rule)."""
+    links = {
+        short: reverse(name, args=[intro.pk])
+        for short, (name, permission) in INTRO_LINKS.items()
+        if allows(user, permission, rel)
+    }
+    if allows(user, Permission.VIEW_ACCESS_LOG, rel):
+        links["person_log"] = reverse("access:person_log", args=[intro.person_id])
+    if allows(user, Permission.OFFER_HANDOVER, rel):
+        links["handover_new"] = f"{reverse('hub:handover_new')}?introduction={intro.pk}"
+    return links
+
+
+def with_steps(user, rel, rows):
+    """Each handover in `rows` with `.steps`: the steps the user may take on it (the sides they
+    are on, permissions.HANDOVER_STEPS), so a row shows only the buttons that would work."""
+    for handover in rows:
+        sides = handover_sides(user, handover, rel)
+        handover.steps = frozenset(step for step, who in HANDOVER_STEPS.items() if who & sides)
+    return rows
+
+
 def record_context(user, intro: Introduction, rel) -> dict:
     """Everything the record page shows: the latest few of each list and their totals."""
     view = _sharing(user, intro)
@@ -164,6 +206,7 @@ def record_context(user, intro: Introduction, rel) -> dict:
     if not handover_list.more:
         # All of them are shown: newest first, as on the history page.
         handover_list.rows.sort(key=attrgetter("offered_at"), reverse=True)
+    with_steps(user, rel, handover_list.rows)
     return {
         "now": timezone.now(),
         "intro": intro,
@@ -183,6 +226,7 @@ def record_context(user, intro: Introduction, rel) -> dict:
         "closures": latest(closures(intro), RECORD_LIST),
         "other_introductions": latest(other_introductions(intro), RECORD_LIST),
         "outcomes": outcomes_summary(intro),
+        "links": record_links(user, intro, rel),
     }
 
 
@@ -224,6 +268,9 @@ def history_context(user, intro: Introduction, rel, section: Section, page_numbe
         "introductions": lambda: other_introductions(intro),
     }[section.slug]()
     page = Paginator(queryset, section.per_page).get_page(page_number)
+    rows = list(page.object_list)
+    if section.slug == "handovers":
+        with_steps(user, rel, rows)
     return {
         "now": timezone.now(),
         "intro": intro,
@@ -232,5 +279,5 @@ def history_context(user, intro: Introduction, rel, section: Section, page_numbe
         "sharing": view,
         "section": section,
         "page": page,
-        "rows": page.object_list,
+        "rows": rows,
     }

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from livingwell.access.helpers import open_introduction
+from livingwell.access.helpers import check_handover_step, open_introduction
+from livingwell.access.permissions import NotPermitted
 from livingwell.access.permissions import Permission as P
 from livingwell.access.policy import staff
 from livingwell.core.jinja import render_with_body
@@ -57,6 +58,7 @@ def _board_filters(request):
 
 
 @staff(P.VIEW_BOARD)
+@require_GET
 def board(request):
     team_id, tier, query = _board_filters(request)
     data = queries.huddle_board(
@@ -84,6 +86,7 @@ def board(request):
 
 
 @staff(P.VIEW_BOARD)
+@require_GET
 def board_section(request, section):
     """One section of the board in full, a page at a time, under the board's rules."""
     team_id, tier, query = _board_filters(request)
@@ -120,6 +123,7 @@ def _is_uuid(value) -> bool:
 
 
 @staff(P.VIEW_RECORD)
+@require_GET
 def record(request, introduction_id):
     intro, rel = open_introduction(request, introduction_id, category="record", full=False)
     if not rel.full:
@@ -138,6 +142,7 @@ def record(request, introduction_id):
 
 
 @staff(P.VIEW_RECORD)
+@require_GET
 def record_history(request, introduction_id, section):
     """One of the record's lists in full, a page at a time (the record shows the latest few)."""
     found = SECTIONS.get(section)
@@ -148,16 +153,17 @@ def record_history(request, introduction_id, section):
     return render(request, "hub/record_history.html", context)
 
 
-@staff(P.VIEW_BOARD)
+@staff(P.TAKE_OWNERSHIP)
 @require_POST
 def take_ownership(request, introduction_id):
-    intro, _rel = open_introduction(request, introduction_id, permission=P.VIEW_RECORD)
+    intro, _rel = open_introduction(request, introduction_id, permission=P.TAKE_OWNERSHIP)
     actions.take_ownership(by=request.user, introduction=intro)
     messages.success(request, _("You now hold this introduction."))
     return _record(intro)
 
 
 @staff(P.RECORD_CONVERSATION)
+@require_http_methods(["GET", "POST"])
 def conversation(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="conversation", permission=P.RECORD_CONVERSATION
@@ -178,6 +184,7 @@ def conversation(request, introduction_id):
 
 
 @staff(P.ALLOCATE)
+@require_http_methods(["GET", "POST"])
 def allocate(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="allocation", permission=P.ALLOCATE
@@ -202,6 +209,7 @@ def allocate(request, introduction_id):
 
 
 @staff(P.CHANGE_TIER)
+@require_http_methods(["GET", "POST"])
 def change_tier(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="tier", permission=P.CHANGE_TIER
@@ -218,6 +226,7 @@ def change_tier(request, introduction_id):
 
 
 @staff(P.EDIT_PLAN)
+@require_http_methods(["GET", "POST"])
 def plan(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="plan", permission=P.EDIT_PLAN
@@ -250,6 +259,7 @@ def plan(request, introduction_id):
 
 
 @staff(P.RECORD_CONTACT)
+@require_http_methods(["GET", "POST"])
 def contact(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="contact", permission=P.RECORD_CONTACT
@@ -277,6 +287,7 @@ def contact(request, introduction_id):
 
 
 @staff(P.OFFER_HANDOVER)
+@require_http_methods(["GET", "POST"])
 def handover_new(request):
     intro = None
     intro_id = request.POST.get("introduction") or request.GET.get("introduction")
@@ -345,7 +356,10 @@ def _declined(request, intro):
     return intro.handovers.filter(pk=prev_id, state=Handover.State.DECLINED).first()
 
 
-def _handover_for(request, handover_id, *, permission, full=True):
+def _handover_for(request, handover_id, step, *, permission, full=True):
+    """The handover, its introduction and the user's relationship, or an audited 404 unless the
+    user may take `step` (permissions.HANDOVER_STEPS: the offering side, the receiving side or
+    the Hub; None when no step is asked for)."""
     if not _is_uuid(handover_id):
         raise Http404
     handover = (
@@ -358,16 +372,19 @@ def _handover_for(request, handover_id, *, permission, full=True):
     intro, rel = open_introduction(
         request, handover.introduction_id, category="handover", permission=permission, full=full
     )
+    handover.introduction = intro
+    if step is not None:
+        check_handover_step(request, handover, step, rel)
     return handover, intro, rel
 
 
 @staff(P.RESPOND_HANDOVER)
+@require_http_methods(["GET", "POST"])
 def handover_respond(request, handover_id):
-    handover, intro, rel = _handover_for(request, handover_id, permission=P.VIEW_RECORD, full=False)
-    from livingwell.access.relationships import user_organisation_ids
-
-    if handover.to_organisation_id not in user_organisation_ids(request.user):
-        raise Http404
+    step = Handover.State.DECLINED if request.POST.get("decision") == "decline" else "accepted"
+    handover, intro, _rel = _handover_for(
+        request, handover_id, step, permission=P.RESPOND_HANDOVER, full=False
+    )
     form = forms.RespondForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -377,7 +394,7 @@ def handover_respond(request, handover_id):
                 accept=form.cleaned_data["decision"] == "accept",
                 reason=form.cleaned_data["reason"],
             )
-        except (actions.HubError, TransitionError) as exc:
+        except (actions.HubError, TransitionError, NotPermitted) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Thank you: the Hub has your answer."))
@@ -392,14 +409,15 @@ def handover_respond(request, handover_id):
 @staff(P.VIEW_RECORD)
 @require_POST
 def handover_advance(request, handover_id):
-    handover, intro, _rel = _handover_for(request, handover_id, permission=P.VIEW_RECORD)
     to_state = request.POST.get("to_state", "")
     if to_state not in {Handover.State.STARTED, Handover.State.COMPLETED, Handover.State.WITHDRAWN}:
+        _handover, intro, _rel = _handover_for(request, handover_id, None, permission=P.VIEW_RECORD)
         messages.error(request, _("That is not a step a handover can take."))
         return _record(intro)
+    handover, intro, _rel = _handover_for(request, handover_id, to_state, permission=P.VIEW_RECORD)
     try:
         actions.advance_handover(by=request.user, handover=handover, to_state=to_state)
-    except TransitionError as exc:
+    except (TransitionError, NotPermitted) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, ADVANCED[to_state] % {"org": handover.to_organisation})
@@ -414,8 +432,11 @@ ADVANCED = {
 
 
 @staff(P.OFFER_HANDOVER)
+@require_http_methods(["GET", "POST"])
 def handover_acknowledge(request, handover_id):
-    handover, intro, _rel = _handover_for(request, handover_id, permission=P.OFFER_HANDOVER)
+    handover, intro, _rel = _handover_for(
+        request, handover_id, "acknowledged", permission=P.OFFER_HANDOVER
+    )
     form = forms.AcknowledgeForm(request.POST if request.method == "POST" else None)
 
     def run(data):
@@ -428,6 +449,7 @@ def handover_acknowledge(request, handover_id):
 
 
 @staff(P.CLOSE)
+@require_http_methods(["GET", "POST"])
 def close(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="closure", permission=P.CLOSE
@@ -450,6 +472,7 @@ def close(request, introduction_id):
 
 
 @staff(P.REOPEN)
+@require_http_methods(["GET", "POST"])
 def return_open_door(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="return", permission=P.REOPEN
@@ -468,6 +491,7 @@ def return_open_door(request, introduction_id):
 
 
 @staff(P.VIEW_BOARD)
+@require_http_methods(["GET", "POST"])
 def find(request):
     """Find an introduction by its reference (POST, so nothing identifying sits in a URL)."""
     form = forms.FindForm(request.POST if request.method == "POST" else None)

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.access.policy import staff
@@ -137,6 +138,7 @@ def _history(items: list[ChartAnnotation]) -> list[dict]:
 
 
 @staff(Permission.VIEW_INSIGHT)
+@require_http_methods(["GET", "POST"])
 def chart_annotations(request):
     """List process changes and targets (and their history); site administrators add them."""
     can_add = has_permission(request.user, Permission.CONFIGURE_SITE)
@@ -184,6 +186,7 @@ def _annotation_in_force(request, annotation_id):
 
 
 @staff(Permission.CONFIGURE_SITE)
+@require_http_methods(["GET", "POST"])
 def edit_annotation(request, annotation_id):
     """Change the date, note or target value of a process change or target, with a reason."""
     annotation, gone = _annotation_in_force(request, annotation_id)
@@ -217,6 +220,7 @@ def edit_annotation(request, annotation_id):
 
 
 @staff(Permission.CONFIGURE_SITE)
+@require_http_methods(["GET", "POST"])
 def withdraw_annotation(request, annotation_id):
     """Withdraw a process change or target, with a reason; it is kept in the history."""
     annotation, gone = _annotation_in_force(request, annotation_id)

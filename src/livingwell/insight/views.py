@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from livingwell.access import audit
 from livingwell.access.permissions import Permission
@@ -161,6 +162,7 @@ def _site(request):
 
 
 @staff(Permission.VIEW_INSIGHT)
+@require_http_methods(["GET", "POST"])
 def dashboard(request):
     """The headlines and SPC charts, served from a stored snapshot ("as at") while it is fresh.
 
@@ -199,6 +201,7 @@ def dashboard(request):
 
 
 @staff(Permission.VIEW_INSIGHT)
+@require_GET
 def metric(request, key: str):
     if key not in metrics.DEFINITIONS:
         raise Http404
@@ -241,6 +244,7 @@ def _find_table(key: str, data: metrics.Dataset) -> metrics.Table:
 
 
 @staff(Permission.VIEW_INSIGHT)
+@require_GET
 def table_csv(request, key: str):
     filters, refused = _filters_or_400(request)
     if refused:
@@ -280,6 +284,7 @@ def last_full_quarter(today: date) -> metrics.Filters:
 
 
 @staff(Permission.VIEW_INSIGHT)
+@require_GET
 def board_report(request):
     from livingwell.insight.reports import board_report_pdf
 
@@ -308,6 +313,7 @@ DRILLDOWNS = {
 
 
 @staff(Permission.VIEW_INSIGHT)
+@require_GET
 def drilldown(request, name: str):
     if name not in DRILLDOWNS:
         raise Http404
@@ -390,6 +396,7 @@ class ClosureFeedbackForm(lw_forms.Form):
 
 
 @staff(Permission.RECORD_CONTACT)
+@require_http_methods(["GET", "POST"])
 def closure_feedback(request, introduction_id):
     from django.contrib import messages
     from django.shortcuts import redirect

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET, require_http_methods
 
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import public, staff
@@ -23,6 +24,7 @@ from livingwell.intake.models import Route
 
 
 @public
+@require_GET
 def start(request):
     return render(request, "intake/start.html")
 
@@ -95,16 +97,19 @@ def _render_form(request, template, form, *, status=200):
 
 
 @public
+@require_http_methods(["GET", "POST"])
 def self_introduction(request):
     return _public_form(request, SelfIntroductionForm, Route.SELF, "intake/self.html")
 
 
 @public
+@require_http_methods(["GET", "POST"])
 def family_introduction(request):
     return _public_form(request, FamilyIntroductionForm, Route.FAMILY, "intake/family.html")
 
 
 @public
+@require_GET
 def done(request):
     outcome = request.session.get("intake_done")
     if not outcome:
@@ -113,6 +118,7 @@ def done(request):
 
 
 @staff(Permission.INTRODUCE)
+@require_http_methods(["GET", "POST"])
 def staff_new(request):
     if request.method == "POST":
         form = StaffIntroductionForm(request.POST)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission
@@ -47,6 +48,7 @@ def _measure_or_404(measure: str):
 
 
 @staff(Permission.RECORD_CONTACT)
+@require_http_methods(["GET", "POST"])
 def record_measure(request, introduction_id, measure):
     defn = _measure_or_404(measure)
     intro, _rel = open_introduction(
@@ -99,6 +101,7 @@ def record_measure(request, introduction_id, measure):
 
 
 @staff(Permission.RECORD_CONTACT)
+@require_http_methods(["GET", "POST"])
 def send_link(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category=CATEGORY, permission=Permission.RECORD_CONTACT
@@ -221,6 +224,7 @@ def _talking_therapies(grouped) -> dict | None:
 
 
 @staff(Permission.VIEW_RECORD)
+@require_GET
 def person_outcomes(request, introduction_id):
     intro, _rel = open_introduction(request, introduction_id, category=CATEGORY)
     grouped = queries.by_measure(queries.responses_for(intro))
@@ -297,6 +301,7 @@ def _unavailable(request, error: actions.LinkError):
 
 
 @public
+@require_http_methods(["GET", "POST"])
 def respond(request, token):
     try:
         link = actions.open_link(token)
@@ -324,6 +329,7 @@ def respond(request, token):
 
 
 @public
+@require_GET
 def respond_done(request):
     return render(request, "outcomes/respond_done.html")
 
@@ -332,6 +338,7 @@ def respond_done(request):
 
 
 @staff(Permission.CONFIGURE_SITE)
+@require_http_methods(["GET", "POST"])
 def framework(request):
     version, outcomes = queries.current_framework()
     if request.method == "POST":

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from livingwell.access import audit
+from livingwell.access.permissions import Permission, require_any
 from livingwell.people import nhs_number
 from livingwell.people.models import Person, PossibleMatch
 from livingwell.people.names import clean_name
@@ -81,12 +82,18 @@ class MatchError(ValueError):
     pass
 
 
+def _require_hub(by, match: PossibleMatch) -> None:
+    """Only the Hub decides, on either record (access/permissions.PERMISSION_BASES)."""
+    require_any(by, Permission.RESOLVE_MATCHES, (match.new_person, match.existing_person))
+
+
 @transaction.atomic
 def merge(*, by, match: PossibleMatch) -> PossibleMatch:
     """Same person: move the new record's introductions onto the existing record, reversibly."""
     from livingwell.intake.models import Introduction
 
     match = PossibleMatch.objects.select_for_update().get(pk=match.pk)
+    _require_hub(by, match)
     if match.state != PossibleMatch.State.OPEN:
         raise MatchError("This possible match has already been decided.")
     new, existing = match.new_person, match.existing_person
@@ -111,6 +118,7 @@ def undo_merge(*, by, match: PossibleMatch) -> PossibleMatch:
     from livingwell.intake.models import Introduction
 
     match = PossibleMatch.objects.select_for_update().get(pk=match.pk)
+    _require_hub(by, match)
     if match.state != PossibleMatch.State.MERGED:
         raise MatchError("Only a merge can be undone.")
     Introduction.objects.filter(id__in=match.moved.get("introductions", [])).update(
@@ -129,6 +137,7 @@ def undo_merge(*, by, match: PossibleMatch) -> PossibleMatch:
 @transaction.atomic
 def mark_not_same(*, by, match: PossibleMatch) -> PossibleMatch:
     match = PossibleMatch.objects.select_for_update().get(pk=match.pk)
+    _require_hub(by, match)
     if match.state != PossibleMatch.State.OPEN:
         raise MatchError("This possible match has already been decided.")
     match.state = PossibleMatch.State.NOT_SAME

@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from livingwell.access import audit
-from livingwell.access.permissions import Permission
+from livingwell.access.helpers import check_either_person
+from livingwell.access.permissions import NotPermitted, Permission
 from livingwell.access.policy import staff
 from livingwell.people import actions
 from livingwell.people.models import PossibleMatch
@@ -27,10 +28,17 @@ def _match_for(request, match_id) -> PossibleMatch:
     )
     if match is None:
         raise Http404
+    check_either_person(
+        request,
+        (match.new_person, match.existing_person),
+        permission=Permission.RESOLVE_MATCHES,
+        category="identity",
+    )
     return match
 
 
 @staff(Permission.RESOLVE_MATCHES)
+@require_GET
 def match(request, match_id):
     m = _match_for(request, match_id)
     # Identity checking is a Hub task: both records are shown (identity only) and the read audited.
@@ -63,6 +71,6 @@ def decide(request, match_id):
             messages.success(request, _("Merge undone."))
         else:
             messages.error(request, _("Choose whether these are the same person."))
-    except actions.MatchError as exc:
+    except (actions.MatchError, NotPermitted) as exc:
         messages.error(request, str(exc))
     return redirect("people:match", match_id=m.pk)

@@ -123,14 +123,17 @@ def test_restricted_entries_are_invisible_to_others_including_their_existence(cl
         contacts_table = body.split("Contacts, newest first")[1].split("</table>")[0]
         assert contacts_table.count('<tr class="nhsuk-table__row">') == shown + 1  # + header
 
-    # Neither break-glass nor a safeguarding override reveals it.
+    # Neither break-glass nor a safeguarding override reveals it. (An override is not open to
+    # break-glass: permissions.PERMISSION_BASES.)
     actions.start_break_glass(
         by=personas.unrelated_worker, person=shared.person, reason="Found collapsed at the centre."
     )
-    actions.record_safeguarding_override(
-        by=personas.unrelated_worker, person=shared.person, reason="Disclosure of harm at home."
-    )
     factories.login(client, personas.unrelated_worker)
+    assert RESTR not in _record(client, shared).content.decode()
+    actions.record_safeguarding_override(
+        by=personas.partner_worker, person=shared.person, reason="Disclosure of harm at home."
+    )
+    factories.login(client, personas.partner_worker)
     assert RESTR not in _record(client, shared).content.decode()
 
 
@@ -189,7 +192,13 @@ def test_sharing_page_records_a_choice_and_keeps_history(client, personas):
     page = client.get(url).content.decode()
     assert "Yes (default)" in page and "Riverside Mind" in page
 
-    data = {"organisation": personas.vcs.pk, "share_out": "no", "share_in": "yes", "note": "Phone"}
+    data = {
+        "organisation": personas.vcs.pk,
+        "share_out": "no",
+        "share_in": "yes",
+        "expressed": "phone",
+        "note": "3 March",
+    }
     assert client.post(url, data).status_code == 302
     data["share_out"] = "yes"
     assert client.post(url, data).status_code == 302
@@ -201,8 +210,12 @@ def test_sharing_page_records_a_choice_and_keeps_history(client, personas):
     assert [e.detail["share_out"] for e in events] == [False, True]
     assert all(e.person_id == shared.person.pk and e.actor == personas.key_worker for e in events)
     history = client.get(url).content.decode()
-    assert history.count("recorded for Riverside Mind:") == 2
+    told = "decision, told to Key Worker on the phone: "
+    assert history.count(f"for Riverside Mind: The person's {told}") == 2
     assert "does not share out" in history
+    # Withdrawing the objection widened access again, and says so.
+    assert [r.widens_access for r in rows] == [False, True]
+    assert history.count("This choice widens who may see the record") == 1
 
 
 def test_sharing_page_explains_bad_input_and_stores_nothing(client, personas):
@@ -226,7 +239,13 @@ def test_sharing_page_explains_bad_input_and_stores_nothing(client, personas):
     missing = client.post(url, {"organisation": personas.vcs.pk})
     assert "Say whether this organisation shares out" in missing.content.decode()
     same = client.post(
-        url, {"organisation": personas.vcs.pk, "share_out": "yes", "share_in": "yes"}
+        url,
+        {
+            "organisation": personas.vcs.pk,
+            "share_out": "yes",
+            "share_in": "yes",
+            "expressed": "in_person",
+        },
     )
     assert "already the person&#x27;s choices" in same.content.decode()
     assert not SharingPreference.objects.exists()

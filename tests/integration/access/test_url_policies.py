@@ -1,5 +1,5 @@
-"""Every URL pattern has an access policy; none but the listed public pages lets in an anonymous
-visitor or an unrelated worker."""
+"""Every URL pattern has an access policy and allows only the methods it means; none but the
+listed public pages lets in an anonymous visitor or an unrelated worker."""
 
 import uuid
 
@@ -31,6 +31,106 @@ def policy(callback):
 
 def is_public(name, namespace):
     return name in PUBLIC_URL_NAMES or namespace in PUBLIC_URL_NAMES
+
+
+# The URL names that take a POST (a form, or an action); every other page answers GET only. A page
+# that only shows something must not answer a POST (or a PUT) with the same page: a read the audit
+# would not see (security issue "Close the holes", item 2).
+ACCEPTS_POST = frozenset(
+    {
+        "accounts:login",
+        "accounts:mfa",
+        "accounts:sessions",
+        "intake:self",
+        "intake:family",
+        "intake:staff_new",
+        "hub:find",
+        "hub:conversation",
+        "hub:allocate",
+        "hub:tier",
+        "hub:plan",
+        "hub:contact",
+        "hub:close",
+        "hub:return",
+        "hub:handover_new",
+        "hub:handover_respond",
+        "hub:handover_acknowledge",
+        "access:emergency",
+        "access:sharing",
+        "access:override",
+        "access:review_break_glass",
+        "access:review_override",
+        "insight:dashboard",
+        "insight:annotations",
+        "insight:annotation_edit",
+        "insight:annotation_withdraw",
+        "insight:feedback",
+        "outcomes:framework",
+        "outcomes:record",
+        "outcomes:send_link",
+        "outcomes:respond",
+        "directory:edit",
+    }
+)
+# Actions with no page of their own: POST only.
+POST_ONLY = frozenset(
+    {
+        "accounts:logout",
+        "hub:own",
+        "hub:handover_advance",
+        "access:break_glass",
+        "access:access_report",
+        "people:match_decide",
+        "directory:checked",
+    }
+)
+
+
+def allowed_methods(name) -> set[str]:
+    if name in POST_ONLY:
+        return {"POST"}
+    return {"GET", "POST"} if name in ACCEPTS_POST else {"GET"}
+
+
+@pytest.fixture
+def everyone(db):
+    """A signed-in member of staff holding every role, so that every view's own method check is
+    reached whichever way round its decorators are."""
+    from livingwell.accounts.models import Membership, Role
+
+    org = factories.organisation("Everywhere")
+    team = factories.team(org, "Every Team", is_hub=True)
+    user = factories.user("everyone", team=team, role=Role.HUB_WORKER)
+    for role in Role:
+        if role != Role.HUB_WORKER:
+            Membership.objects.create(user=user, organisation=org, team=team, role=role)
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route,name,callback,namespace", ALL, ids=[a[0] or "/" for a in ALL])
+def test_every_pattern_allows_only_the_methods_it_means(
+    client, everyone, route, name, callback, namespace
+):
+    factories.login(client, everyone)
+    url = concrete(route)
+    if name == "oruk-api:not-found":  # the ORUK API's JSON 404 for any other path
+        assert client.generic("POST", url).status_code == 404
+        return
+    for method in ("PUT", "PATCH", "DELETE"):
+        response = client.generic(method, url)
+        assert response.status_code == 405, (route, method)
+        assert set(response["Allow"].split(", ")) == allowed_methods(name), route
+    if "POST" not in allowed_methods(name):
+        assert client.post(url).status_code == 405, route
+    if "GET" not in allowed_methods(name):
+        assert client.get(url).status_code == 405, route
+
+
+def test_the_method_tables_name_real_urls():
+    names = {name for _route, name, _callback, _ns in ALL}
+    assert ACCEPTS_POST <= names and POST_ONLY <= names
+    assert not ACCEPTS_POST & POST_ONLY
 
 
 @pytest.mark.parametrize("route,name,callback,namespace", ALL, ids=[a[0] or "/" for a in ALL])

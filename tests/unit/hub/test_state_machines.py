@@ -222,7 +222,9 @@ def test_illegal_handover_transitions_are_refused(personas, start, target):
                 by=personas.partner_worker, handover=h, accept=arg, reason="full"
             )
         else:
-            h = actions.advance_handover(by=personas.partner_worker, handover=h, to_state=arg)
+            # The receiving side runs the handover; the side that offered it withdraws it.
+            by = personas.hub_worker if arg == "withdrawn" else personas.partner_worker
+            h = actions.advance_handover(by=by, handover=h, to_state=arg)
     with pytest.raises(TransitionError):
         if target in {"accepted", "declined"}:
             actions.respond_to_handover(

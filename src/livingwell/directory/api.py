@@ -3,6 +3,9 @@
 - No key, no cookies needed, `Access-Control-Allow-Origin: *` on every response (errors too).
 - Only services marked public, and nothing about people, ever.
 - A parameter that cannot be understood gets a 400 with a JSON `detail`, never a 500.
+- Times (`start_time`, `end_time`) are the services' own clock times, as the directory stores
+  them: a zone given with one ("10:00Z", as HSDS writes opening times) is set aside, as the
+  importer does. A `modified_after` without a zone is the site's local time.
 - Throttled per client address (django-ninja's AnonRateThrottle; rate from
   LIVINGWELL_ORUK_RATE, default 600 requests a minute).
 - Our own OpenAPI document is at /api/oruk/openapi.json; its response schemas point at the
@@ -13,15 +16,16 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from functools import wraps
 
 from django.http import Http404, JsonResponse
 from django.urls import URLPattern, re_path, reverse
+from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from livingwell.directory import oruk
 from livingwell.directory.models import (
@@ -120,6 +124,25 @@ class ServiceParams(PageParams):
     proximity: float | None = Field(
         None, gt=0, le=200_000, description="Metres from the postcode district's centre."
     )
+
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _clock_time(cls, value: time | None) -> time | None:
+        # Stored opening times carry no zone (the importer sets a published zone aside), and
+        # SQLite refuses to compare with a zoned time: read the one asked for the same way.
+        return value.replace(tzinfo=None) if value is not None else None
+
+    @field_validator("modified_after")
+    @classmethod
+    def _moment(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("the date is out of range") from None
 
 
 class TermParams(PageParams):

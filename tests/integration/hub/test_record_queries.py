@@ -104,15 +104,15 @@ def test_record_page_without_relationship_is_refused_and_audited(personas, clien
 
 # The record's statements: 4 of the middleware (session, user, MFA device, session record), the
 # user's memberships and the site's settings (one round trip on PostgreSQL: access.standing), the
-# introduction (with the relationship's and sharing's questions), the audited read, the one
-# statement of all the lists, and the session save (savepoint, update, release). Tests run inside a
-# transaction, so the session's transaction is a savepoint here. The audited read is one statement
-# on PostgreSQL (access.audit._append_on_server); elsewhere it is five (savepoint, chain head,
-# event, head update, release).
+# introduction (with the relationship's and sharing's questions), the audited read and the one
+# statement of all the lists. The session is not saved: its idle stamp moves at most once a
+# minute (accounts.middleware). The audited read is one statement on PostgreSQL
+# (access.audit._append_on_server); elsewhere it is five (savepoint, chain head, event, head
+# update, release), a savepoint because tests run inside a transaction.
 
 
 def _record_statements() -> int:
-    return 12 if connection.vendor == "postgresql" else 16
+    return 9 if connection.vendor == "postgresql" else 13
 
 
 def test_record_page_reads_everything_in_a_fixed_number_of_statements(personas, client):

@@ -2,7 +2,8 @@
 
 - No key, no cookies needed, `Access-Control-Allow-Origin: *` on every response (errors too).
 - Only services marked public, and nothing about people, ever.
-- A parameter that cannot be understood gets a 400 with a JSON `detail`, never a 500.
+- A parameter that cannot be understood gets a 400 with a JSON `detail`, never a 500; a database
+  that cannot answer just now (locked, timed out) gets a 503 with Retry-After.
 - Times (`start_time`, `end_time`) are the services' own clock times, as the directory stores
   them: a zone given with one ("10:00Z", as HSDS writes opening times) is set aside, as the
   importer does. A `modified_after` without a zone is the site's local time.
@@ -14,11 +15,13 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 from datetime import UTC, datetime, time
 from functools import wraps
 
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils import timezone
@@ -27,6 +30,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field, field_validator
 
+from livingwell.core.errors import RETRY_AFTER_SECONDS
 from livingwell.directory import oruk
 from livingwell.directory.models import (
     Organization,
@@ -44,6 +48,8 @@ from livingwell.directory.queries import (
     public_services,
 )
 from livingwell.env import env_str
+
+logger = logging.getLogger(__name__)
 
 HSDS_VERSION = "HSDS-UK-3.0"
 PROFILE_URL = "https://github.com/openreferral/uk-profile"
@@ -94,6 +100,17 @@ def _bad_params(request, exc: ValidationError):
 @api.exception_handler(QueryError)
 def _query_error(request, exc: QueryError):
     return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(OperationalError)
+def _busy(request, exc: OperationalError):
+    # As for pages (core.errors.service_busy): the database could not do it just now.
+    logger.error("ORUK API: database unavailable", exc_info=exc)
+    response = api.create_response(
+        request, {"detail": "The service is busy: try again in a few seconds."}, status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(Http404)

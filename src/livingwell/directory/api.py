@@ -20,6 +20,7 @@ import math
 import uuid
 from datetime import UTC, datetime, time
 from functools import wraps
+from typing import Annotated
 
 from django.db import OperationalError
 from django.http import Http404, JsonResponse
@@ -28,7 +29,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from livingwell.core.errors import RETRY_AFTER_SECONDS
 from livingwell.directory import oruk
@@ -121,13 +122,23 @@ def _not_found(request, exc):
 # --- Parameters -------------------------------------------------------------------------------
 
 
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot hold or compare text with a NUL character; no real search has one.
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
 class PageParams(Schema):
     page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1.")
     per_page: int = Field(50, ge=1, le=MAX_PER_PAGE, description="Results per page, 1 to 100.")
 
 
 class ServiceParams(PageParams):
-    search: str | None = Field(None, max_length=200, description="Free text search.")
+    search: Text | None = Field(None, max_length=200, description="Free text search.")
     taxonomy_term_id: uuid.UUID | None = None
     taxonomy_id: uuid.UUID | None = None
     organization_id: uuid.UUID | None = None
@@ -135,9 +146,9 @@ class ServiceParams(PageParams):
     maximum_age: float | None = Field(None, ge=0, le=150)
     start_time: time | None = None
     end_time: time | None = None
-    day: str | None = Field(None, max_length=10, description="MO..SU or a day name.")
+    day: Text | None = Field(None, max_length=10, description="MO..SU or a day name.")
     modified_after: datetime | None = None
-    postcode: str | None = Field(None, max_length=10)
+    postcode: Text | None = Field(None, max_length=10)
     proximity: float | None = Field(
         None, gt=0, le=200_000, description="Metres from the postcode district's centre."
     )
@@ -166,11 +177,11 @@ class TermParams(PageParams):
     taxonomy_id: uuid.UUID | None = None
     parent_id: uuid.UUID | None = None
     top_only: bool = False
-    search: str | None = Field(None, max_length=200)
+    search: Text | None = Field(None, max_length=200)
 
 
 class OrganizationParams(PageParams):
-    search: str | None = Field(None, max_length=200)
+    search: Text | None = Field(None, max_length=200)
 
 
 def page_of(items, total: int, params: PageParams, render) -> dict:

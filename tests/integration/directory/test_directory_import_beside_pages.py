@@ -94,9 +94,11 @@ def test_pages_and_the_front_door_keep_working_while_a_directory_import_runs(per
     assert not failures, failures
     during = [a for a in answered if a[3]]
     # Work kept being recorded during the import, not only after it: several urgent submissions
-    # were stored, each within a few seconds (it waits for one batch at most).
+    # were stored.
     stored_during = [a for a in during if a[0] == "urgent front-door submission" and a[1] == 302]
     assert len(stored_during) >= 3, answered
+    # No request waited anywhere near the busy timeout (20 s): one batch at most, with room
+    # for a slow shared host.
     slowest = max(a[2] for a in answered)
-    assert slowest < 5, sorted(answered, key=lambda a: -a[2])[:5]
+    assert slowest < 10, sorted(answered, key=lambda a: -a[2])[:5]
     assert Introduction.objects.filter(urgent=True).count() >= len(stored_during)

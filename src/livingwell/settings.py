@@ -217,7 +217,9 @@ OTP_TOTP_ISSUER = env_str("LIVINGWELL_SITE_NAME", "Living Well")
 # --- Sessions and cookies -----------------------------------------------------------------------
 IDLE_TIMEOUT_MINUTES = env_int("LIVINGWELL_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request pushes the expiry forward
+# Not every request: the idle timeout's stamp, and with it the expiry, moves at most once a
+# minute (accounts/middleware.py), so that a page that only reads writes nothing.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,8 +1,13 @@
 """Session security on every request: idle timeout, ended sessions and disabled accounts.
 
-Django already expires idle sessions (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); this
-enforces the timeout again from a timestamp kept in the session, and signs out at its next request
-a session that was ended from another device or whose user has been made inactive.
+The idle timeout is kept by a timestamp in the session, moved forward at most once a minute
+(LAST_SEEN_GRANULARITY, as for the session's row in the sessions list); saving the session then
+also moves its expiry on the server (SESSION_COOKIE_AGE). A page request within the minute
+writes nothing, because on SQLite every write queues for the database's single write lock
+(behind a directory import, say). The stamp is at most a minute behind the last request, so a
+session ends between one minute before the timeout and the timeout after the last request,
+never later. This also signs out at its next request a session that was ended from another
+device or whose user has been made inactive.
 """
 
 from __future__ import annotations
@@ -73,7 +78,8 @@ class SessionSecurityMiddleware:
         stamp = timezone.now()
         if stamp - row > LAST_SEEN_GRANULARITY:
             UserSession.objects.filter(session_key=session.session_key).update(last_seen_at=stamp)
-        session[LAST_ACTIVITY] = int(now)
+        if last is None or now - float(last) >= LAST_SEEN_GRANULARITY.total_seconds():
+            session[LAST_ACTIVITY] = int(now)  # saved with the request, with a new expiry
         return None
 
     def sign_out(self, request, reason: str):

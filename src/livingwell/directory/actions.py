@@ -77,29 +77,87 @@ def _merge_duplicates(rows: list[Row]) -> list[Row]:
     return out
 
 
-@transaction.atomic
+# Rows stored per transaction. On SQLite a transaction that writes holds the one write lock of
+# the whole database: a batch this size is stored in well under a second, so page requests that
+# write (a front-door submission, a sign-in) queue behind one batch, never behind the whole file.
+BATCH_ROWS = 200
+
+
+class ImportStopped(DirectoryError):
+    """A checked row could not be stored (the database changed under the import): the batches
+    before it are stored, the rest are not; importing the file again completes it."""
+
+
+@dataclass
+class _Ready:
+    row: Row
+    instance: object
+    created: bool
+
+
 def import_directory(
     *,
     by,
     bundle: Bundle,
     source: str = "",
     skip_invalid: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
     """Load HSDS rows, creating or updating each by its id. All or nothing unless skip_invalid,
-    in which case bad rows (and rows that depend on them) are skipped and reported."""
+    in which case bad rows (and rows that depend on them) are skipped and reported.
+
+    Every row is checked first, only reading, so a refused file changes nothing. The checked rows
+    are then stored in batches of BATCH_ROWS, each atomic with its own audit event, so that a long
+    import never holds the database (on SQLite, its single write lock) for its whole length.
+    Records are matched by id, so importing the same file again is harmless."""
     rows = _merge_duplicates(bundle.ordered())
     result = ImportResult()
-    total = len(rows)
+    ready = _check_rows(rows, result, progress)
+    if result.problems and not skip_invalid:
+        raise ImportRefused(result.problems)
+    batches = [ready[i : i + BATCH_ROWS] for i in range(0, len(ready), BATCH_ROWS)] or [[]]
+    for number, batch in enumerate(batches, start=1):
+        _store_batch(by=by, batch=batch, result=result, source=source, at=(number, len(batches)))
+        if progress:
+            progress("stored", min(number * BATCH_ROWS, len(ready)), len(ready))
+    return result
+
+
+def _check_rows(rows: list[Row], result: ImportResult, progress) -> list[_Ready]:
+    """Each row built and validated against the database and the rows checked before it."""
+    pending: dict[type, dict] = {}
+    ready = []
     for n, row in enumerate(rows, start=1):
-        problems = _load_row(row, result)
+        problems, item = _prepare_row(row, pending)
         if problems:
             result.problems.extend(problems)
             result.skipped += 1
-        if progress and (n % 500 == 0 or n == total):
-            progress(n, total)
-    if result.problems and not skip_invalid:
-        raise ImportRefused(result.problems)
+        else:
+            pending.setdefault(type(item.instance), {})[item.instance.pk] = item.instance
+            ready.append(item)
+        if progress and (n % 500 == 0 or n == len(rows)):
+            progress("checked", n, len(rows))
+    return ready
+
+
+@transaction.atomic
+def _store_batch(*, by, batch: list[_Ready], result: ImportResult, source: str, at) -> None:
+    stored_before = result.total
+    for item in batch:
+        try:
+            with transaction.atomic():
+                item.instance.save()
+        except DatabaseError as exc:
+            raise ImportStopped(
+                f"The import stopped at {item.row.where}: it could not be stored ({exc}). "
+                f"{stored_before} row(s) in earlier batches were stored; this batch and the rest "
+                "were not. Import the file again to complete it."
+            ) from exc
+        if item.created:
+            result.created += 1
+        else:
+            result.updated += 1
+    # Recorded last, so that the audit chain's head is locked only at the end of the batch.
     record(
         by=by,
         action="directory.import",
@@ -107,25 +165,26 @@ def import_directory(
         purpose="directory",
         detail={
             "source": source[-200:],
+            "batch": at[0],
+            "batches": at[1],
             "created": result.created,
             "updated": result.updated,
             "skipped": result.skipped,
         },
     )
-    return result
 
 
-def _load_row(row: Row, result: ImportResult) -> list[RowProblem]:
+def _prepare_row(row: Row, pending: dict) -> tuple[list[RowProblem], _Ready | None]:
     table = BY_NAME[row.table]
     model = table.model
     fields = {f.attname: f for f in model._meta.concrete_fields}
     raw_id = row.data.get("id")
     if raw_id in (None, ""):
-        return [RowProblem(row.where, "id", "required: every record needs a UUID id")]
+        return [RowProblem(row.where, "id", "required: every record needs a UUID id")], None
     try:
         pk = model._meta.pk.to_python(raw_id)
     except ValidationError:
-        return [RowProblem(row.where, "id", f"{raw_id!r} is not a UUID")]
+        return [RowProblem(row.where, "id", f"{raw_id!r} is not a UUID")], None
     instance = model.objects.filter(pk=pk).first()
     created = instance is None
     if created:
@@ -143,10 +202,10 @@ def _load_row(row: Row, result: ImportResult) -> list[RowProblem]:
         except (ValidationError, TypeError, ValueError) as exc:
             problems.append(RowProblem(row.where, column, _reason(exc, value)))
     if problems:
-        return problems
+        return problems, None
     if table.name == "taxonomy_term" and instance.taxonomy_id and instance.taxonomy_name:
         # The API fills "taxonomy" from the linked taxonomy's name; do not store it twice.
-        linked = Taxonomy.objects.filter(pk=instance.taxonomy_id).first()
+        linked = _found(Taxonomy, instance.taxonomy_id, pending)
         if linked is not None and linked.name == instance.taxonomy_name:
             instance.taxonomy_name = ""
     if isinstance(instance, Service | Organization | Location):
@@ -155,21 +214,18 @@ def _load_row(row: Row, result: ImportResult) -> list[RowProblem]:
             instance.name = clean_name(instance.name)
         except ValidationError as exc:
             return [RowProblem(row.where, table.column_for("name"), " ".join(exc.messages))]
-    problems = _check(instance, table, row.where)
+    problems = _check(instance, table, row.where, pending)
     if problems:
-        return problems
+        return problems, None
     if isinstance(instance, Service | Organization) and not row.data.get("last_modified"):
         instance.last_modified = timezone.now()
-    try:
-        with transaction.atomic():
-            instance.save()
-    except DatabaseError as exc:
-        return [RowProblem(row.where, "(row)", f"could not be stored: {exc}")]
-    if created:
-        result.created += 1
-    else:
-        result.updated += 1
-    return []
+    return [], _Ready(row, instance, created)
+
+
+def _found(model, pk, pending: dict):
+    """The record with this id among the rows checked so far, or already stored, or None."""
+    found = pending.get(model, {}).get(pk)
+    return found if found is not None else model.objects.filter(pk=pk).first()
 
 
 def _convert(f, value):
@@ -197,20 +253,26 @@ def _reason(exc, value) -> str:
     return f"{exc} (got {value!r})"
 
 
-def _check(instance, table: Table, where: str) -> list[RowProblem]:
+def _check(instance, table: Table, where: str, pending: dict) -> list[RowProblem]:
+    """The model's own validation, counting a reference to a row checked earlier in the same
+    file as present (it is stored in an earlier batch, or earlier in the same one)."""
+    relations = [f for f in instance._meta.concrete_fields if f.is_relation]
+    out = []
     try:
-        instance.full_clean(validate_unique=False)
+        instance.full_clean(exclude=[f.name for f in relations], validate_unique=False)
     except ValidationError as exc:
-        out = []
-        for name, messages in exc.message_dict.items():
-            f = next((x for x in instance._meta.concrete_fields if x.name == name), None)
-            column = f"{name}_id" if f is not None and f.is_relation else table.column_for(name)
-            if name == "__all__":
-                column = "(row)"
-            for msg in messages:
-                if msg == "This field cannot be null.":
-                    msg = "required"
-                out.append(RowProblem(where, column, msg))
+        out.extend(_problems(instance, table, where, exc.message_dict))
+    for f in relations:
+        value = getattr(instance, f.attname)
+        if f.blank and value in f.empty_values:
+            continue
+        if value is not None and value in pending.get(f.related_model, {}):
+            continue
+        try:
+            f.validate(value, instance)  # required, and stored already
+        except ValidationError as exc:
+            out.extend(_problems(instance, table, where, {f.name: exc.messages}))
+    if out:
         return out
     if table.name == "attribute":
         target = {
@@ -218,9 +280,23 @@ def _check(instance, table: Table, where: str) -> list[RowProblem]:
             LinkEntity.ORGANIZATION: Organization,
             LinkEntity.LOCATION: Location,
         }.get(instance.link_entity)
-        if target is not None and not target.objects.filter(pk=instance.link_id).exists():
+        if target is not None and _found(target, instance.link_id, pending) is None:
             return [RowProblem(where, "link_id", f"no {instance.link_entity} with this id")]
     return []
+
+
+def _problems(instance, table: Table, where: str, message_dict: dict) -> list[RowProblem]:
+    out = []
+    for name, messages in message_dict.items():
+        f = next((x for x in instance._meta.concrete_fields if x.name == name), None)
+        column = f"{name}_id" if f is not None and f.is_relation else table.column_for(name)
+        if name == "__all__":
+            column = "(row)"
+        for msg in messages:
+            if msg == "This field cannot be null.":
+                msg = "required"
+            out.append(RowProblem(where, column, msg))
+    return out
 
 
 # --- Editing listings ---------------------------------------------------------------------------

@@ -2,7 +2,11 @@
 
 - No key, no cookies needed, `Access-Control-Allow-Origin: *` on every response (errors too).
 - Only services marked public, and nothing about people, ever.
-- A parameter that cannot be understood gets a 400 with a JSON `detail`, never a 500.
+- A parameter that cannot be understood gets a 400 with a JSON `detail`, never a 500; a database
+  that cannot answer just now (locked, timed out) gets a 503 with Retry-After.
+- Times (`start_time`, `end_time`) are the services' own clock times, as the directory stores
+  them: a zone given with one ("10:00Z", as HSDS writes opening times) is set aside, as the
+  importer does. A `modified_after` without a zone is the site's local time.
 - Throttled per client address (django-ninja's AnonRateThrottle, counting in the cache every
   worker shares, with the address as the trusted proxy gives it; rate from LIVINGWELL_ORUK_RATE,
   default 600 requests a minute).
@@ -12,11 +16,14 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
 from datetime import UTC, datetime, time
 from functools import wraps
+from typing import Annotated
 
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils import timezone
@@ -24,9 +31,10 @@ from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from livingwell.core.client_address import client_address
+from livingwell.core.errors import RETRY_AFTER_SECONDS
 from livingwell.directory import oruk
 from livingwell.directory.models import (
     Organization,
@@ -44,6 +52,8 @@ from livingwell.directory.queries import (
     public_services,
 )
 from livingwell.env import env_str
+
+logger = logging.getLogger(__name__)
 
 HSDS_VERSION = "HSDS-UK-3.0"
 PROFILE_URL = "https://github.com/openreferral/uk-profile"
@@ -104,6 +114,17 @@ def _query_error(request, exc: QueryError):
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
+@api.exception_handler(OperationalError)
+def _busy(request, exc: OperationalError):
+    # As for pages (core.errors.service_busy): the database could not do it just now.
+    logger.error("ORUK API: database unavailable", exc_info=exc)
+    response = api.create_response(
+        request, {"detail": "The service is busy: try again in a few seconds."}, status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
@@ -112,13 +133,23 @@ def _not_found(request, exc):
 # --- Parameters -------------------------------------------------------------------------------
 
 
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot hold or compare text with a NUL character; no real search has one.
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
 class PageParams(Schema):
     page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1.")
     per_page: int = Field(50, ge=1, le=MAX_PER_PAGE, description="Results per page, 1 to 100.")
 
 
 class ServiceParams(PageParams):
-    search: str | None = Field(None, max_length=200, description="Free text search.")
+    search: Text | None = Field(None, max_length=200, description="Free text search.")
     taxonomy_term_id: uuid.UUID | None = None
     taxonomy_id: uuid.UUID | None = None
     organization_id: uuid.UUID | None = None
@@ -126,7 +157,7 @@ class ServiceParams(PageParams):
     maximum_age: float | None = Field(None, ge=0, le=150)
     start_time: time | None = None
     end_time: time | None = None
-    day: str | None = Field(None, max_length=10, description="MO..SU or a day name.")
+    day: Text | None = Field(None, max_length=10, description="MO..SU or a day name.")
     modified_after: datetime | None = Field(
         None,
         description=(
@@ -134,10 +165,17 @@ class ServiceParams(PageParams):
             "zone (Europe/London); any date in the calendar is accepted."
         ),
     )
-    postcode: str | None = Field(None, max_length=10)
+    postcode: Text | None = Field(None, max_length=10)
     proximity: float | None = Field(
         None, gt=0, le=200_000, description="Metres from the postcode district's centre."
     )
+
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _clock_time(cls, value: time | None) -> time | None:
+        # Stored opening times carry no zone (the importer sets a published zone aside), and
+        # SQLite refuses to compare with a zoned time: read the one asked for the same way.
+        return value.replace(tzinfo=None) if value is not None else None
 
     @field_validator("modified_after")
     @classmethod
@@ -160,11 +198,11 @@ class TermParams(PageParams):
     taxonomy_id: uuid.UUID | None = None
     parent_id: uuid.UUID | None = None
     top_only: bool = False
-    search: str | None = Field(None, max_length=200)
+    search: Text | None = Field(None, max_length=200)
 
 
 class OrganizationParams(PageParams):
-    search: str | None = Field(None, max_length=200)
+    search: Text | None = Field(None, max_length=200)
 
 
 def page_of(items, total: int, params: PageParams, render) -> dict:

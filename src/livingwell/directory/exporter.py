@@ -18,6 +18,7 @@ from pathlib import Path
 from livingwell.directory import oruk
 from livingwell.directory.models import Attribute, LinkEntity, Service, Taxonomy
 from livingwell.directory.tables import TABLES
+from livingwell.directory.validators import published
 
 
 def _cell(value) -> str:
@@ -30,6 +31,11 @@ def _cell(value) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)
+
+
+def _value(obj, name: str):
+    field = obj._meta.get_field(name)
+    return published(field, getattr(obj, field.attname))
 
 
 def _rows_for(table, services):
@@ -104,9 +110,7 @@ def export(folder: str | Path, *, include_private: bool = False) -> dict[str, in
             writer = csv.writer(fh)
             writer.writerow(table.columns)
             for obj in qs.iterator():
-                writer.writerow(
-                    [_cell(getattr(obj, table.field_for(c), None)) for c in table.columns]
-                )
+                writer.writerow([_cell(_value(obj, table.field_for(c))) for c in table.columns])
                 n += 1
         counts[table.name] = n
         resources.append({"name": table.name, "path": table.path, "format": "csv"})

@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from livingwell.directory.validators import validate_email_address, validate_web_address
+
 REVIEW_MONTHS_DEFAULT = 6
 
 
@@ -43,10 +45,10 @@ class Organization(Record):
     name = models.CharField(max_length=255)
     alternate_name = models.CharField(max_length=255, blank=True)
     description = models.TextField(blank=True)
-    email = models.CharField(max_length=254, blank=True)
-    website = models.CharField(max_length=500, blank=True)
-    logo = models.CharField(max_length=500, blank=True)
-    uri = models.CharField(max_length=500, blank=True)
+    email = models.CharField(max_length=254, blank=True, validators=[validate_email_address])
+    website = models.CharField(max_length=500, blank=True, validators=[validate_web_address])
+    logo = models.CharField(max_length=500, blank=True, validators=[validate_web_address])
+    uri = models.CharField(max_length=500, blank=True, validators=[validate_web_address])
     parent_organization_id = models.UUIDField(null=True, blank=True)
     # A network partner: its staff edit this organisation's listings.
     network_organisation = models.ForeignKey(
@@ -92,15 +94,17 @@ class Service(Record):
     name = models.CharField(max_length=255)
     alternate_name = models.CharField(max_length=255, blank=True)
     description = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
-    email = models.CharField(max_length=254, blank=True)
+    url = models.CharField(max_length=500, blank=True, validators=[validate_web_address])
+    email = models.CharField(max_length=254, blank=True, validators=[validate_email_address])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     fees = models.TextField(blank=True)
     accreditations = models.TextField(blank=True)
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     assured_date = models.DateField(null=True, blank=True)
-    assurer_email = models.CharField(max_length=254, blank=True)
+    assurer_email = models.CharField(
+        max_length=254, blank=True, validators=[validate_email_address]
+    )
     alert = models.TextField(blank=True)
     last_modified = models.DateTimeField(default=timezone.now)
 
@@ -223,7 +227,7 @@ class Accessibility(Record):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="accessibility")
     description = models.TextField(blank=True)
     details = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=500, blank=True, validators=[validate_web_address])
 
 
 class ServiceAtLocation(Record):
@@ -257,7 +261,7 @@ class Schedule(Record):
     description = models.TextField(blank=True)
     opens_at = models.TimeField(null=True, blank=True)
     closes_at = models.TimeField(null=True, blank=True)
-    schedule_link = models.CharField(max_length=500, blank=True)
+    schedule_link = models.CharField(max_length=500, blank=True, validators=[validate_web_address])
     attending_type = models.CharField(max_length=255, blank=True)
     notes = models.TextField(blank=True)
 
@@ -282,7 +286,7 @@ class ServiceArea(Record):
     description = models.TextField(blank=True)  # ORUK's "service_area" free text
     extent = models.TextField(blank=True)
     extent_type = models.CharField(max_length=50, blank=True)
-    uri = models.CharField(max_length=500, blank=True)
+    uri = models.CharField(max_length=500, blank=True, validators=[validate_web_address])
 
 
 class Language(Record):
@@ -316,7 +320,7 @@ class Contact(Record):
     name = models.CharField(max_length=255, blank=True)
     title = models.CharField(max_length=255, blank=True)
     department = models.CharField(max_length=255, blank=True)
-    email = models.CharField(max_length=254, blank=True)
+    email = models.CharField(max_length=254, blank=True, validators=[validate_email_address])
 
 
 class Phone(Record):
@@ -338,7 +342,7 @@ class Phone(Record):
 class Taxonomy(Record):
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
-    uri = models.CharField(max_length=500, blank=True)
+    uri = models.CharField(max_length=500, blank=True, validators=[validate_web_address])
     version = models.CharField(max_length=50, blank=True)
 
     class Meta:
@@ -358,7 +362,7 @@ class TaxonomyTerm(Record):
         Taxonomy, null=True, blank=True, on_delete=models.PROTECT, related_name="terms"
     )
     taxonomy_name = models.CharField(max_length=255, blank=True)  # ORUK's free-text "taxonomy"
-    term_uri = models.CharField(max_length=500, blank=True)
+    term_uri = models.CharField(max_length=500, blank=True, validators=[validate_web_address])
     term = models.CharField(max_length=255, blank=True)
 
     class Meta:

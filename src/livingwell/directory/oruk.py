@@ -2,7 +2,8 @@
 
 One mapping, used by the API, the export and the round-trip tests. Empty values are left out
 rather than sent as null or "" (the ORUK schemas type most fields as plain strings). The network's
-own fields (accepting introductions, wait, owner, last checked) are never published.
+own fields (accepting introductions, wait, owner, last checked) are never published, nor is an
+address that fails the directory's rule for addresses (`validators.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from livingwell.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from livingwell.directory.validators import email_address, web_address
 
 
 def _clean(d: dict) -> dict:
@@ -47,7 +49,7 @@ def taxonomy_term(term: TaxonomyTerm) -> dict:
             "parent_id": _uuid(term.parent_id),
             "taxonomy": term.taxonomy_name or (term.taxonomy.name if term.taxonomy_id else ""),
             "taxonomy_id": _uuid(term.taxonomy_id),
-            "term_uri": term.term_uri,
+            "term_uri": web_address(term.term_uri),
             "term": term.term,
         }
     )
@@ -59,7 +61,7 @@ def taxonomy(tax: Taxonomy, *, with_terms: bool = False) -> dict:
             "id": str(tax.id),
             "name": tax.name,
             "description": tax.description or tax.name,
-            "uri": tax.uri,
+            "uri": web_address(tax.uri),
             "version": tax.version,
         }
     )
@@ -100,10 +102,10 @@ def organization(org: Organization, *, full: bool = False, services=None) -> dic
             "name": org.name,
             "alternate_name": org.alternate_name,
             "description": org.description or org.name,
-            "email": org.email,
-            "website": org.website,
-            "logo": org.logo,
-            "uri": org.uri,
+            "email": email_address(org.email),
+            "website": web_address(org.website),
+            "logo": web_address(org.logo),
+            "uri": web_address(org.uri),
             "parent_organization_id": _uuid(org.parent_organization_id),
         }
     )
@@ -169,7 +171,7 @@ def location(loc: Location, *, full: bool = False) -> dict:
                     "location_id": str(loc.id),
                     "description": x.description,
                     "details": x.details,
-                    "url": x.url,
+                    "url": web_address(x.url),
                 }
             )
             for x in loc.accessibility.all()
@@ -223,7 +225,7 @@ def schedule(s) -> dict:
             "description": s.description,
             "opens_at": _time(s.opens_at),
             "closes_at": _time(s.closes_at),
-            "schedule_link": s.schedule_link,
+            "schedule_link": web_address(s.schedule_link),
             "attending_type": s.attending_type,
             "notes": s.notes,
         }
@@ -255,15 +257,15 @@ def service(
             "name": svc.name,
             "alternate_name": svc.alternate_name,
             "description": svc.description,
-            "url": svc.url,
-            "email": svc.email,
+            "url": web_address(svc.url),
+            "email": email_address(svc.email),
             "status": svc.status,
             "fees": svc.fees,
             "accreditations": svc.accreditations,
             "minimum_age": svc.minimum_age,
             "maximum_age": svc.maximum_age,
             "assured_date": _iso(svc.assured_date),
-            "assurer_email": svc.assurer_email,
+            "assurer_email": email_address(svc.assurer_email),
             "alert": svc.alert,
             "last_modified": svc.last_modified.isoformat().replace("+00:00", "Z"),
         }
@@ -282,7 +284,7 @@ def service(
                 "service_area": a.description,
                 "extent": a.extent,
                 "extent_type": a.extent_type,
-                "uri": a.uri,
+                "uri": web_address(a.uri),
             }
         )
         for a in svc.service_areas.all()
@@ -315,7 +317,7 @@ def service(
                 "name": c.name,
                 "title": c.title,
                 "department": c.department,
-                "email": c.email,
+                "email": email_address(c.email),
                 "phones": [phone(p) for p in c.phones.all()],
             }
         )

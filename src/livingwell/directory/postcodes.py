@@ -3,6 +3,10 @@
 Accepts a CSV with columns outcode, latitude, longitude (and optionally name), or an ONS-style
 file with pcds/lat/long (full postcodes), from which each district's centroid is the mean of its
 postcodes.
+
+The whole file is read and checked before anything is written (a bad row stores nothing), then
+the districts are stored in short batches, each atomic and audited: on SQLite a transaction that
+writes holds the database's single write lock, and reading a national file takes a while.
 """
 
 from __future__ import annotations
@@ -18,14 +22,38 @@ from livingwell.directory.models import PostcodeDistrict
 from livingwell.directory.queries import outcode
 
 DEMO_FILE = Path(__file__).parent / "data" / "demo_postcode_districts.csv"
+BATCH_ROWS = 200  # districts per transaction (as for the directory import: actions.BATCH_ROWS)
 
 
 class CentroidFileError(ValueError):
     pass
 
 
-@transaction.atomic
 def import_centroids(*, by, path) -> int:
+    """Read the whole file, then store its districts a batch at a time; returns how many."""
+    districts = read_centroids(path)
+    codes = sorted(districts)
+    batches = [codes[i : i + BATCH_ROWS] for i in range(0, len(codes), BATCH_ROWS)] or [[]]
+    for number, batch in enumerate(batches, start=1):
+        _store(by=by, districts=districts, codes=batch, at=(number, len(batches)))
+    return len(districts)
+
+
+@transaction.atomic
+def _store(*, by, districts: dict, codes: list[str], at: tuple[int, int]) -> None:
+    for code in codes:
+        PostcodeDistrict.objects.update_or_create(outcode=code, defaults=districts[code])
+    record(
+        by=by,
+        action="directory.postcodes.import",
+        category="directory",
+        purpose="directory",
+        detail={"districts": len(districts), "batch": at[0], "batches": at[1]},
+    )
+
+
+def read_centroids(path) -> dict[str, dict]:
+    """{outcode: {"latitude", "longitude", "name"}} from the file; reads only."""
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
     names: dict[str, str] = {}
     with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -61,16 +89,7 @@ def import_centroids(*, by, path) -> int:
             s[2] += 1
             if cols.get("name") and row.get(cols["name"]):
                 names[code] = row[cols["name"]][:100]
-    for code, (lat, lon, n) in sums.items():
-        PostcodeDistrict.objects.update_or_create(
-            outcode=code,
-            defaults={"latitude": lat / n, "longitude": lon / n, "name": names.get(code, "")},
-        )
-    record(
-        by=by,
-        action="directory.postcodes.import",
-        category="directory",
-        purpose="directory",
-        detail={"districts": len(sums)},
-    )
-    return len(sums)
+    return {
+        code: {"latitude": lat / n, "longitude": lon / n, "name": names.get(code, "")}
+        for code, (lat, lon, n) in sums.items()
+    }

@@ -20,6 +20,7 @@ from livingwell.directory import actions
 from livingwell.directory.models import REVIEW_MONTHS_DEFAULT, Service
 from livingwell.directory.queries import handover_stats, open_at
 from livingwell.directory.search import SearchForm, search, service_terms
+from livingwell.directory.validators import email_address, web_address
 from livingwell.people.names import NameField
 
 PER_PAGE = 20
@@ -99,6 +100,9 @@ def _service_context(svc: Service) -> dict:
     )
     return {
         "service": svc,
+        # Addresses stored before the rule on addresses are not shown as links.
+        "website": web_address(svc.url),
+        "email": email_address(svc.email),
         "terms": service_terms(svc),
         "service_at_locations": sals,
         "schedules": list(svc.schedules.all()),

@@ -46,9 +46,9 @@ class Command(BaseCommand):
         }[options["subcommand"]]
         handler(options)
 
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, stage: str, done: int, total: int) -> None:
         if total >= 1000:
-            self.stderr.write(f"  {done}/{total} rows")
+            self.stderr.write(f"  {done}/{total} rows {stage}")
 
     def _import(self, options: dict[str, Any]) -> None:
         try:

@@ -1,0 +1,82 @@
+"""Fuzzing the public Open Referral UK API from its own OpenAPI document (Schemathesis): whatever
+a client sends, valid or not, the answer is never a server error.
+
+Bounded so that it runs in every `make test`: a few dozen examples per operation, no example
+database, against a seeded directory inside the test's transaction (the app is called in-process
+through WSGI, on the test's own connection).
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from livingwell.directory.api import api
+
+EXAMPLES_PER_OPERATION = 30
+
+
+# The document the API serves, read once through the app (it needs no database).
+schema = schemathesis.openapi.from_wsgi("/api/oruk/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """Requests served inside the test's transaction, as Django's test client serves them: the
+    connection is kept across requests instead of closed when each one finishes."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    # The fuzzer is one client sending hundreds of requests: lift the per-client limit, which
+    # would otherwise answer 429 and hide the endpoints from it.
+    monkeypatch.setattr(api.throttle[0], "num_requests", 10**9)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,  # a shared CI host is slow now and then; the bound is the example count
+    database=None,  # nothing written outside the test run
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,  # the same examples on every run, so a failure reproduces
+)
+def test_no_request_to_the_public_api_gets_a_server_error(case, seeded, in_process):
+    case.call_and_validate(checks=[not_a_server_error])
+
+
+# Inputs that once gave a server error, or would on one of the two databases, kept as explicit
+# cases so that they are tried on every run whatever the fuzzer draws.
+AWKWARD = [
+    ("/services", {"start_time": "00:00:00Z"}),
+    ("/services", {"end_time": "23:59:59+14:00"}),
+    ("/service_at_locations", {"start_time": "00:00:00Z", "end_time": "00:00:00-01:00"}),
+    ("/services", {"modified_after": "0001-01-01T00:00:00+14:00"}),
+    ("/services", {"search": "a\x00b"}),
+    ("/services", {"day": "\x00"}),
+    ("/services", {"postcode": "SE1\x00"}),
+    ("/service_at_locations", {"search": "\x00"}),
+    ("/organizations", {"search": "\x00"}),
+    ("/taxonomy_terms", {"search": "\x00"}),
+    ("/services/\x00", {}),
+    ("/services", {"page": "99999999999999999999"}),
+    ("/services", {"minimum_age": "nan"}),
+    ("/services", {"proximity": "inf", "postcode": "SE11"}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "params"), AWKWARD)
+def test_awkward_inputs_get_an_answer_not_a_server_error(seeded, path, params):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/api/oruk" + path, params)
+    assert response.status_code < 500, response.content
+    if response.status_code == 400:
+        assert response.json()["detail"]

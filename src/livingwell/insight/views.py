@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from livingwell.access import audit
-from livingwell.access.permissions import Permission
+from livingwell.access.permissions import Permission, allows
 from livingwell.access.policy import staff
 from livingwell.access.relationships import relationship
 from livingwell.accounts.models import Organisation, Team
@@ -330,10 +330,25 @@ def drilldown(request, name: str):
     )
     shown, withheld = [], 0
     for intro in intros:
-        if relationship(request.user, intro.person) is not None:
-            shown.append(intro)
+        # Named only to someone who may open the record (the one rule: permissions.allows);
+        # a passing summary-only relationship (an offer waiting for a reply) is not enough.
+        rel = relationship(request.user, intro.person)
+        if rel is not None and rel.full and allows(request.user, Permission.VIEW_RECORD, rel):
+            shown.append((intro, rel))
         else:
             withheld += 1
+    for intro, rel in shown:
+        # Each person named is in their own access log: "who has looked at this record".
+        audit.record(
+            by=request.user,
+            action="read",
+            person=intro.person,
+            category="insight",
+            purpose="break_glass" if rel.basis == "break_glass" else "direct_care",
+            obj=intro,
+            detail={"drilldown": name, "basis": str(rel.basis)},
+        )
+    shown = [intro for intro, _rel in shown]
     audit.record(
         by=request.user,
         action="insight.drilldown",

@@ -152,6 +152,34 @@ def test_drilldown_lists_only_related_people_and_is_audited(client, personas):
     event = AuditEvent.objects.filter(action="insight.drilldown").get()
     assert event.actor == personas.key_worker and event.category == "insight"
     assert event.detail["shown"] == 1 and event.detail["withheld"] == 1
+    # The person named has the look in their own access log; the one withheld does not.
+    named = AuditEvent.objects.filter(action="read", category="insight")
+    assert [e.person_id for e in named] == [s.i3.person_id]
+    assert named.get().actor == personas.key_worker
+
+
+def test_drilldown_does_not_name_people_behind_an_offer_waiting_for_a_reply(client, personas):
+    from livingwell.accounts.models import Membership
+    from livingwell.hub import actions as hub_actions
+
+    s = build(personas, extra_urgent=True)
+    # i7 is offered to the key worker's organisation: they see the offer's summary to reply,
+    # not the record, so the drill-down must not name the person to them.
+    organisation = Membership.objects.filter(user=personas.key_worker).first().organisation
+    hub_actions.offer_handover(
+        by=personas.hub_worker,
+        introduction=s.i7,
+        to_organisation=organisation,
+        what_is_asked="Peer support.",
+    )
+    login(client, personas.key_worker)
+    html = client.get(
+        reverse("insight:drilldown", args=["urgent_not_same_day"]), PERIOD_QUERY
+    ).content.decode()
+    assert s.i7.reference not in html and s.i7.person.given_name not in html
+    assert not AuditEvent.objects.filter(
+        action="read", category="insight", person_id=s.i7.person_id
+    ).exists()
 
 
 def test_drilldown_for_analyst_names_nobody(client, personas):

@@ -27,6 +27,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Subquery, V
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +40,6 @@ from livingwell.access.sharing import (
     visible_plan_filter,
 )
 from livingwell.accounts.models import Organisation, Team, User
-from livingwell.hub.board_html import escape
 from livingwell.hub.models import (
     Allocation,
     Closure,
@@ -51,7 +51,6 @@ from livingwell.hub.models import (
     PlanVersion,
     Tier,
 )
-from livingwell.hub.queries import prepared_cursor
 from livingwell.intake.models import ClosedReason, Introduction
 from livingwell.outcomes.definitions import MEASURES
 from livingwell.outcomes.models import MeasureResponse, MeasureSchedule
@@ -708,10 +707,7 @@ def _read_lists(branches: list[tuple[str, int, list]]) -> dict[str, tuple[list[d
         n_teams = len(branch_params) - 3 if name == "contacts" else 0
         sql.append(_branch_sql(name, limit, n_teams))
         params.extend(branch_params)
-    # On PostgreSQL, a server-side prepared statement (the board's cursor): planned once per
-    # connection for each set of branches, instead of on every record view, where planning the
-    # union cost more than running it.
-    with prepared_cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(sql), params)
         fetched = cursor.fetchall()
     found: dict[str, list] = {}

@@ -9,8 +9,12 @@ import pytest
 from tests import factories
 from tests.outcomes_support import in_support
 
+from livingwell.access.helpers import CASELOAD_BASES
+from livingwell.access.relationships import open_introductions_for, relationship
+from livingwell.accounts.models import User
 from livingwell.hub import actions, queries
 from livingwell.hub.models import Tier
+from livingwell.intake.models import Introduction
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +128,28 @@ def test_key_workers_board_shows_their_teams_work_and_nothing_else(personas):
     assert records(board.section("returned")) == {url("teams")}
     partner = queries.huddle_board(personas.partner_worker)
     assert records(partner.section("no-contact")) == {url("taken")}
+
+
+def test_the_board_covers_exactly_the_caseload_relationships(personas):
+    """Outside the Hub, the board's open introductions are those the user has a caseload
+    relationship with (key worker, care team, partner handover), by the same rule that opens
+    the record: no more, no fewer."""
+    _network(personas)
+    colleague = User.objects.get(username="colleague")
+    open_intros = Introduction.objects.filter(state__in=["new", "in_support"]).select_related(
+        "person"
+    )
+    for user in (
+        personas.key_worker,
+        colleague,
+        personas.partner_worker,
+        personas.unrelated_worker,
+    ):
+        related = {
+            intro.pk
+            for intro in open_intros
+            if str(getattr(relationship(user, intro.person), "basis", "")) in CASELOAD_BASES
+        }
+        board = set(open_introductions_for(user).values_list("pk", flat=True))
+        assert board == related, user.username
+    assert set(open_introductions_for(personas.hub_worker)) == set(open_intros)

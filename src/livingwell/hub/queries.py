@@ -266,19 +266,18 @@ def _totals(specs: list[SectionSpec], scope: Scope) -> dict[str, int]:
     totals = {}
     for kind, on_table in tables.items():
         wanted = reduce(or_, (conditions[spec.slug] for spec in on_table))
-        # Named apart from the table's fields (a total named "urgent" would clash with its
-        # column).
+        # Named apart from the table's columns ("urgent" is one).
         counted = (
             _table(kind, scope)
             .filter(wanted)
             .aggregate(
                 **{
-                    f"total_{i}": Count("pk", filter=conditions[spec.slug])
-                    for i, spec in enumerate(on_table)
+                    f"{spec.slug}_total": Count("pk", filter=conditions[spec.slug])
+                    for spec in on_table
                 }
             )
         )
-        totals.update({spec.slug: counted[f"total_{i}"] for i, spec in enumerate(on_table)})
+        totals.update({spec.slug: counted[f"{spec.slug}_total"] for spec in on_table})
     return totals
 
 
@@ -401,7 +400,6 @@ def _rows(spec: SectionSpec, objects, scope: Scope) -> list[dict]:
 @dataclass
 class Board:
     is_hub: bool
-    now: object
     sections: list[Section] = field(default_factory=list)
     reconciliation: dict = field(default_factory=dict)
 
@@ -413,7 +411,7 @@ def huddle_board(user, *, team=None, tier=None, now=None, config=None) -> Board:
     """Every section's total and first rows, in a number of queries that does not grow with the
     data."""
     scope = Scope(user, team=team, tier=tier, now=now, config=config)
-    board = Board(is_hub=scope.is_hub, now=scope.now, reconciliation=reconciliation())
+    board = Board(is_hub=scope.is_hub, reconciliation=reconciliation())
     specs = _specs(scope)
     totals = _totals(specs, scope)
     for spec in specs:
@@ -430,7 +428,6 @@ def huddle_board(user, *, team=None, tier=None, now=None, config=None) -> Board:
 class SectionPage:
     section: Section
     page: object  # django.core.paginator.Page
-    now: object
 
 
 def board_section(
@@ -446,7 +443,7 @@ def board_section(
     found = paginator.get_page(page)
     rows = _rows(spec, found.object_list, scope)
     section = Section(spec, _title(spec, scope), paginator.count, rows)
-    return SectionPage(section=section, page=found, now=scope.now)
+    return SectionPage(section=section, page=found)
 
 
 # --- reconciliation -------------------------------------------------------------------------------
@@ -482,12 +479,8 @@ def reconciliation() -> dict:
             "in_support": tally.in_support,
             "unknown": intros.filter(_unknown_state()).count(),
         }
-    total, new, in_support, unknown = (
-        counted["received"],
-        counted["new"],
-        counted["in_support"],
-        counted["unknown"],
-    )
+    total, new, in_support = counted["received"], counted["new"], counted["in_support"]
+    unknown = counted["unknown"]
     return {
         "received": total,
         "new": new,

@@ -236,7 +236,8 @@ def _table(kind: str, scope: Scope):
     return PossibleMatch.objects.all()
 
 
-# What each kind of row shows beside its own columns, joined in the same read.
+# What each kind of row shows: the related rows joined in the same read, and only the columns
+# the rows show (a board row does not need a person's or an introduction's full story).
 RELATED = {
     "intro": ("person", "owner", "current_key_worker", "current_team", "current_tier"),
     "handover": ("introduction__person", "to_organisation", "owner"),
@@ -246,12 +247,59 @@ RELATED = {
 }
 
 
+# The columns of a person's and a user's name (Person.display_name, User.__str__).
+PERSON_NAME = ("given_name", "preferred_name", "family_name")
+USER_NAME = ("display_name", "first_name", "last_name", "username")
+
+
+def _of(relation: str, fields: tuple) -> list[str]:
+    return [f"{relation}__{name}" for name in fields]
+
+
+HANDOVER_COLUMNS = (
+    "introduction_id",
+    "service_name",
+    "decline_reason",
+    "offered_at",
+    "reply_due_at",
+    "to_organisation__name",
+    *_of("introduction__person", PERSON_NAME),
+    *_of("owner", USER_NAME),
+)
+COLUMNS = {
+    "intro": (
+        "reference",
+        "urgent",
+        "received_at",
+        "first_conversation_at",
+        "last_attended_contact_at",
+        "current_team__name",
+        "current_tier__name",
+        *_of("person", PERSON_NAME),
+        *_of("owner", USER_NAME),
+        *_of("current_key_worker", USER_NAME),
+    ),
+    "handover": HANDOVER_COLUMNS,
+    "returned": HANDOVER_COLUMNS,
+    "due": (
+        "introduction_id",
+        "measure",
+        "occasion",
+        "due_on",
+        "overdue_after",
+        *_of("introduction__person", PERSON_NAME),
+    ),
+    "match": tuple(_of("new_person", PERSON_NAME)),
+}
+
+
 def section_queryset(spec: SectionSpec, scope: Scope):
     """The section's rows in priority order, with what they show."""
     return (
         _table(spec.kind, scope)
         .filter(_conditions(scope)[spec.slug])
         .select_related(*RELATED[spec.kind])
+        .only(*COLUMNS[spec.kind])
         .order_by(*spec.order)
     )
 

@@ -1,7 +1,7 @@
 """Template helpers that render Django form fields as NHS.UK frontend components."""
 
 from django import forms, template
-from django.utils import timezone
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -45,7 +45,6 @@ def nhsuk_widget(field):
 
 
 @register.filter
-def age_in_days(value) -> int | None:
-    if not value:
-        return None
-    return (timezone.now() - value).days
+def days_ago(days: int) -> str:
+    """ "1 day ago", "12 days ago": a number of whole days, in words."""
+    return ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}

@@ -18,7 +18,6 @@ from livingwell.access.relationships import open_introductions_for
 from livingwell.core.jinja import render_with_body
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError
-from livingwell.directory.queries import service_for_handover
 from livingwell.hub import actions, forms, queries, record_queries
 from livingwell.hub.models import Handover
 from livingwell.intake.models import Introduction
@@ -283,6 +282,8 @@ def handover_new(request):
 def _service(service_id):
     if not service_id:
         return None
+    from livingwell.directory.queries import service_for_handover
+
     try:
         return service_for_handover(service_id)
     except (ValueError, TypeError):

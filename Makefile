@@ -38,7 +38,7 @@ seed: migrate
 run: seed
 	@echo ""
 	@$(BIN)/livingwell demo_logins
-	LIVINGWELL_DEMO_MODE=true LIVINGWELL_DEBUG=true $(BIN)/livingwell runserver 127.0.0.1:$(PORT)
+	LIVINGWELL_DEMO_MODE=true LIVINGWELL_PUBLIC_URL=http://127.0.0.1:$(PORT) $(BIN)/livingwell runserver 127.0.0.1:$(PORT)
 
 test: install
 	bash scripts/test.sh

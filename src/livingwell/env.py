@@ -57,3 +57,18 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str | None = None) -> str:
+    """An absolute http(s) address with no path beyond "/", returned without a trailing slash."""
+    from urllib.parse import urlsplit
+
+    raw = env_str(name, default).strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
+        raise ConfigError(
+            f"{name}={raw!r} must be the site's public address, e.g. https://livingwell.example.org"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{name}={raw!r} must not carry a query or a fragment")
+    return raw.rstrip("/")

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from livingwell.env import ConfigError, env_bool, env_int, env_list, env_str
+from livingwell.env import ConfigError, env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -43,6 +43,9 @@ ALLOWED_HOSTS = env_list(
     "LIVINGWELL_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("LIVINGWELL_CSRF_TRUSTED_ORIGINS", [])
+# Served behind one trusted TLS proxy that sets X-Forwarded-Proto and appends the client's address
+# to X-Forwarded-For: the client's address is then read from there (core/client_address.py).
+LIVINGWELL_BEHIND_PROXY = env_bool("LIVINGWELL_BEHIND_PROXY")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "livingwell.outcomes",
     "livingwell.directory",
     "livingwell.insight",
+    "livingwell.seed",  # the demo site's generator: above every other app
 ]
 
 MIDDLEWARE = [
@@ -74,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "livingwell.accounts.signed_in.OTPMiddleware",  # django-otp's, taking rows read ahead
+    "django_otp.middleware.OTPMiddleware",
     "livingwell.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -97,15 +101,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "livingwell.core.context_processors.site",
+                "livingwell.access.context_processors.staff_nav",
             ],
         },
-    },
-    # The bodies of the busiest pages (the record and its history): <app>/jinja2/ (ADR 0011).
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {"environment": "livingwell.core.jinja.environment", "autoescape": True},
     },
 ]
 
@@ -134,11 +132,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ------------------------------------------------------------------------------------
+# The rate limits (the front door's, the directory API's) count in the default cache, so it must
+# be one that every worker shares: a per-process cache gives each worker its own small count and
+# forgets it on restart. The database cache needs nothing more to run; its table is made by a
+# migration (core 0004). A site may configure another shared cache (e.g. Redis); a deploy check
+# refuses a per-process one. Never used for pages or page parts.
+CACHES = {
+    "default": {
+        "BACKEND": env_str(
+            "LIVINGWELL_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
+        ),
+        "LOCATION": env_str("LIVINGWELL_CACHE_LOCATION", "livingwell_cache"),
+        # Room for a count per client: a cache holding more keys than this (Django's default is
+        # 300) deletes a third of them, and every client whose count went starts again.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "livingwell.accounts.signed_in.ModelBackend",  # Django's, taking rows read ahead
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -170,6 +186,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "livingwell.accounts.views.locked_out"
 # Never store typed codes alongside failed attempts.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "recovery_code"]
+# The address recorded with each attempt: the client's, behind the proxy too.
+AXES_CLIENT_IP_CALLABLE = "livingwell.core.client_address.client_address"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env_str("LIVINGWELL_SITE_NAME", "Living Well")
@@ -191,9 +209,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LIVINGWELL_BEHIND_PROXY") else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if LIVINGWELL_BEHIND_PROXY else None
 X_FRAME_OPTIONS = "DENY"
 
 # Only our own origin, everywhere: no third-party scripts, fonts, pixels or CDNs.
@@ -243,8 +259,15 @@ STORAGES = {
 EMAIL_BACKEND = env_str(
     "LIVINGWELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
-# The site's public address, used to build links sent to people (e.g. https://livingwell.example.org).
-LIVINGWELL_PUBLIC_URL = env_str("LIVINGWELL_PUBLIC_URL", "")
+# The site's public address, used to build every link sent to people in a text or an e-mail
+# (e.g. https://livingwell.example.org). Production refuses to start without it; development
+# defaults to `make run`'s own address and the tests to Django's test client host.
+LIVINGWELL_PUBLIC_URL = env_url(
+    "LIVINGWELL_PUBLIC_URL",
+    None
+    if PRODUCTION
+    else ("http://testserver" if ENVIRONMENT == "test" else "http://127.0.0.1:8000"),
+)
 LIVINGWELL_MESSAGE_BACKEND = env_str(
     "LIVINGWELL_MESSAGE_BACKEND", "livingwell.core.messaging.ConsoleBackend"
 )

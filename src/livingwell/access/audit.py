@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from livingwell.access.memberships import current_memberships
 from livingwell.access.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -20,9 +21,7 @@ def acting_context(user) -> tuple[str, str]:
     """The role and organisation a user acts in: their first current membership."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "", ""
-    from livingwell.access.relationships import _memberships
-
-    memberships = _memberships(user)
+    memberships = current_memberships(user)
     if not memberships:
         return "", ""
     first = memberships[0]

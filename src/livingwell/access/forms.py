@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.accounts.models import Organisation, User
+from livingwell.core import forms as lw_forms
 
 MIN_REASON = 10
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -23,7 +24,7 @@ def reason_field(label, help_text=""):
     )
 
 
-class ReferenceForm(forms.Form):
+class ReferenceForm(lw_forms.Form):
     reference = forms.CharField(
         label=_("Reference number"),
         max_length=20,
@@ -49,7 +50,7 @@ class BreakGlassForm(ReferenceForm):
         self.fields["reference"].widget = forms.HiddenInput()
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(lw_forms.Form):
     reason = reason_field(
         _("What is the safeguarding concern?"),
         _(
@@ -59,7 +60,7 @@ class OverrideForm(forms.Form):
     )
 
 
-class SharingForm(forms.Form):
+class SharingForm(lw_forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.filter(is_active=True),
@@ -98,7 +99,7 @@ class SharingForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(lw_forms.Form):
     outcome = forms.ChoiceField(
         label=_("Was this access appropriate?"),
         choices=[
@@ -126,7 +127,7 @@ class PersonReportForm(ReferenceForm):
     pass
 
 
-class WorkerReportForm(forms.Form):
+class WorkerReportForm(lw_forms.Form):
     worker = forms.ModelChoiceField(
         label=_("Worker"),
         queryset=User.objects.filter(memberships__isnull=False).distinct().order_by("display_name"),

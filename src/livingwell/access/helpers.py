@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.access.permissions import Permission, has_permission
-from livingwell.access.relationships import Relationship, relationship, user_hub_team_ids
-from livingwell.core import statements
+from livingwell.access.relationships import (
+    Relationship,
+    held_open_q,
+    relationship,
+    user_hub_team_ids,
+)
 
 
 def _as_uuid(value) -> uuid.UUID | None:
@@ -98,11 +100,8 @@ def open_introduction(
 ):
     """Load an introduction (and so its person) for a view, or 404. Records the read on GET.
 
-    The statement that loads it also answers, for a Hub user, whether the Hub holds the person's
-    door open and whether the user holds any of their introductions (the relationship and the
-    audit's caseload flag), and whether the person has any sharing choices on record
-    (``intro.lw_has_sharing_choices``: none means the network default, so the record need not
-    read them): three small questions that were a statement each.
+    The statement that loads it also answers the relationship's, the audit's and sharing's
+    questions about the person (see _load_introduction).
     """
 
     iid = _as_uuid(introduction_id)
@@ -137,79 +136,31 @@ def open_introduction(
     return intro, rel
 
 
-_RELATED = ("person", "owner")
-
-
 def _load_introduction(user, iid):
-    """The introduction with its person and owner, and the questions below answered, in one
-    statement compiled once per process (core/statements.py): building the queryset cost more
-    than running it."""
-    from livingwell.intake.models import Introduction
-
-    hub = bool(getattr(user, "is_authenticated", False) and user_hub_team_ids(user))
-    questions = _introduction_questions(hub)
-
-    def build():
-        return (
-            Introduction.objects.filter(pk=statements.STAND_IN_ID)
-            .annotate(**questions)
-            .values(*statements.value_names(Introduction, _RELATED), *questions)
-            .order_by()[:1]
-        )
-
-    alias = Introduction.objects.db
-    statement = statements.compiled(("open introduction", hub), build, alias=alias)
-    swaps = {statements.STAND_IN_ID: iid}
-    if hub:
-        swaps |= {statements.STAND_IN_NOW: timezone.now(), statements.STAND_IN_USER: user.pk}
-    [rows] = statements.run([statements.swapped(statement, swaps)], alias=alias)
-    found = statements.instances(
-        Introduction,
-        statements.values(statement, rows),
-        alias=alias,
-        related=_RELATED,
-        extra=tuple(questions),
-    )
-    return found[0] if found else None
-
-
-def _introduction_questions(hub: bool) -> dict:
-    """open_introduction's annotations: EXISTS subqueries on the introduction's person, written
-    as SQL (the ORM's Exists() cost more to build than the statements they replace), with
-    stand-ins for the moment and the user (swapped at each run). The Hub's held-open rule is
-    relationships.held_open_q()'s: not closed, or its open door still open."""
+    """The introduction with its person and owner, and three answers about its person read in
+    the same statement: whether the person has any sharing choices on record
+    (``lw_has_sharing_choices``: none means the network default, so the record need not read
+    them) and, for a Hub user, whether the Hub holds the person open (``lw_held_open``, by
+    relationships.held_open_q) and whether the user holds any of their introductions
+    (``lw_holds_one``, the audit's caseload flag)."""
     from livingwell.access.models import SharingPreference
     from livingwell.intake.models import Introduction
 
-    q = connection.ops.quote_name
-    intros, person = q(Introduction._meta.db_table), q("person_id")
-    outer = f"{intros}.{person}"
-    extra = {
-        "lw_has_sharing_choices": RawSQL(
-            f"EXISTS(SELECT 1 FROM {q(SharingPreference._meta.db_table)} s"
-            f" WHERE s.{person} = {outer})",
-            (),
-            output_field=BooleanField(),
-        )
+    persons_introductions = Introduction.objects.filter(person_id=OuterRef("person_id"))
+    answers = {
+        "lw_has_sharing_choices": Exists(
+            SharingPreference.objects.filter(person_id=OuterRef("person_id"))
+        ),
     }
-    if hub:
-        extra["lw_held_open"] = RawSQL(
-            f"EXISTS(SELECT 1 FROM {intros} h WHERE h.{person} = {outer}"
-            f" AND (h.{q('state')} <> %s OR h.{q('open_door_until')} > %s))",
-            (
-                Introduction.State.CLOSED.value,
-                connection.ops.adapt_datetimefield_value(statements.STAND_IN_NOW),
-            ),
-            output_field=BooleanField(),
-        )
-        owner = Introduction._meta.get_field("owner")
-        extra["lw_holds_one"] = RawSQL(
-            f"EXISTS(SELECT 1 FROM {intros} o WHERE o.{person} = {outer}"
-            f" AND o.{q(owner.column)} = %s)",
-            (owner.target_field.get_db_prep_value(statements.STAND_IN_USER, connection),),
-            output_field=BooleanField(),
-        )
-    return extra
+    if getattr(user, "is_authenticated", False) and user_hub_team_ids(user):
+        answers["lw_held_open"] = Exists(persons_introductions.filter(held_open_q(timezone.now())))
+        answers["lw_holds_one"] = Exists(persons_introductions.filter(owner_id=user.pk))
+    return (
+        Introduction.objects.select_related("person", "owner")
+        .annotate(**answers)
+        .filter(pk=iid)
+        .first()
+    )
 
 
 # Bases that put a person on the user's caseload. A Hub worker's caseload is the introductions

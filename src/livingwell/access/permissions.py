@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from livingwell.access.memberships import current_memberships
 from livingwell.accounts.models import Role
 
 
@@ -116,17 +117,10 @@ PERSON_SCOPED = frozenset(
 def role_permissions(user) -> frozenset[Permission]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    cached = getattr(user, "_lw_permissions", None)
-    if cached is not None:
-        return cached
-    from livingwell.access.relationships import _memberships
-
     perms: set[Permission] = set()
-    for membership in _memberships(user):  # the same per-request read as relationships
+    for membership in current_memberships(user):  # the same per-request read as relationships
         perms |= ROLE_PERMISSIONS.get(membership.role, frozenset())
-    result = frozenset(perms)
-    user._lw_permissions = result
-    return result
+    return frozenset(perms)
 
 
 def has_permission(user, permission: Permission, person=None) -> bool:

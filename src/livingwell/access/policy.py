@@ -2,7 +2,8 @@
 
 - `public`: no login (the front door, urgent help, the public directory, the ORUK API). The names
   of all public URL patterns are listed once, in PUBLIC_URL_NAMES, and the meta-test holds the
-  decorators and the list to each other.
+  decorators and the list to each other. (The mark itself is defined in core/public.py, below
+  every app, so that core's own public pages can carry it.)
 - `staff(permission)`: a signed-in member of staff who has passed MFA and holds the permission.
   Person-scoped views then load the person through `access.helpers`, which checks the legitimate
   relationship and records the read.
@@ -16,9 +17,12 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from livingwell.access.permissions import Permission, has_permission
-from livingwell.access.standing import load as load_standing
+from livingwell.core.public import public
+
+__all__ = ["PUBLIC_URL_NAMES", "authenticated_only", "public", "staff"]
 
 PUBLIC_URL_NAMES = frozenset(
     {
@@ -38,11 +42,6 @@ PUBLIC_URL_NAMES = frozenset(
         "outcomes:respond_done",
     }
 )
-
-
-def public(view):
-    view.access_policy = "public"
-    return view
 
 
 def authenticated_only(view):
@@ -66,10 +65,7 @@ def staff(permission: Permission):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user.is_verified():
-                from django.shortcuts import redirect
-
                 return redirect("accounts:mfa")
-            load_standing(request)  # roles and site settings, in one round trip
             if not has_permission(user, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -79,3 +75,23 @@ def staff(permission: Permission):
         return wrapper
 
     return decorator
+
+
+# Where each role starts after signing in, and where the site name in the header leads: the first
+# page here the user's roles allow. Someone with none of these lands on their own account page,
+# never on "You do not have access".
+LANDING_PAGES = (
+    (Permission.VIEW_BOARD, "hub:board"),  # Hub, key and peer workers; a partner's handovers
+    (Permission.REVIEW_ACCESS, "access:privacy_workspace"),
+    (Permission.VIEW_INSIGHT, "insight:dashboard"),
+    (Permission.EDIT_OWN_DIRECTORY, "directory:my_listings"),
+)
+
+
+def landing_url(user) -> str:
+    from django.urls import reverse
+
+    for permission, url_name in LANDING_PAGES:
+        if has_permission(user, permission):
+            return reverse(url_name)
+    return reverse("accounts:sessions")

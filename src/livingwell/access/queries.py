@@ -57,6 +57,9 @@ PURPOSE_WORDS = {
     "privacy_review": gettext_lazy("to check that access was appropriate"),
 }
 
+# Actions whose words already say why, so the purpose is not said again.
+PURPOSE_IN_WORDS = {"break_glass.start"}
+
 # Actions whose words already say what they were about.
 SELF_CONTAINED = {
     "break_glass.start",
@@ -111,7 +114,8 @@ def describe(event: AuditEvent) -> LogRow:
         what = _("updated %(thing)s") % {"thing": thing}
     staff = bool(event.actor_name)
     allowed = event.outcome == AuditEvent.Outcome.ALLOWED
-    why = str(PURPOSE_WORDS.get(event.purpose, "")) if allowed and staff else ""
+    says_why = allowed and staff and event.action not in PURPOSE_IN_WORDS
+    why = str(PURPOSE_WORDS.get(event.purpose, "")) if says_why else ""
     sentence = " ".join(
         x
         for x in (

@@ -12,7 +12,7 @@ Deny by default. A user has a relationship with a person when:
 A relationship opens the record; the person's sharing choices (sharing.py) then decide which
 organisations' entries inside it the user sees, whatever the basis.
 Ending a membership ends the relationships that came with it at once, because memberships are
-read on every check.
+read afresh on every request (memberships.py).
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from enum import StrEnum
 
 from django.db.models import Q
 from django.utils import timezone
+
+from livingwell.access.memberships import user_hub_team_ids, user_organisation_ids, user_team_ids
+from livingwell.access.sharing import current_preferences
 
 
 class Basis(StrEnum):
@@ -54,34 +57,6 @@ class Relationship:
     @property
     def full(self) -> bool:
         return self.basis in FULL_RECORD
-
-
-def _memberships(user):
-    """The user's current memberships, read once per user object (so once per request: the
-    request's user is loaded afresh for every request). Roles, relationships and the audit
-    trail's acting role and organisation all come from this one read (standing.py; a staff
-    page reads it together with the site's settings)."""
-    cached = getattr(user, "_lw_memberships", None)
-    if cached is None:
-        from livingwell.access.standing import memberships
-
-        cached = memberships(user)
-        user._lw_memberships = cached
-    return cached
-
-
-def user_team_ids(user) -> set:
-    return {m.team_id for m in _memberships(user) if m.team_id}
-
-
-def user_hub_team_ids(user) -> set:
-    return {
-        m.team_id for m in _memberships(user) if m.team_id and m.team.is_hub and m.team.is_active
-    }
-
-
-def user_organisation_ids(user) -> set:
-    return {m.organisation_id for m in _memberships(user)}
 
 
 def held_open_q(now) -> Q:
@@ -189,8 +164,6 @@ def relationship(user, person, *, held_open: bool | None = None) -> Relationship
     accepted = [org for state, org in handovers if state != Handover.State.OFFERED]
     if accepted:
         return Relationship(Basis.PARTNER_HANDOVER, organisation_id=accepted[0])
-
-    from livingwell.access.sharing import current_preferences
 
     chosen = [org for org, pref in current_preferences(person_id, orgs).items() if pref.open_record]
     if chosen:

@@ -23,6 +23,8 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from livingwell.access.memberships import user_organisation_ids, user_team_ids
+
 # How long a safeguarding override lasts. (A site setting would be better: see ADR 0006.)
 OVERRIDE_DURATION = timedelta(hours=24)
 
@@ -104,8 +106,6 @@ class SharingView:
 def sharing_view(user, person, now=None, *, has_choices: bool | None = None) -> SharingView:
     """`has_choices`: False when the caller already knows the person has no sharing choices on
     record (the network default applies), which saves reading them; None reads them."""
-    from livingwell.access.relationships import user_organisation_ids, user_team_ids
-
     person_id = getattr(person, "pk", person)
     own_orgs = frozenset(user_organisation_ids(user))
     prefs = current_preferences(person_id) if has_choices is not False else {}

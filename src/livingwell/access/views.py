@@ -63,7 +63,7 @@ def emergency(request):
     A record the worker may open opens; any other answer (no such record, or no relationship)
     is the same page offering break-glass access, so the page never reveals that a record exists.
     """
-    form = forms.ReferenceForm(request.POST or None)
+    form = forms.ReferenceForm(request.POST if request.method == "POST" else None)
     glass_form = None
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"]
@@ -132,7 +132,7 @@ def sharing(request, introduction_id):
         request, introduction_id, category="sharing", permission=P.RECORD_SHARING
     )
     person = intro.person
-    form = forms.SharingForm(request.POST or None)
+    form = forms.SharingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -176,7 +176,7 @@ def override(request, introduction_id):
         request, introduction_id, category="sharing", permission=P.SAFEGUARDING_OVERRIDE
     )
     view = sharing_view(request.user, intro.person)
-    form = forms.OverrideForm(request.POST or None)
+    form = forms.OverrideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_safeguarding_override(
@@ -280,7 +280,7 @@ def _review_page(request, item, *, kind: str, run):
             purpose="privacy_review",
             obj=item,
         )
-    form = forms.ReviewForm(request.POST or None)
+    form = forms.ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             run(form.cleaned_data["outcome"] == "appropriate", form.cleaned_data["note"])

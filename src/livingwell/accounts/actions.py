@@ -10,6 +10,7 @@ from base64 import b32encode
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.accounts.models import UserSession
+from livingwell.core.client_address import client_address
 
 CATEGORY = "authentication"
 RECOVERY_CODE_COUNT = 10
@@ -45,10 +47,6 @@ def record_event(*, by, action: str, refused: bool = False, high: bool = False, 
     )
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @transaction.atomic
 def start_session(*, by, request) -> UserSession:
     """Remember a new signed-in session so that its owner can see and end it."""
@@ -64,7 +62,7 @@ def start_session(*, by, request) -> UserSession:
             "created_at": now,
             "last_seen_at": now,
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
-            "ip_address": _client_ip(request),
+            "ip_address": client_address(request),
         },
     )
     return row
@@ -125,14 +123,29 @@ def forget_session(*, session_key: str) -> None:
         UserSession.objects.filter(session_key=session_key).delete()
 
 
+# The unconfirmed authenticator a session is setting up, named in that session only: its secret
+# is shown to that session and to no other, so that someone who has the password alone and opens
+# the code step first cannot read a secret the real user then confirms.
+ENROLMENT_SESSION_KEY = "livingwell_totp_enrolment"
+
+
+def _enrolling_device(user, session) -> TOTPDevice | None:
+    device_id = session.get(ENROLMENT_SESSION_KEY)
+    if not isinstance(device_id, int):
+        return None
+    return TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
+
+
 @transaction.atomic
-def start_totp_enrolment(*, by) -> TOTPDevice:
-    """The unconfirmed authenticator being set up (the same one until it is confirmed)."""
+def start_totp_enrolment(*, by, session) -> TOTPDevice:
+    """The unconfirmed authenticator this session is setting up: the same one on every reload of
+    the page, and a new one, with a new secret, for any other session."""
     if TOTPDevice.objects.filter(user=by, confirmed=True).exists():
         raise AccountError(_("You already have an authenticator app set up."))
-    device = TOTPDevice.objects.filter(user=by, confirmed=False).order_by("-id").first()
+    device = _enrolling_device(by, session)
     if device is None:
         device = TOTPDevice.objects.create(user=by, name="Authenticator app", confirmed=False)
+        session[ENROLMENT_SESSION_KEY] = device.pk
     return device
 
 
@@ -142,24 +155,39 @@ def secret_for_manual_entry(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def confirm_totp_enrolment(*, by, code: str) -> tuple[TOTPDevice, list[str]]:
-    """Confirm the new authenticator with a code from it; returns it and new recovery codes.
+def confirm_totp_enrolment(*, by, session, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm this session's new authenticator with a code from it; returns it and new recovery
+    codes. Every other authenticator of the user (those other sessions were setting up) goes.
 
     The check runs outside the transaction so that a wrong code leaves its throttling count and
     its audit event behind; the confirmation itself is atomic.
     """
-    device = TOTPDevice.objects.filter(user=by, confirmed=False).order_by("-id").first()
+    device = _enrolling_device(by, session)
     if device is None:
         raise AccountError(_("Start setting up your authenticator app again."))
     if not device.verify_token(normalise_code(code)):
         record_event(by=by, action="auth.mfa_enrol_failed", refused=True)
         raise InvalidCode(_("That code is not right. Check your authenticator app and try again."))
     with transaction.atomic():
+        # One confirmation at a time per user: the first wins, and a second session cannot add
+        # its own authenticator beside it.
+        get_user_model().objects.select_for_update().only("pk").get(pk=by.pk)
+        if (
+            TOTPDevice.objects.filter(user=by, confirmed=True).exists()
+            or not TOTPDevice.objects.filter(pk=device.pk, confirmed=False).exists()
+        ):
+            raise AccountError(
+                _(
+                    "An authenticator app has already been set up for your account. If it was not "
+                    "you, tell a site administrator at once."
+                )
+            )
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=by, confirmed=False).delete()
+        TOTPDevice.objects.filter(user=by).exclude(pk=device.pk).delete()
         codes = _new_recovery_codes(by)
         record_event(by=by, action="auth.mfa_enrolled", detail={"recovery_codes": len(codes)})
+    session.pop(ENROLMENT_SESSION_KEY, None)
     return device, codes
 
 

@@ -24,7 +24,15 @@ def ensure_demo_mfa(user) -> TOTPDevice:
     return device
 
 
-def current_code(device: TOTPDevice) -> str:
-    """The code the device's authenticator app would show now."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+def current_code(device: TOTPDevice) -> str | None:
+    """A code the device will accept now, or None when none will be until the next time step.
+
+    A code is refused once its time step has been used (django-otp keeps the last one, `last_t`,
+    against replay), so a persona signing in twice within one step needs the next step's code,
+    which the device accepts within its tolerance, as an authenticator app a little ahead would.
+    """
+    for ahead in range(device.tolerance + 1):
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead)
+        if totp.t() > device.last_t:
+            return f"{totp.token():0{device.digits}d}"
+    return None

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from livingwell.core import forms as lw_forms
+
 
 class SignInForm(AuthenticationForm):
     """Django's sign-in form (it passes the request on, so django-axes sees every attempt)."""
@@ -23,7 +25,7 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
 
-class CodeForm(forms.Form):
+class CodeForm(lw_forms.Form):
     code = forms.CharField(
         label=_("Security code"),
         help_text=_("The 6-digit code shown in your authenticator app."),
@@ -47,7 +49,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class RecoveryCodeForm(forms.Form):
+class RecoveryCodeForm(lw_forms.Form):
     recovery_code = forms.CharField(
         label=_("Recovery code"),
         help_text=_("One of the recovery codes you saved when you set up your authenticator app."),

@@ -14,10 +14,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, resolve_url
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from livingwell.access import standing
 from livingwell.accounts import actions
 from livingwell.accounts.models import User, UserSession
 
@@ -26,25 +24,11 @@ SIGNED_OUT_REASON = "accounts_signed_out"
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
 
 
-def _is_staff_page(request) -> bool:
-    """Whether the address is a staff page (access/policy.staff), before Django resolves it."""
-    if SESSION_KEY not in getattr(request, "session", ()):
-        return False
-    try:
-        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
-    except Resolver404:
-        return False
-    return str(getattr(view, "access_policy", "")).startswith("staff:")
-
-
 class SessionSecurityMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _is_staff_page(request):
-            # Who is signed in, their session's row, roles and the site's settings: one read.
-            standing.read_ahead(request)
         response = self.check(request)
         if response is not None:
             return response
@@ -78,15 +62,11 @@ class SessionSecurityMiddleware:
             actions.record_event(by=user, action="auth.session_ended", detail={"reason": "idle"})
             return self.sign_out(request, "idle")
 
-        ahead = getattr(request, "_lw_session_row", None)  # (key, last seen) read ahead
-        if ahead is not None and ahead[0] == session.session_key:
-            row = ahead[1]
-        else:
-            row = (
-                UserSession.objects.filter(session_key=session.session_key, user=user)
-                .values_list("last_seen_at", flat=True)
-                .first()
-            )
+        row = (
+            UserSession.objects.filter(session_key=session.session_key, user=user)
+            .values_list("last_seen_at", flat=True)
+            .first()
+        )
         if row is None:
             # Ended from another device (already audited there), or never recorded.
             return self.sign_out(request, "ended")

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,6 +66,20 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return str(self)
+
+    @cached_property
+    def current_memberships(self) -> list["Membership"]:
+        """The user's current memberships, each with its team and organisation, oldest first.
+
+        Read once per user object. The request's user is loaded afresh for every request, so
+        roles, relationships and the audit's acting role all come from one read per request,
+        and an ended membership counts at the next page (access/memberships.py).
+        """
+        return list(
+            self.memberships.current()
+            .select_related("team", "organisation")
+            .order_by("started_at", "pk")
+        )
 
 
 class Role(models.TextChoices):

@@ -26,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from livingwell.access.policy import authenticated_only, public
+from livingwell.access.policy import authenticated_only, landing_url, public
 from livingwell.accounts import actions, demo, useragents
 from livingwell.accounts.decorators import verified_only
 from livingwell.accounts.forms import CodeForm, RecoveryCodeForm, SignInForm
@@ -45,8 +45,8 @@ def _safe_next(request, candidate: str | None) -> str:
     return ""
 
 
-def _after_sign_in(next_url: str) -> str:
-    return next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
+def _after_sign_in(request, next_url: str) -> str:
+    return next_url or landing_url(request.user)
 
 
 def _mfa_url(next_url: str) -> str:
@@ -75,7 +75,7 @@ def sign_in(request):
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
         if request.user.is_verified():
-            return redirect(_after_sign_in(next_url))
+            return redirect(_after_sign_in(request, next_url))
         return redirect(_mfa_url(next_url))
     reason = request.session.pop(SIGNED_OUT_REASON, None)
     if reason:
@@ -160,7 +160,7 @@ def mfa(request):
     user = request.user
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if user.is_verified():
-        return redirect(_after_sign_in(next_url))
+        return redirect(_after_sign_in(request, next_url))
     if not AxesProxyHandler.is_allowed(request, _credentials(user)):
         actions.record_event(
             by=user, action="auth.lockout", refused=True, high=True, detail={"stage": "mfa"}
@@ -184,7 +184,7 @@ def mfa(request):
                 _complete_mfa(
                     request, device, "recovery_code" if isinstance(device, StaticDevice) else "totp"
                 )
-                return redirect(_after_sign_in(next_url))
+                return redirect(_after_sign_in(request, next_url))
             if method == "totp":
                 message = _("That code is not right. Check your authenticator app and try again.")
             else:
@@ -203,26 +203,34 @@ def mfa(request):
     }
     if settings.DEMO_MODE and user.is_demo_persona:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+        context["demo_persona"] = True
         context["demo_code"] = demo.current_code(device)
     return render(request, "accounts/mfa.html", context)
 
 
 def _enrol(request, next_url: str):
     user = request.user
-    device = actions.start_totp_enrolment(by=user)
+    try:
+        device = actions.start_totp_enrolment(by=user, session=request.session)
+    except actions.AccountError as error:  # another session has just finished setting one up
+        messages.warning(request, str(error))
+        return redirect(_mfa_url(next_url))
     form = CodeForm()
     if request.method == "POST":
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
                 device, codes = actions.confirm_totp_enrolment(
-                    by=user, code=form.cleaned_data["code"]
+                    by=user, session=request.session, code=form.cleaned_data["code"]
                 )
             except actions.InvalidCode as error:
                 form.add_error("code", str(error))
                 _code_failed(request, user, "enrolment")
                 if getattr(request, "axes_locked_out", False):
                     return locked_out(request)
+            except actions.AccountError as error:
+                messages.warning(request, str(error))
+                return redirect(_mfa_url(next_url))
             else:
                 _complete_mfa(request, device, "totp")
                 return render(
@@ -230,7 +238,7 @@ def _enrol(request, next_url: str):
                     "accounts/recovery_codes.html",
                     {
                         "codes": [actions.format_recovery_code(c) for c in codes],
-                        "continue_url": _after_sign_in(next_url),
+                        "continue_url": _after_sign_in(request, next_url),
                     },
                 )
     return render(

@@ -13,3 +13,43 @@ def demo_mode_off(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# Each worker process would keep its own counts: the rate limits would multiply by the number of
+# workers and forget everything on a restart.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(Tags.caches, deploy=True)
+def cache_shared_by_workers(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend in PER_PROCESS_CACHES:
+        return [
+            Error(
+                f"The default cache ({backend}) is not shared by the workers: the rate limits "
+                "of the front door and the directory API would not hold.",
+                hint="Unset LIVINGWELL_CACHE_BACKEND to use the database cache, or name a "
+                "shared one (e.g. Redis).",
+                id="livingwell.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def public_address_https(app_configs, **kwargs):
+    """Links in texts and e-mails go to the site's public address: it must be set and secure."""
+    url = getattr(settings, "LIVINGWELL_PUBLIC_URL", "")
+    if not url.startswith("https://"):
+        return [
+            Error(
+                f"LIVINGWELL_PUBLIC_URL is {url!r}: links sent to people need the site's public "
+                "https address.",
+                hint="Set LIVINGWELL_PUBLIC_URL=https://your-site.example.org",
+                id="livingwell.E003",
+            )
+        ]
+    return []

@@ -12,6 +12,8 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
+    """The same page for "no such record" and "no relationship", so neither can be told from the
+    other; staff see what they can do next (from the staff menu's context)."""
     return render(request, "errors/404.html", status=404)
 
 

@@ -55,6 +55,14 @@ class MemoryBackend(BaseBackend):
         MemoryBackend.outbox.append(SentMessage(to, subject, body))
 
 
+def public_url(path: str) -> str:
+    """An absolute address on the site's public address for ``path`` (from reverse()): every
+    link in a message must work from a phone's text app or an e-mail client."""
+    if not path.startswith("/"):
+        raise ValueError(f"{path!r} is not a path on this site")
+    return settings.LIVINGWELL_PUBLIC_URL + path
+
+
 def get_backend() -> BaseBackend:
     return import_string(settings.LIVINGWELL_MESSAGE_BACKEND)()
 

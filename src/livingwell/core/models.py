@@ -58,9 +58,11 @@ class SiteConfig(models.Model):
 
     @classmethod
     def for_request(cls, request) -> "SiteConfig":
-        """The settings, read once per request (the view and the page's context share them)."""
-        config = getattr(request, "_lw_site_config", None)
+        """The settings, read once per request and kept on it as ``request.site_config`` (the
+        view and the page's context share them); read afresh by the next request, so a changed
+        setting applies at the next page."""
+        config = getattr(request, "site_config", None)
         if config is None:
             config = cls.current()
-            request._lw_site_config = config
+            request.site_config = config
         return config

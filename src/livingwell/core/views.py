@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from livingwell.access.policy import public
+from livingwell.core.public import public
 
 
 @public

@@ -3,8 +3,9 @@
 - No key, no cookies needed, `Access-Control-Allow-Origin: *` on every response (errors too).
 - Only services marked public, and nothing about people, ever.
 - A parameter that cannot be understood gets a 400 with a JSON `detail`, never a 500.
-- Throttled per client address (django-ninja's AnonRateThrottle; rate from
-  LIVINGWELL_ORUK_RATE, default 600 requests a minute).
+- Throttled per client address (django-ninja's AnonRateThrottle, counting in the cache every
+  worker shares, with the address as the trusted proxy gives it; rate from LIVINGWELL_ORUK_RATE,
+  default 600 requests a minute).
 - Our own OpenAPI document is at /api/oruk/openapi.json; its response schemas point at the
   ORUK profile's published JSON Schemas.
 """
@@ -23,6 +24,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
+from livingwell.core.client_address import client_address
 from livingwell.directory import oruk
 from livingwell.directory.models import (
     Organization,
@@ -48,6 +50,14 @@ MAX_PER_PAGE = 100
 CORS = {"Access-Control-Allow-Origin": "*"}
 
 
+class ClientAddressThrottle(AnonRateThrottle):
+    """Per client address as core/client_address.py reads it: django-ninja's own reading takes
+    X-Forwarded-For as the client sends it, so any client could start a new count at will."""
+
+    def get_ident(self, request):
+        return client_address(request)
+
+
 class OrukAPI(NinjaAPI):
     def create_response(self, request, data, *, status=None, temporal_response=None):
         response = super().create_response(
@@ -70,7 +80,7 @@ api = OrukAPI(
     ),
     urls_namespace="oruk-api",
     docs_url=None,  # the interactive docs page needs scripts our CSP does not allow
-    throttle=[AnonRateThrottle(env_str("LIVINGWELL_ORUK_RATE", "600/m"))],
+    throttle=[ClientAddressThrottle(env_str("LIVINGWELL_ORUK_RATE", "600/m"))],
 )
 
 

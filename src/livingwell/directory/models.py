@@ -140,6 +140,20 @@ class Service(Record):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def ages_in_words(self) -> str:
+        """Who the service is for by age, as a person would say it ("16 and over")."""
+        lo, hi = self.minimum_age or None, self.maximum_age
+        if lo is None and hi is None:
+            return str(_("All ages"))
+        if hi is None:
+            return str(_("%(lo)d and over")) % {"lo": lo}
+        if lo is None:
+            return str(_("Up to %(hi)d")) % {"hi": hi}
+        if lo == hi:
+            return str(_("Aged %(lo)d")) % {"lo": lo}
+        return str(_("%(lo)d to %(hi)d")) % {"lo": lo, "hi": hi}
+
     def review_due_on(self, months: int = REVIEW_MONTHS_DEFAULT):
         if self.last_checked is None:
             return None
@@ -252,6 +266,14 @@ class Schedule(Record):
     @property
     def days(self) -> list[str]:
         return [d.strip() for d in self.byday.upper().split(",") if d.strip()]
+
+    @property
+    def days_in_words(self) -> str:
+        """The days it runs, in words ("Monday, Wednesday, Thursday"), in the week's order."""
+        from django.utils.dates import WEEKDAYS
+
+        known = [self.DAYS.index(d) for d in self.days if d in self.DAYS]
+        return ", ".join(str(WEEKDAYS[i]) for i in sorted(set(known)))
 
 
 class ServiceArea(Record):

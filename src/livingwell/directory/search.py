@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from livingwell.core import forms as lw_forms
 from livingwell.directory.models import (
     Attribute,
     Language,
@@ -53,7 +54,7 @@ def _language_choices():
     return [("", gettext_lazy("Any language"))] + [(n, n) for n in names]
 
 
-class SearchForm(forms.Form):
+class SearchForm(lw_forms.Form):
     q = forms.CharField(
         label=gettext_lazy("Words to search for"),
         required=False,
@@ -235,13 +236,9 @@ def _why_word(svc: Service, word: str, terms: list[str]) -> str:
 
 
 def _age_reason(svc: Service, age: int) -> str:
-    lo, hi = svc.minimum_age, svc.maximum_age
-    if lo is None and hi is None:
+    if svc.minimum_age is None and svc.maximum_age is None:
         return _("No age limits")
-    return _("For ages %(lo)s to %(hi)s") % {
-        "lo": lo if lo is not None else 0,
-        "hi": hi if hi is not None else _("any"),
-    }
+    return _("Ages: %(ages)s") % {"ages": svc.ages_in_words}
 
 
 def _nearest(svc: Service, point) -> float | None:

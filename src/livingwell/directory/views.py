@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.access.policy import public, staff
+from livingwell.core import forms as lw_forms
 from livingwell.directory import actions
 from livingwell.directory.models import REVIEW_MONTHS_DEFAULT, Service
 from livingwell.directory.queries import handover_stats, open_at
@@ -41,7 +42,14 @@ def _search_page(request, *, public_only: bool, template: str):
     return render(
         request,
         template,
-        {"form": form, "results": results, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "results": results,
+            "page": page,
+            "query": query.urlencode(),
+            # Search pressed with nothing chosen: say so, rather than show nothing.
+            "empty_search": form.is_bound and form.is_valid() and not form.is_search,
+        },
     )
 
 
@@ -97,7 +105,7 @@ def _service_context(svc: Service) -> dict:
     }
 
 
-class ListingForm(forms.ModelForm):
+class ListingForm(lw_forms.ModelForm):
     class Meta:
         model = Service
         fields = list(actions.EDITABLE_FIELDS)
@@ -142,7 +150,9 @@ def _editable(request, service_id) -> Service:
 @staff(Permission.EDIT_OWN_DIRECTORY)
 def edit_service(request, service_id):
     svc = _editable(request, service_id)
-    form = ListingForm(request.POST or None, instance=Service.objects.get(pk=svc.pk))
+    form = ListingForm(
+        request.POST if request.method == "POST" else None, instance=Service.objects.get(pk=svc.pk)
+    )
     if request.method == "POST" and form.is_valid():
         changes = {k: form.cleaned_data[k] for k in actions.EDITABLE_FIELDS}
         try:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from livingwell.access import audit
+from livingwell.access.memberships import current_memberships
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError, check_transition
 from livingwell.hub.models import (
@@ -80,9 +81,7 @@ def _log(by, action, intro, obj=None, category="record", detail=None):
 
 
 def _primary_membership(user):
-    from livingwell.access.relationships import _memberships
-
-    memberships = _memberships(user)
+    memberships = current_memberships(user)
     if not memberships:
         raise HubError("You need a current role in a team to record this.")
     return memberships[0]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.accounts.models import Membership, Organisation, Team
+from livingwell.core import forms as lw_forms
 from livingwell.hub.models import Contact, ContactMode, Tier
 from livingwell.intake.models import ClosedReason
 
@@ -31,7 +32,7 @@ class TierChoiceField(forms.ModelChoiceField):
         )
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(lw_forms.Form):
     """The huddle board's filters, from its query string. A team or tier that is not one of the
     active ones is an error (a 400 with the message), never an empty board."""
 
@@ -59,7 +60,7 @@ class BoardFilterForm(forms.Form):
         return urlencode(chosen)
 
 
-class ConversationForm(forms.Form):
+class ConversationForm(lw_forms.Form):
     mode = forms.ChoiceField(
         label=_("How did you talk?"), choices=ContactMode.choices, widget=forms.RadioSelect
     )
@@ -79,7 +80,7 @@ class ConversationForm(forms.Form):
     tier = TierChoiceField(label=_("Support tier"))
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(lw_forms.Form):
     membership = forms.ModelChoiceField(
         label=_("Key worker"),
         queryset=Membership.objects.none(),
@@ -107,35 +108,70 @@ class AllocateForm(forms.Form):
         )
 
 
-class TierForm(forms.Form):
+class TierForm(lw_forms.Form):
     tier = TierChoiceField(label=_("Move to tier"))
     reason = forms.CharField(label=_("Why"), max_length=300)
 
 
-class PlanForm(forms.Form):
+class PlanForm(lw_forms.Form):
+    """A new version of the plan. It starts from the whole current version (`from_version`), with
+    one empty action row more than it has, so nothing the worker did not change is lost."""
+
     goal_1 = forms.CharField(label=_("Goal 1, in the person's own words"), max_length=300)
     goal_2 = forms.CharField(label=_("Goal 2 (optional)"), required=False, max_length=300)
     goal_3 = forms.CharField(label=_("Goal 3 (optional)"), required=False, max_length=300)
-    action_1 = forms.CharField(
-        label=_("Action 1: what will happen"), required=False, max_length=300
-    )
-    who_1 = forms.CharField(label=_("Who will do it"), required=False, max_length=150)
-    by_1 = forms.DateField(label=_("By when"), required=False, widget=DATE)
-    action_2 = forms.CharField(
-        label=_("Action 2: what will happen"), required=False, max_length=300
-    )
-    who_2 = forms.CharField(label=_("Who will do it"), required=False, max_length=150)
-    by_2 = forms.DateField(label=_("By when"), required=False, widget=DATE)
     review_date = forms.DateField(label=_("Review date"), widget=DATE)
     agreed_with_person = forms.BooleanField(
         label=_("The person helped write this plan and agrees with it"), required=False
     )
+
+    MIN_ACTION_ROWS = 2
+
+    def __init__(self, data=None, *, from_version=None):
+        previous = list(from_version.actions) if from_version else []
+        self.action_rows = max(self.MIN_ACTION_ROWS, len(previous) + 1)
+        initial = {}
+        if from_version:
+            initial = {f"goal_{i}": g["text"] for i, g in enumerate(from_version.goals[:3], 1)}
+            initial["review_date"] = from_version.review_date
+            initial["agreed_with_person"] = from_version.agreed_with_person
+            for i, action in enumerate(previous, 1):
+                initial[f"action_{i}"] = action.get("what", "")
+                initial[f"who_{i}"] = action.get("who", "")
+                if action.get("by"):
+                    initial[f"by_{i}"] = dt.date.fromisoformat(action["by"])
+        super().__init__(data, initial=initial)
+        # Action rows go between the goals and the review date, in order.
+        fields = {name: self.fields.pop(name) for name in ("review_date", "agreed_with_person")}
+        for i in range(1, self.action_rows + 1):
+            self.fields[f"action_{i}"] = forms.CharField(
+                label=_("Action %(n)d: what will happen") % {"n": i},
+                required=False,
+                max_length=300,
+            )
+            self.fields[f"who_{i}"] = forms.CharField(
+                label=_("Who will do action %(n)d") % {"n": i}, required=False, max_length=150
+            )
+            self.fields[f"by_{i}"] = forms.DateField(
+                label=_("By when (action %(n)d)") % {"n": i}, required=False, widget=DATE
+            )
+        self.fields.update(fields)
 
     def clean_review_date(self):
         value = self.cleaned_data["review_date"]
         if value < timezone.localdate():
             raise forms.ValidationError(_("The review date must be today or later"))
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        for i in range(1, self.action_rows + 1):
+            what = cleaned.get(f"action_{i}")
+            if not what and (cleaned.get(f"who_{i}") or cleaned.get(f"by_{i}")):
+                self.add_error(
+                    f"action_{i}", _("Enter what will happen in action %(n)d") % {"n": i}
+                )
+        return cleaned
 
     def goals(self):
         return [
@@ -151,11 +187,11 @@ class PlanForm(forms.Form):
                 "who": self.cleaned_data.get(f"who_{i}", ""),
                 "by": self.cleaned_data.get(f"by_{i}") or "",
             }
-            for i in (1, 2)
+            for i in range(1, self.action_rows + 1)
         ]
 
 
-class ContactForm(forms.Form):
+class ContactForm(lw_forms.Form):
     outcome = forms.ChoiceField(
         label=_("What happened"), choices=Contact.Outcome.choices, widget=forms.RadioSelect
     )
@@ -184,7 +220,7 @@ class ContactForm(forms.Form):
         return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(lw_forms.Form):
     introduction = forms.ChoiceField(label=_("Person"), choices=[])
     to_organisation = forms.ModelChoiceField(
         label=_("Hand over to"),
@@ -207,7 +243,7 @@ class HandoverForm(forms.Form):
             ]
 
 
-class RespondForm(forms.Form):
+class RespondForm(lw_forms.Form):
     decision = forms.ChoiceField(
         label=_("Your answer"),
         choices=[("accept", _("Accept")), ("decline", _("Decline"))],
@@ -222,23 +258,23 @@ class RespondForm(forms.Form):
         return cleaned
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(lw_forms.Form):
     note = long_text(_("What happens next for the person"))
 
 
-class CloseForm(forms.Form):
+class CloseForm(lw_forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason for closing"), choices=ClosedReason.choices, widget=forms.RadioSelect
     )
     note = long_text(_("Closing note (optional)"), required=False)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(lw_forms.Form):
     tier = TierChoiceField(label=_("Support tier"))
     note = forms.CharField(label=_("Why they are coming back"), max_length=300)
 
 
-class FindForm(forms.Form):
+class FindForm(lw_forms.Form):
     reference = forms.CharField(
         label=_("Reference number"), max_length=20, help_text=_("For example LW-7K3M-9QRT")
     )

@@ -28,11 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from livingwell.access.relationships import (
-    offered_handover_q,
-    open_introductions_for,
-    user_hub_team_ids,
-)
+from livingwell.access.memberships import user_hub_team_ids
+from livingwell.access.relationships import offered_handover_q, open_introductions_for
 from livingwell.core.models import SiteConfig
 from livingwell.hub.models import Handover
 from livingwell.intake.models import Introduction, IntroductionTally

@@ -7,20 +7,23 @@ import uuid
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission as P
 from livingwell.access.policy import staff
 from livingwell.access.relationships import open_introductions_for
-from livingwell.core.jinja import render_with_body
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError
-from livingwell.hub import actions, forms, queries, record_queries
+from livingwell.hub import actions, forms, queries
 from livingwell.hub.models import Handover
-from livingwell.intake.models import Introduction
+from livingwell.hub.record import SECTIONS, history_context, record_context
+from livingwell.intake.models import ClosedReason, Introduction
 
 
 def _record(intro):
@@ -28,13 +31,15 @@ def _record(intro):
 
 
 def _form_page(request, intro, form, template, run, extra=None):
-    """Shared POST handling: a valid form calls `run`; action errors go back beside the form."""
+    """Shared POST handling: a valid form calls `run`, which returns what happened in words for
+    the record page to say; action errors go back beside the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            run(form.cleaned_data)
+            done = run(form.cleaned_data)
         except (actions.HubError, TransitionError, ValueError) as exc:
             form.add_error(None, str(exc))
         else:
+            messages.success(request, done)
             return _record(intro)
     return render(
         request, template, {"form": form, "intro": intro, "person": intro.person, **(extra or {})}
@@ -57,8 +62,9 @@ def board(request):
 def board_section(request, section):
     """One section of the board in full, a page at a time, under the board's rules."""
     form = forms.BoardFilterForm(request.GET)
+    context = {"form": form, "board_url": reverse("hub:board")}
     if not form.is_valid():
-        return render(request, "hub/board_section.html", {"form": form}, status=400)
+        return render(request, "hub/board_section.html", context, status=400)
     found = queries.board_section(
         request.user,
         section,
@@ -69,7 +75,9 @@ def board_section(request, section):
     if found is None:
         raise Http404
     query = form.query_string()
-    context = {"form": form, "section": found.section, "page": found.page, "query": query}
+    if query:
+        context["board_url"] += f"?{query}"
+    context.update(section=found.section, page=found.page, query=query)
     return render(request, "hub/board_section.html", context)
 
 
@@ -95,23 +103,19 @@ def record(request, introduction_id):
             "hub/offer_summary.html",
             {"intro": intro, "person": intro.person, "offers": offers},
         )
-    context = record_queries.record_context(request.user, intro, rel)
-    title = intro.person.display_name
-    return render_with_body(request, title, "hub/record_body.html", context)
+    context = record_context(request.user, intro, rel)
+    return render(request, "hub/record.html", context)
 
 
 @staff(P.VIEW_RECORD)
 def record_history(request, introduction_id, section):
     """One of the record's lists in full, a page at a time (the record shows the latest few)."""
-    found = record_queries.SECTIONS.get(section)
+    found = SECTIONS.get(section)
     if found is None:
         raise Http404
     intro, rel = open_introduction(request, introduction_id, category="record")
-    context = record_queries.history_context(
-        request.user, intro, rel, found, request.GET.get("page")
-    )
-    title = f"{context['section'].title}: {intro.person.display_name}"
-    return render_with_body(request, title, "hub/record_history_body.html", context)
+    context = history_context(request.user, intro, rel, found, request.GET.get("page"))
+    return render(request, "hub/record_history.html", context)
 
 
 @staff(P.VIEW_BOARD)
@@ -129,7 +133,8 @@ def conversation(request, introduction_id):
         request, introduction_id, category="conversation", permission=P.RECORD_CONVERSATION
     )
     form = forms.ConversationForm(
-        request.POST or None, initial={"whats_happening": intro.whats_happening}
+        request.POST if request.method == "POST" else None,
+        initial={"whats_happening": intro.whats_happening},
     )
 
     def run(data):
@@ -137,6 +142,7 @@ def conversation(request, introduction_id):
         actions.record_first_conversation(
             by=request.user, introduction=intro, tier=tier, fields=data
         )
+        return _("First conversation recorded: support has started in %(tier)s.") % {"tier": tier}
 
     return _form_page(request, intro, form, "hub/conversation.html", run)
 
@@ -146,7 +152,7 @@ def allocate(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="allocation", permission=P.ALLOCATE
     )
-    form = forms.AllocateForm(request.POST or None)
+    form = forms.AllocateForm(request.POST if request.method == "POST" else None)
 
     def run(data):
         m = data["membership"]
@@ -157,6 +163,10 @@ def allocate(request, introduction_id):
             team=m.team,
             reason=data["reason"],
         )
+        return _("%(worker)s (%(team)s) is now the key worker.") % {
+            "worker": m.user.get_full_name() or m.user.username,
+            "team": m.team,
+        }
 
     return _form_page(request, intro, form, "hub/allocate.html", run)
 
@@ -166,12 +176,13 @@ def change_tier(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="tier", permission=P.CHANGE_TIER
     )
-    form = forms.TierForm(request.POST or None)
+    form = forms.TierForm(request.POST if request.method == "POST" else None)
 
     def run(data):
         actions.change_tier(
             by=request.user, introduction=intro, tier=data["tier"], reason=data["reason"]
         )
+        return _("Support is now in %(tier)s.") % {"tier": data["tier"]}
 
     return _form_page(request, intro, form, "hub/tier.html", run)
 
@@ -188,14 +199,10 @@ def plan(request, introduction_id):
         .order_by("-version")
         .first()
     )
-    initial = {}
-    if latest:
-        initial = {f"goal_{i + 1}": g["text"] for i, g in enumerate(latest.goals[:3])}
-        initial["agreed_with_person"] = latest.agreed_with_person
-    form = forms.PlanForm(request.POST or None, initial=initial)
+    form = forms.PlanForm(request.POST if request.method == "POST" else None, from_version=latest)
 
     def run(data):
-        actions.save_plan(
+        saved = actions.save_plan(
             by=request.user,
             introduction=intro,
             goals=form.goals(),
@@ -203,6 +210,7 @@ def plan(request, introduction_id):
             review_date=data["review_date"],
             agreed_with_person=data["agreed_with_person"],
         )
+        return _("Support plan saved as version %(v)d.") % {"v": saved.version}
 
     return _form_page(request, intro, form, "hub/plan.html", run, {"latest": latest})
 
@@ -213,7 +221,8 @@ def contact(request, introduction_id):
         request, introduction_id, category="contact", permission=P.RECORD_CONTACT
     )
     form = forms.ContactForm(
-        request.POST or None, initial={"contact_date": timezone.localdate(), "duration_minutes": 0}
+        request.POST if request.method == "POST" else None,
+        initial={"contact_date": timezone.localdate(), "duration_minutes": 0},
     )
 
     def run(data):
@@ -227,6 +236,7 @@ def contact(request, introduction_id):
             note=data["note"],
             restricted=data["restricted"],
         )
+        return _("Contact recorded.")
 
     return _form_page(request, intro, form, "hub/contact.html", run)
 
@@ -251,7 +261,10 @@ def handover_new(request):
     )
     initial = {"to_organisation": getattr(service, "network_organisation", None)} if service else {}
     form = forms.HandoverForm(
-        request.POST or None, caseload=caseload, fixed_introduction=intro, initial=initial
+        request.POST if request.method == "POST" else None,
+        caseload=caseload,
+        fixed_introduction=intro,
+        initial=initial,
     )
     previous = _declined(request, intro)
     if request.method == "POST" and form.is_valid() and intro is not None:
@@ -320,7 +333,7 @@ def handover_respond(request, handover_id):
 
     if handover.to_organisation_id not in user_organisation_ids(request.user):
         raise Http404
-    form = forms.RespondForm(request.POST or None)
+    form = forms.RespondForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.respond_to_handover(
@@ -353,16 +366,26 @@ def handover_advance(request, handover_id):
         actions.advance_handover(by=request.user, handover=handover, to_state=to_state)
     except TransitionError as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, ADVANCED[to_state] % {"org": handover.to_organisation})
     return _record(intro)
+
+
+ADVANCED = {
+    Handover.State.STARTED: gettext_lazy("Support with %(org)s has started."),
+    Handover.State.COMPLETED: gettext_lazy("The handover to %(org)s is complete."),
+    Handover.State.WITHDRAWN: gettext_lazy("The handover offer to %(org)s is withdrawn."),
+}
 
 
 @staff(P.OFFER_HANDOVER)
 def handover_acknowledge(request, handover_id):
     handover, intro, _rel = _handover_for(request, handover_id, permission=P.OFFER_HANDOVER)
-    form = forms.AcknowledgeForm(request.POST or None)
+    form = forms.AcknowledgeForm(request.POST if request.method == "POST" else None)
 
     def run(data):
         actions.acknowledge_declined_handover(by=request.user, handover=handover, note=data["note"])
+        return _("The declined handover is acknowledged; the introduction stays with the Hub.")
 
     return _form_page(
         request, intro, form, "hub/handover_acknowledge.html", run, {"handover": handover}
@@ -374,10 +397,19 @@ def close(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="closure", permission=P.CLOSE
     )
-    form = forms.CloseForm(request.POST or None)
+    form = forms.CloseForm(request.POST if request.method == "POST" else None)
 
     def run(data):
-        actions.close(by=request.user, introduction=intro, reason=data["reason"], note=data["note"])
+        closed = actions.close(
+            by=request.user, introduction=intro, reason=data["reason"], note=data["note"]
+        )
+        reason = ClosedReason(data["reason"]).label
+        if closed.open_door_until is None:
+            return _("Closed: %(reason)s.") % {"reason": reason}
+        return _("Closed: %(reason)s. The door stays open until %(until)s.") % {
+            "reason": reason,
+            "until": date_format(timezone.localtime(closed.open_door_until), "j F Y"),
+        }
 
     return _form_page(request, intro, form, "hub/close.html", run)
 
@@ -387,12 +419,15 @@ def return_open_door(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category="return", permission=P.REOPEN
     )
-    form = forms.ReturnForm(request.POST or None)
+    form = forms.ReturnForm(request.POST if request.method == "POST" else None)
 
     def run(data):
         actions.return_within_open_door(
             by=request.user, introduction=intro, tier=data["tier"], note=data["note"]
         )
+        return _("Welcomed back through the open door: support is in %(tier)s.") % {
+            "tier": data["tier"]
+        }
 
     return _form_page(request, intro, form, "hub/return.html", run)
 
@@ -400,7 +435,7 @@ def return_open_door(request, introduction_id):
 @staff(P.VIEW_BOARD)
 def find(request):
     """Find an introduction by its reference (POST, so nothing identifying sits in a URL)."""
-    form = forms.FindForm(request.POST or None)
+    form = forms.FindForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         intro = Introduction.objects.filter(reference=form.cleaned_data["reference"]).first()
         if intro is not None:

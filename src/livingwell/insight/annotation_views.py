@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy
 
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.access.policy import staff
+from livingwell.core import forms as lw_forms
 from livingwell.insight import actions
 from livingwell.insight.models import ChartAnnotation, ChartAnnotationEdit
 
 
-class ChartAnnotationForm(forms.Form):
+class ChartAnnotationForm(lw_forms.Form):
     chart = forms.ChoiceField(
         label=gettext_lazy("Chart"), choices=ChartAnnotation.Chart.choices, widget=forms.RadioSelect
     )
@@ -62,7 +63,7 @@ REASON_HELP = gettext_lazy(
 )
 
 
-class EditAnnotationForm(forms.Form):
+class EditAnnotationForm(lw_forms.Form):
     effective_date = ChartAnnotationForm.base_fields["effective_date"]
     target_value = forms.CharField(
         label=gettext_lazy("Target value"),
@@ -84,7 +85,7 @@ class EditAnnotationForm(forms.Form):
             del self.fields["target_value"]  # a process change has no value to change
 
 
-class WithdrawAnnotationForm(forms.Form):
+class WithdrawAnnotationForm(lw_forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why are you withdrawing it?"),
         help_text=REASON_HELP,
@@ -141,7 +142,9 @@ def chart_annotations(request):
     can_add = has_permission(request.user, Permission.CONFIGURE_SITE)
     if request.method == "POST" and not can_add:
         raise PermissionDenied
-    form = ChartAnnotationForm(request.POST or None) if can_add else None
+    form = (
+        ChartAnnotationForm(request.POST if request.method == "POST" else None) if can_add else None
+    )
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             actions.add_chart_annotation(by=request.user, **form.cleaned_data)
@@ -193,7 +196,9 @@ def edit_annotation(request, annotation_id):
         else "",
         "note": annotation.note,
     }
-    form = EditAnnotationForm(request.POST or None, initial=initial, annotation=annotation)
+    form = EditAnnotationForm(
+        request.POST if request.method == "POST" else None, initial=initial, annotation=annotation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_chart_annotation(
@@ -217,7 +222,7 @@ def withdraw_annotation(request, annotation_id):
     annotation, gone = _annotation_in_force(request, annotation_id)
     if gone:
         return gone
-    form = WithdrawAnnotationForm(request.POST or None)
+    form = WithdrawAnnotationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.withdraw_chart_annotation(

@@ -465,7 +465,8 @@ def render_xmr_svg(
     # X labels: about eight, always including the last period.
     if labels is not None:
         step = max(1, math.ceil(n / 8))
-        shown = set(range(0, n, step)) | {n - 1}
+        # Every step-th period, and the last one in place of any that would crowd it.
+        shown = {i for i in range(0, n, step) if i == 0 or n - 1 - i >= step} | {n - 1}
         for index in sorted(shown):
             _text(
                 axis,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from livingwell.insight.disclosure import suppress, suppress_rate
+from livingwell.outcomes import MEASURES, MeasureInputError, change
 
 LONDON = ZoneInfo("Europe/London")
 DIRECT_MODES = ("face_to_face", "phone", "video")
@@ -557,10 +558,8 @@ class Dataset:
         )
 
     @cached_property
-    def outcome_data(self):
+    def outcome_data(self) -> OutcomeData:
         """Pairs compared once per request (the outcomes lens and outcomes by equity group)."""
-        from livingwell.insight.outcomes_lens import collect
-
         return collect(self)
 
     @cached_property
@@ -637,6 +636,62 @@ class Dataset:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Measures answered twice, compared (the outcomes lens and outcomes by equity group read them)
+
+
+@dataclass
+class Pair:
+    """One introduction's first and latest answers to one measure, compared."""
+
+    introduction_id: object
+    measure: str
+    category: str
+    items: dict[str, str] | None
+    reliable_recovery: bool | None
+    first_total: float | None
+
+
+@dataclass
+class OutcomeData:
+    cohort: int = 0
+    with_baseline: set = field(default_factory=set)
+    with_pair: set = field(default_factory=set)
+    baseline_by_measure: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    pairs: dict[str, list[Pair]] = field(default_factory=lambda: defaultdict(list))
+
+
+def collect(data: Dataset) -> OutcomeData:
+    """Group the answers and compare first with latest for every introduction and measure."""
+    result = OutcomeData(cohort=len(data.in_support))
+    grouped: dict[tuple, list[dict]] = defaultdict(list)
+    for row in data.measure_answers:  # ordered by introduction, measure, completed, recorded
+        grouped[(row["introduction_id"], row["measure"])].append(row["answers"])
+    for (intro_id, measure), answers in grouped.items():
+        if measure not in MEASURES:
+            continue
+        result.with_baseline.add(intro_id)
+        result.baseline_by_measure[measure].add(intro_id)
+        if len(answers) < 2:
+            continue
+        try:
+            outcome = change(measure, answers[0], answers[-1])
+        except MeasureInputError:
+            continue  # e.g. GBO goals rated on only one occasion each: nothing is paired
+        result.with_pair.add(intro_id)
+        result.pairs[measure].append(
+            Pair(
+                intro_id,
+                measure,
+                outcome.category,
+                outcome.items,
+                outcome.reliable_recovery,
+                outcome.first,
+            )
+        )
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -902,7 +957,8 @@ def access(data: Dataset) -> Table:
     return table
 
 
-def _group_of(dimension: str, row: dict) -> str:
+def group_of(dimension: str, row: dict) -> str:
+    """The group of one equity dimension that an introduction's row (with its person) is in."""
     from livingwell.people.models import ETHNICITY_HEADING
 
     if dimension == "ethnicity":
@@ -928,7 +984,8 @@ DIMENSION_LABELS = {
 }
 
 
-def _groups(dimension: str, seen: set[str], population: dict[str, int]) -> list[str]:
+def groups_in_order(dimension: str, seen: set[str], population: dict[str, int]) -> list[str]:
+    """The groups of a dimension to show, in the order tables show them."""
     if dimension == "ethnicity":
         order = ["asian", "black", "mixed", "white", "other", "not_stated"]
     elif dimension == "age_band":
@@ -947,7 +1004,7 @@ def equity(data: Dataset, dimension: str) -> Table:
     counts: Counter = Counter()
     waits_by: dict[str, list[float]] = defaultdict(list)
     for row in data.introductions:
-        group = _group_of(dimension, row)
+        group = group_of(dimension, row)
         counts[group] += 1
         if row["first_conversation_at"]:
             waits_by[group].append(days_between(row["received_at"], row["first_conversation_at"]))
@@ -968,7 +1025,7 @@ def equity(data: Dataset, dimension: str) -> Table:
         ],
     )
     table.gaps = []  # type: ignore[attr-defined]
-    for group in _groups(dimension, set(counts), population):
+    for group in groups_in_order(dimension, set(counts), population):
         n = counts.get(group, 0)
         share = (n, recorded) if group != "not_recorded" else None
         pop = (population[group], pop_total) if group in population and pop_total else None
@@ -986,6 +1043,13 @@ def equity(data: Dataset, dimension: str) -> Table:
     if not population:
         table.notes.append(_("No population figures have been imported for this dimension."))
     return table
+
+
+def _percent(value: float) -> str:
+    """A share in words that never rounds a small part to nothing: 0.4%, 12%."""
+    if 0 < value < 1:
+        return f"{value:.1f}%"
+    return f"{value:.0f}%"
 
 
 def relationships(data: Dataset) -> Table:
@@ -1033,36 +1097,6 @@ def relationships(data: Dataset) -> Table:
             ]
         )
     return table
-
-
-def tables_for(key: str, data: Dataset) -> list[Table]:
-    if key == "equity":
-        from livingwell.insight.outcomes_lens import outcomes_by_group
-
-        return [equity(data, d) for d in EQUITY_DIMENSIONS] + [
-            outcomes_by_group(data, d) for d in EQUITY_DIMENSIONS
-        ]
-    if key == "outcomes":
-        from livingwell.insight.outcomes_lens import outcome_tables
-
-        return outcome_tables(data)
-    if key == "experience":
-        from livingwell.insight.experience import experience_tables
-
-        return experience_tables(data)
-    return [
-        {
-            "introductions": introductions_by_route,
-            "waits": waits,
-            "urgent": urgent_same_day,
-            "open_work": open_work,
-            "handovers": handovers,
-            "returns": returns,
-            "bounced": bounced,
-            "access": access,
-            "relationships": relationships,
-        }[key](data)
-    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1134,14 +1168,21 @@ class Disclosure:
             shown = shown or 0.0
             pop_share = 100 * pop / pop_total
             if pop_share == 0:
+                if n:
+                    sentences.append(
+                        _(
+                            "The local population figure for {group} people is missing, so "
+                            "their share of introductions cannot be compared with it."
+                        ).format(group=label)
+                    )
                 continue
             ratio = shown / pop_share
             if ratio < 0.8 or ratio > 1.25:
                 sentences.append(
                     _(
-                        "{group} people are {pop:.0f}% of the local population but "
-                        "{share:.0f}% of introductions."
-                    ).format(group=label, pop=pop_share, share=shown)
+                        "{group} people are {pop} of the local population but {share} of "
+                        "introductions."
+                    ).format(group=label, pop=_percent(pop_share), share=_percent(shown))
                 )
         return sentences
 
@@ -1230,5 +1271,4 @@ __all__ = [
     "Disclosure",
     "Filters",
     "Table",
-    "tables_for",
 ]

@@ -2,83 +2,38 @@
 
 True figures only: counts are made safe to show by ``metrics.Disclosure`` like every other table.
 Change is never recomputed here: each pair goes through ``livingwell.outcomes.change`` (the NHS
-England method as the measure's definition file states it), so the lens always agrees with the
-record page.
+England method as the measure's definition file states it; ``metrics.collect``), so the lens
+always agrees with the record page.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from livingwell.insight.metrics import Column, Dataset, Table
+from livingwell.insight.metrics import (
+    DIMENSION_LABELS,
+    Column,
+    Dataset,
+    OutcomeData,
+    Table,
+    collect,
+    group_label,
+    group_of,
+    groups_in_order,
+)
 from livingwell.outcomes import (
     DETERIORATION,
     IMPROVEMENT,
     MEASURES,
     NO_CHANGE,
-    MeasureInputError,
-    change,
     get_definition,
 )
 
 GOAL_MEASURE = "gbo"
 DIALOG = "dialog"
 RECOVERY_MEASURE = "reqol10"
-
-
-@dataclass
-class Pair:
-    """One introduction's first and latest answers to one measure, compared."""
-
-    introduction_id: object
-    measure: str
-    category: str
-    items: dict[str, str] | None
-    reliable_recovery: bool | None
-    first_total: float | None
-
-
-@dataclass
-class OutcomeData:
-    cohort: int = 0
-    with_baseline: set = field(default_factory=set)
-    with_pair: set = field(default_factory=set)
-    baseline_by_measure: dict[str, set] = field(default_factory=lambda: defaultdict(set))
-    pairs: dict[str, list[Pair]] = field(default_factory=lambda: defaultdict(list))
-
-
-def collect(data: Dataset) -> OutcomeData:
-    """Group the answers and compare first with latest for every introduction and measure."""
-    result = OutcomeData(cohort=len(data.in_support))
-    grouped: dict[tuple, list[dict]] = defaultdict(list)
-    for row in data.measure_answers:  # ordered by introduction, measure, completed, recorded
-        grouped[(row["introduction_id"], row["measure"])].append(row["answers"])
-    for (intro_id, measure), answers in grouped.items():
-        if measure not in MEASURES:
-            continue
-        result.with_baseline.add(intro_id)
-        result.baseline_by_measure[measure].add(intro_id)
-        if len(answers) < 2:
-            continue
-        try:
-            outcome = change(measure, answers[0], answers[-1])
-        except MeasureInputError:
-            continue  # e.g. GBO goals rated on only one occasion each: nothing is paired
-        result.with_pair.add(intro_id)
-        result.pairs[measure].append(
-            Pair(
-                intro_id,
-                measure,
-                outcome.category,
-                outcome.items,
-                outcome.reliable_recovery,
-                outcome.first,
-            )
-        )
-    return result
 
 
 def _title(measure: str) -> str:
@@ -266,15 +221,13 @@ def outcomes_by_group(data: Dataset, dimension: str) -> Table:
     their age when that introduction arrived; the other dimensions are the same on each one).
     The table also carries the network's counts, for the stated gaps (``Disclosure``).
     """
-    from livingwell.insight.metrics import DIMENSION_LABELS, _group_of, _groups, group_label
-
     results = person_results(data, data.outcome_data)
-    group_of: dict[object, str] = {}
+    person_group: dict[object, str] = {}
     for row in sorted(data.in_support, key=lambda r: r["received_at"]):
-        group_of.setdefault(row["person_id"], _group_of(dimension, row))
+        person_group.setdefault(row["person_id"], group_of(dimension, row))
     by_group: dict[str, list[str]] = defaultdict(list)
     for person, category in results.items():
-        by_group[group_of[person]].append(category)
+        by_group[person_group[person]].append(category)
     table = Table(
         f"equity_outcomes_{dimension}",
         _("{dimension}: reliable change for people with a pair of answers").format(
@@ -283,7 +236,7 @@ def outcomes_by_group(data: Dataset, dimension: str) -> Table:
         _change_columns(str(DIMENSION_LABELS[dimension]), _("People with a pair")),
     )
     outcome_gaps = []
-    for group in _groups(dimension, set(by_group), {}):
+    for group in groups_in_order(dimension, set(by_group), {}):
         categories = by_group.get(group, [])
         table.rows.append(_change_row(group_label(dimension, group), categories))
         up, _same, down = _split(categories)
@@ -296,8 +249,6 @@ def outcomes_by_group(data: Dataset, dimension: str) -> Table:
 
 def group_phrase(dimension: str, group: str) -> str:
     """How a group is named at the start of a sentence about it ("People aged 18–24")."""
-    from livingwell.insight.metrics import DIMENSION_LABELS, group_label
-
     if group == "not_recorded":
         return _("People whose {dimension} is not recorded").format(
             dimension=str(DIMENSION_LABELS[dimension]).lower()
@@ -349,4 +300,4 @@ def outcome_tables(data: Dataset) -> list[Table]:
     ]
 
 
-__all__ = ["collect", "group_phrase", "outcome_tables", "outcomes_by_group", "person_results"]
+__all__ = ["group_phrase", "outcome_tables", "outcomes_by_group", "person_results"]

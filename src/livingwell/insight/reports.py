@@ -25,7 +25,9 @@ from reportlab.platypus import (
 )
 
 from livingwell.insight import metrics
+from livingwell.insight.dashboard import weekly_charts
 from livingwell.insight.icons import COLOURS, assurance_label, variation_icon_key, variation_label
+from livingwell.insight.lenses import tables_for
 
 _LINE = colors.HexColor("#425563")
 
@@ -170,8 +172,6 @@ def xmr_drawing(
 
 
 def board_report_pdf(filters: metrics.Filters, site) -> bytes:
-    from livingwell.insight.views import weekly_charts
-
     disclosure = metrics.Disclosure(site.suppression_threshold, site.suppression_rounding)
     data = metrics.Dataset(filters)
     styles = getSampleStyleSheet()
@@ -235,7 +235,7 @@ def board_report_pdf(filters: metrics.Filters, site) -> bytes:
     for key in metrics.LENSES:
         story.append(Paragraph(metrics.title_of(key), styles["Heading2"]))
         story.append(Paragraph(metrics.definition_of(key), styles["Italic"]))
-        for table in metrics.tables_for(key, data):
+        for table in tables_for(key, data):
             rows = [
                 [Paragraph(c.label, styles["BodyText"]) for c in table.columns]
             ] + disclosure.table(table)

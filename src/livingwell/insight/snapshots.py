@@ -25,6 +25,8 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from livingwell.insight import metrics
+from livingwell.insight.dashboard import HEADLINES, weekly_charts
+from livingwell.insight.lenses import tables_for
 from livingwell.insight.models import CHART_IMPROVEMENT, ChartAnnotation, DashboardSnapshot
 
 logger = logging.getLogger(__name__)
@@ -79,11 +81,9 @@ def snapshot_key(filters: metrics.Filters, site, annotations: str | None = None)
 def render_body(filters: metrics.Filters, site, now: datetime | None = None) -> str:
     """Compute the dashboard's headlines and charts and render them (no request: nothing in the
     body can depend on who is looking)."""
-    from livingwell.insight.views import HEADLINES, weekly_charts
-
     disclosure = metrics.Disclosure(site.suppression_threshold, site.suppression_rounding)
     data = metrics.Dataset(filters, now=now)
-    tables = {key: metrics.tables_for(key, data)[0] for key in {k for k, *_r in HEADLINES}}
+    tables = {key: tables_for(key, data)[0] for key in {k for k, *_r in HEADLINES}}
     headlines = [
         {
             "key": key,

@@ -23,24 +23,17 @@ from livingwell.access.permissions import Permission
 from livingwell.access.policy import staff
 from livingwell.access.relationships import relationship
 from livingwell.accounts.models import Organisation, Team
+from livingwell.core import forms as lw_forms
 from livingwell.hub.models import Tier
-from livingwell.insight import annotations, metrics
-from livingwell.insight.annotations import ChartSettings
-from livingwell.insight.charts import render_xmr_svg, summarise
-from livingwell.insight.icons import (
-    assurance_icon,
-    assurance_label,
-    variation_icon,
-    variation_icon_key,
-    variation_label,
-)
-from livingwell.insight.models import CHART_IMPROVEMENT, ClosureFeedback
+from livingwell.insight import actions, metrics, snapshots
+from livingwell.insight.experience import shareable_comments
+from livingwell.insight.lenses import tables_for
+from livingwell.insight.models import ClosureFeedback
 from livingwell.insight.network import render_network_svg
-from livingwell.insight.spc import xmr
 from livingwell.insight.widgets import NameChoiceField, QuickDateInput, QuickSelect
 
 
-class FilterForm(forms.Form):
+class FilterForm(lw_forms.Form):
     start = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
@@ -120,120 +113,6 @@ def _present(table: metrics.Table, disclosure: metrics.Disclosure) -> dict:
     }
 
 
-def _chart(
-    key: str,
-    def_key: str,
-    title: str,
-    unit: str,
-    labels,
-    values,
-    improvement: str,
-    run_length: int,
-    settings: ChartSettings | None = None,
-) -> dict:
-    settings = settings or ChartSettings()
-    result = xmr(
-        values,
-        improvement=improvement,
-        target=settings.target,
-        rebase_at=settings.rebase_at,
-        run_length=run_length,
-        trend_length=run_length,
-    )
-    icon_key = variation_icon_key(result.latest_point)
-    return {
-        "key": key,
-        "def_key": def_key,
-        "title": title,
-        "svg": mark_safe(
-            render_xmr_svg(result, title=title, unit=unit, labels=labels, id_prefix=f"chart-{key}")
-        ),  # noqa: S308 - built with ElementTree, text escaped
-        "summary": summarise(result, title, unit),
-        "variation_icon": mark_safe(variation_icon(icon_key, id_prefix=f"icon-{key}"))
-        if icon_key
-        else "",  # noqa: S308
-        "variation_label": variation_label(icon_key) if icon_key else "",
-        "assurance_icon": mark_safe(assurance_icon(result.assurance, id_prefix=f"assure-{key}"))
-        if result.assurance
-        else "",  # noqa: S308
-        "assurance_label": assurance_label(result.assurance) if result.assurance else "",
-        "rows": [
-            (label, "–" if v is None else metrics_format(v), p.mean, p.upl, p.lpl, p.variation)
-            for label, v, p in zip(labels, values, result.points, strict=True)
-        ],
-        "result": result,
-        "rebases": [note for _i, note in settings.rebase_at],
-        "target_note": settings.target_note,
-        "values": values,
-        "labels": labels,
-        "unit": unit,
-    }
-
-
-def metrics_format(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def weekly_charts(
-    data: metrics.Dataset, disclosure: metrics.Disclosure, run_length: int
-) -> list[dict]:
-    """The two dashboard XmR charts, from counts made safe to show (hidden weeks are gaps).
-
-    Process changes and targets (insight.annotations) rebase the limits and set the target.
-    """
-    intro_weeks = metrics.weekly_introductions(data)
-    week_starts = [w for w, _n in intro_weeks]
-    notes = annotations.load()
-
-    def settings(key: str) -> ChartSettings:
-        return annotations.settings_for(key, week_starts, data.filters.end, notes)
-
-    labels = [w.strftime("%d %b %Y") for w, _n in intro_weeks]
-    intro_values = []
-    for _w, n in intro_weeks:
-        shown = metrics.suppress(n, threshold=disclosure.threshold, rounding=disclosure.rounding)
-        intro_values.append(shown if isinstance(shown, int) else None)
-    wait_values = [
-        (round(m, 1) if m is not None and n > disclosure.threshold else None)
-        for _w, m, n in metrics.weekly_median_wait(data)
-    ]
-    return [
-        _chart(
-            "introductions",
-            "introductions",
-            _("Introductions per week"),
-            "",
-            labels,
-            intro_values,
-            CHART_IMPROVEMENT["introductions"],
-            run_length,
-            settings("introductions"),
-        ),
-        _chart(
-            "wait",
-            "waits",
-            _("Median days from introduction to first conversation, by week of introduction"),
-            "days",
-            labels,
-            wait_values,
-            CHART_IMPROVEMENT["wait"],
-            run_length,
-            settings("wait"),
-        ),
-    ]
-
-
-HEADLINES = [
-    ("waits", 0, 2, gettext_lazy("Median days to first conversation")),
-    ("waits", 1, 2, gettext_lazy("Median days to start of support")),
-    ("urgent", 0, 3, gettext_lazy("Urgent introductions answered the same day")),
-    ("handovers", 0, 6, gettext_lazy("Handovers accepted of those answered")),
-    ("returns", 0, 1, gettext_lazy("Returns within the open door")),
-    ("bounced", 0, 1, gettext_lazy("Introductions bounced")),
-    ("access", 0, 1, gettext_lazy("People accessing support (two attended contacts)")),
-]
-
-
 def _site(request):
     from livingwell.core.models import SiteConfig
 
@@ -252,7 +131,6 @@ def dashboard(request):
     from django.shortcuts import redirect
 
     from livingwell.access.permissions import has_permission
-    from livingwell.insight import actions, snapshots
 
     form, filters = _filters(request)
     site = _site(request)
@@ -286,15 +164,13 @@ def metric(request, key: str):
     form, filters = _filters(request)
     disclosure = metrics.Disclosure.from_site()
     data = metrics.Dataset(filters)
-    tables = [_present(t, disclosure) for t in metrics.tables_for(key, data)]
+    tables = [_present(t, disclosure) for t in tables_for(key, data)]
     comments = None
     if key == "experience":
-        from livingwell.insight.experience import shareable_comments
-
         comments = shareable_comments(data, disclosure.threshold)
     network = None
     if key == "relationships":
-        network = mark_safe(render_network_svg(metrics.tables_for(key, data)[0], disclosure))  # noqa: S308
+        network = mark_safe(render_network_svg(tables_for(key, data)[0], disclosure))  # noqa: S308
     return render(
         request,
         "insight/metric.html",
@@ -317,7 +193,7 @@ def _find_table(key: str, data: metrics.Dataset) -> metrics.Table:
     lens = metrics.lens_of(key)
     if lens is None:
         raise Http404
-    for table in metrics.tables_for(lens, data):
+    for table in tables_for(lens, data):
         if table.key == key:
             return table
     raise Http404
@@ -438,7 +314,7 @@ def drilldown(request, name: str):
 # Feedback at closure (the experience lens's source), recorded by staff from a closed record
 
 
-class ClosureFeedbackForm(forms.Form):
+class ClosureFeedbackForm(lw_forms.Form):
     helpfulness = forms.TypedChoiceField(
         label=gettext_lazy("How helpful was the support you had?"),
         choices=ClosureFeedback.Helpfulness.choices,
@@ -472,12 +348,11 @@ def closure_feedback(request, introduction_id):
     from django.shortcuts import redirect
 
     from livingwell.access.helpers import open_introduction
-    from livingwell.insight import actions
 
     intro, _rel = open_introduction(
         request, introduction_id, category="feedback", permission=Permission.RECORD_CONTACT
     )
-    form = ClosureFeedbackForm(request.POST or None)
+    form = ClosureFeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_closure_feedback(

@@ -164,9 +164,8 @@ class IntroductionTally(models.Model):
     one row, kept in the same transaction by the actions that receive an introduction and move
     it between states (intake.actions, hub.actions: ``moved``), and set by the seed. The huddle
     board's reconciliation reads it, because counting every introduction ever received grows
-    with the site's history (about 5 ms on PostgreSQL at 150,000) and counting the open ones
-    was half of the board's counting (1 ms). ``livingwell.core.seed.checks`` compares it with
-    real counts. Without the row (a database emptied by a test) the board counts."""
+    with the site's history. ``livingwell.seed.checks`` compares it with real counts. Without
+    the row (a database emptied by a test) the board counts."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     received = models.PositiveBigIntegerField(default=0)

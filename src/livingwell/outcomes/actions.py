@@ -11,7 +11,6 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -56,7 +55,8 @@ class ResponseInvalid(OutcomesError):
 
 
 class LinkError(OutcomesError):
-    """A self-completion link that cannot be used. ``reason``: unknown, expired or used."""
+    """A self-completion link that cannot be used. ``reason``: unknown, expired, used or
+    withdrawn (a newer link for the same measure and occasion was sent)."""
 
     def __init__(self, message: str, reason: str):
         super().__init__(message)
@@ -212,9 +212,8 @@ def record_response(
 
 
 def link_url(raw_token: str) -> str:
-    """The public URL for a link: the site's address (if configured) and the token only."""
-    base = getattr(settings, "LIVINGWELL_PUBLIC_URL", "").rstrip("/")
-    return base + reverse("outcomes:respond", args=[raw_token])
+    """The absolute public URL for a link: the site's address and the token only."""
+    return messaging.public_url(reverse("outcomes:respond", args=[raw_token]))
 
 
 def _destination(introduction: Introduction) -> tuple[str, str]:
@@ -255,6 +254,15 @@ def create_response_link(
         raise OutcomesError(f"A link can be valid for between 1 hour and {MAX_LINK_DAYS} days.")
     to, channel = _destination(introduction)
     raw = secrets.token_urlsafe(32)
+    # The person's outstanding link for this measure and occasion is the newest one.
+    withdrawn = ResponseLink.objects.filter(
+        introduction=introduction,
+        measure=measure,
+        occasion=occasion,
+        used_at__isnull=True,
+        withdrawn_at__isnull=True,
+        expires_at__gt=at,
+    ).update(withdrawn_at=at)
     link = ResponseLink.objects.create(
         token_hash=hash_token(raw),
         measure=measure,
@@ -286,6 +294,7 @@ def create_response_link(
             "measure": measure,
             "channel": channel,
             "valid_hours": int(valid_for.total_seconds() // 3600),
+            "withdrawn_older": withdrawn,
         },
     )
     return link, raw
@@ -297,11 +306,15 @@ _LINK_MESSAGES = {
     ),
     "expired": "This link has expired. Please ask the person who sent it for a new one.",
     "used": "This link has already been used, and your answers were received. Thank you.",
+    "withdrawn": (
+        "We have sent you a newer link for this questionnaire, so this one no longer works. "
+        "Please use the most recent link we sent you."
+    ),
 }
 
 
 def open_link(raw_token: str, *, for_update: bool = False) -> ResponseLink:
-    """The usable link for ``raw_token``, or LinkError (unknown, expired or used)."""
+    """The usable link for ``raw_token``, or LinkError (unknown, used, withdrawn or expired)."""
     if not isinstance(raw_token, str) or not 20 <= len(raw_token) <= 100:
         raise LinkError(_LINK_MESSAGES["unknown"], "unknown")
     queryset = ResponseLink.objects.select_related("introduction")
@@ -312,6 +325,8 @@ def open_link(raw_token: str, *, for_update: bool = False) -> ResponseLink:
         raise LinkError(_LINK_MESSAGES["unknown"], "unknown")
     if link.used_at is not None:
         raise LinkError(_LINK_MESSAGES["used"], "used")
+    if link.withdrawn_at is not None:
+        raise LinkError(_LINK_MESSAGES["withdrawn"], "withdrawn")
     if link.is_expired:
         raise LinkError(_LINK_MESSAGES["expired"], "expired")
     return link
@@ -345,7 +360,9 @@ def _submit_via_link(*, token: str, answers: dict, at=None) -> MeasureResponse:
     )
     response.save(force_insert=True)
     # Only spend a link that is still unspent: a concurrent submission cannot spend it twice.
-    spent = ResponseLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=at)
+    spent = ResponseLink.objects.filter(
+        pk=link.pk, used_at__isnull=True, withdrawn_at__isnull=True
+    ).update(used_at=at)
     if spent != 1:
         raise IntegrityError("link already used")
     due.refresh(link.introduction_id)

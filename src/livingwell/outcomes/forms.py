@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from livingwell.core import forms as lw_forms
 from livingwell.outcomes.actions import MAX_LINK_DAYS, NOT_BY_LINK
 from livingwell.outcomes.definitions import MEASURES, get_definition
 from livingwell.outcomes.models import MEASURE_CHOICES, Occasion, Source
@@ -19,7 +20,7 @@ def item_field_name(link_id: str) -> str:
     return f"item_{link_id}"
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(lw_forms.Form):
     """Answers to one measure. ``texts`` maps linkId to the item wording to show.
 
     For GBO, ``goals`` is the plan's goals ([{"key", "text"}]); item n rates goal n and its key
@@ -122,7 +123,7 @@ class StaffMeasureForm(MeasureForm):
         return value
 
 
-class SendLinkForm(forms.Form):
+class SendLinkForm(lw_forms.Form):
     measure = forms.ChoiceField(
         label=_("Measure"),
         choices=[(c, t) for c, t in MEASURE_CHOICES if c not in NOT_BY_LINK],
@@ -146,7 +147,7 @@ class SendLinkForm(forms.Form):
 DIALOG_CHOICES = [(i.link_id, f"{i.link_id}. {i.label}") for i in get_definition("dialog").items]
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(lw_forms.Form):
     """One outcome in the site's framework (used in a formset)."""
 
     key = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -187,7 +188,7 @@ class OutcomeForm(forms.Form):
 OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=1, max_num=20)
 
 
-class FrameworkNoteForm(forms.Form):
+class FrameworkNoteForm(lw_forms.Form):
     note = forms.CharField(
         label=_("What changed, and who agreed it (for example, the lived-experience panel)"),
         max_length=300,

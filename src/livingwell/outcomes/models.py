@@ -46,6 +46,9 @@ class ResponseLink(models.Model):
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Set when a newer link for the same measure and occasion was sent: a person's outstanding
+    # link is always the latest one, so an older message cannot store a second baseline.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     # How it was sent ("email" or "sms"); never the address itself.
     channel = models.CharField(max_length=10, blank=True)
 

@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from livingwell.intake.models import Introduction
@@ -18,6 +19,7 @@ from livingwell.outcomes.definitions import MEASURES, get_definition
 from livingwell.outcomes.framework import DEFAULT_OUTCOMES
 from livingwell.outcomes.models import (
     ItemWording,
+    MeasureDue,
     MeasureResponse,
     MeasureSchedule,
     Occasion,
@@ -67,25 +69,19 @@ def responses_for(introduction) -> list[MeasureResponse]:
 def latest_by_measure(introduction) -> list[MeasureResponse]:
     """The latest response of each measure for an introduction, each with ``lw_count`` (how many
     responses of that measure there are), in the shipped measure order: what the record panel
-    shows. At most two small queries (the counts and last dates; the latest rows, only when there
-    are any), loading one row per measure however long the person's history."""
-    responses = MeasureResponse.objects.filter(introduction=introduction)
-    counts = {
-        measure: (n, last)
-        for measure, n, last in responses.order_by()
-        .values_list("measure")
-        .annotate(n=Count("pk"), last=Max("completed_at"))
-    }
-    if not counts:
-        return []
-    on_last_day = Q()
-    for measure, (_n, last) in counts.items():
-        on_last_day |= Q(measure=measure, completed_at=last)
-    by_code = {}
-    # Oldest recorded first, so the last one kept of a day with two is the latest recorded.
-    for response in responses.filter(on_last_day).order_by("completed_at", "recorded_at"):
-        response.lw_count = counts[response.measure][0]
-        by_code[response.measure] = response
+    shows. One query, loading one row per measure however long the person's history: the latest
+    completed (of two on one day, the latest recorded)."""
+    by_measure = F("measure")
+    newest_first = [F("completed_at").desc(), F("recorded_at").desc()]
+    latest = (
+        MeasureResponse.objects.filter(introduction=introduction)
+        .annotate(
+            lw_place=Window(RowNumber(), partition_by=by_measure, order_by=newest_first),
+            lw_count=Window(Count("pk"), partition_by=by_measure),
+        )
+        .filter(lw_place=1)
+    )
+    by_code = {response.measure: response for response in latest}
     return [by_code[m] for m in MEASURES if m in by_code]
 
 
@@ -137,6 +133,22 @@ class DueIntroduction:
 
 def _local_date(value: datetime) -> date:
     return timezone.localdate(value)
+
+
+def occasion_for(introduction, measure: str) -> str:
+    """The occasion a new response of `measure` is most likely for: the one the schedule has
+    next due (kept in MeasureDue), else baseline for a first response, else review."""
+    due = (
+        MeasureDue.objects.filter(introduction=introduction, measure=measure)
+        .values_list("occasion", flat=True)
+        .first()
+    )
+    if due:
+        return due
+    if introduction.state == Introduction.State.CLOSED:
+        return Occasion.CLOSURE
+    answered = MeasureResponse.objects.filter(introduction=introduction, measure=measure).exists()
+    return Occasion.REVIEW if answered else Occasion.BASELINE
 
 
 def due_measures(now=None, introductions=None) -> list[DueIntroduction]:
@@ -197,11 +209,10 @@ def due_measures(now=None, introductions=None) -> list[DueIntroduction]:
     return result
 
 
-def due_for_introduction(introduction, responses, now=None, *, schedules=None) -> list[DueMeasure]:
+def due_for_introduction(introduction, responses, now=None) -> list[DueMeasure]:
     """The measures due for one introduction whose responses are already loaded (the record
     panel has them): the rules of due_measures(), in one query (the schedule) instead of three.
-    ``introduction`` must be current (as loaded for this request). ``schedules``: the active
-    MeasureSchedule rows when the caller has read them (then no query)."""
+    ``introduction`` must be current (as loaded for this request)."""
     now = now or timezone.now()
     intro = introduction
     if intro.first_conversation_at is None:
@@ -219,9 +230,7 @@ def due_for_introduction(introduction, responses, now=None, *, schedules=None) -
             latest[response.measure] = response.completed_at
     today = _local_date(now)
     due = []
-    if schedules is None:
-        schedules = MeasureSchedule.objects.filter(is_active=True)
-    for schedule in schedules:
+    for schedule in MeasureSchedule.objects.filter(is_active=True):
         item = _due_for(intro, schedule, latest.get(schedule.measure), today)
         if item is not None:
             due.append(item)

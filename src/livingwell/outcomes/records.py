@@ -12,7 +12,7 @@ from typing import Any
 
 from .definitions import get_definition
 from .errors import MeasureInputError
-from .scoring import DETERIORATION, IMPROVEMENT, _clean_answers, _is_blank, change, score
+from .scoring import DETERIORATION, IMPROVEMENT, change, is_blank, score, validated_answers
 
 COMPUTED_FIELDS = ("total", "band", "subscales", "metric", "clinical", "prorated")
 
@@ -51,11 +51,11 @@ def answer_errors(measure: str, answers: Mapping[str, Any]) -> dict[str | None, 
     errors: dict[str | None, str] = {}
     for link_id, value in answers.items():
         try:
-            _clean_answers(defn, {link_id: value})
+            validated_answers(defn, {link_id: value})
         except MeasureInputError as exc:
             errors[exc.item if exc.item is not None else link_id] = _sentence(defn, exc)
     rule = defn.missing
-    missing = [i for i in defn.link_ids if _is_blank(answers.get(i))]
+    missing = [i for i in defn.link_ids if is_blank(answers.get(i))]
     answered = len(defn.link_ids) - len(missing)
     if rule.rule == "refuse":
         for link_id in missing:

@@ -108,11 +108,11 @@ class JacobsonTruax:
 # --- answers -------------------------------------------------------------------------------
 
 
-def _is_blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _clean_answers(defn: Definition, answers: Any) -> dict[str, int]:
+def validated_answers(defn: Definition, answers: Any) -> dict[str, int]:
     """Validate answers against the definition; return the answered items as ints.
 
     Raises MeasureInputError naming the item for an unknown linkId, a non-whole number, a bool,
@@ -141,7 +141,7 @@ def _clean_answers(defn: Definition, answers: Any) -> dict[str, int]:
                 measure=code,
                 item=link_id,
             )
-        if _is_blank(value):
+        if is_blank(value):
             continue
         # bool is an int subclass; True must not silently score 1.
         if isinstance(value, bool):
@@ -211,7 +211,7 @@ def _aggregate(method: str, values: list[int], n_items: int) -> float:
 
 
 def _score(defn: Definition, answers: Any) -> Score:
-    clean = _clean_answers(defn, answers)
+    clean = validated_answers(defn, answers)
     missing = _apply_missing_rule(defn, clean)
     prorated = bool(missing)
 
@@ -303,8 +303,8 @@ def _change(defn: Definition, first: Any, latest: Any) -> Change:
     code = defn.code
 
     if rule.method == "per_item_threshold":
-        first_clean = _clean_answers(defn, first)
-        latest_clean = _clean_answers(defn, latest)
+        first_clean = validated_answers(defn, first)
+        latest_clean = validated_answers(defn, latest)
         # NHS England pairs first and latest on the same item; items (goals) rated on only
         # one occasion are not paired and do not count.
         paired = [i for i in defn.link_ids if i in first_clean and i in latest_clean]

@@ -58,7 +58,13 @@ def record_measure(request, introduction_id, measure):
         if measure == "gbo"
         else None
     )
-    form = StaffMeasureForm(request.POST or None, measure=measure, texts=texts, goals=goals)
+    form = StaffMeasureForm(
+        request.POST if request.method == "POST" else None,
+        measure=measure,
+        texts=texts,
+        goals=goals,
+        initial={"occasion": queries.occasion_for(intro, measure)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_response(
@@ -96,7 +102,7 @@ def send_link(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category=CATEGORY, permission=Permission.RECORD_CONTACT
     )
-    form = SendLinkForm(request.POST or None)
+    form = SendLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             link, _raw = actions.create_response_link(
@@ -297,7 +303,9 @@ def respond(request, token):
         return _unavailable(request, exc)
     defn = get_definition(link.measure)
     texts, licensed = queries.item_texts(link.measure)
-    form = MeasureForm(request.POST or None, measure=link.measure, texts=texts)
+    form = MeasureForm(
+        request.POST if request.method == "POST" else None, measure=link.measure, texts=texts
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.submit_via_link(token=token, answers=form.answers())

@@ -104,12 +104,19 @@ class PossibleMatch(models.Model):
         NOT_SAME = "not_same", _("Different people")
         UNMERGED = "unmerged", _("Merge undone")
 
+    REASON_LABELS = {
+        "nhs_number": _("NHS number"),
+        "name": _("name"),
+        "date_of_birth": _("date of birth"),
+        "postcode": _("postcode"),
+    }
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     new_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     existing_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    reasons = models.JSONField(
-        default=list
-    )  # e.g. ["nhs_number"], ["name", "date_of_birth", "postcode"]
+    # What the two records share, as keys of REASON_LABELS: ["nhs_number"], or
+    # ["name", "date_of_birth", "postcode"].
+    reasons = models.JSONField(default=list)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -125,3 +132,8 @@ class PossibleMatch(models.Model):
         ]
         # The board counts and lists open matches oldest first; without this it read them all.
         indexes = [models.Index(fields=["state", "created_at"], name="possiblematch_open_idx")]
+
+    @property
+    def reasons_in_words(self) -> str:
+        """What the records share, as a worker would read it: "name, date of birth, postcode"."""
+        return ", ".join(str(self.REASON_LABELS.get(r, r)) for r in self.reasons)

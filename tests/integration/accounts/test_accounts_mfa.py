@@ -257,6 +257,41 @@ def test_demo_mode_shows_the_code_for_demo_personas(personas, settings):
     assert client.post(MFA, {"code": shown})["Location"] == reverse("hub:board")
 
 
+def _shown_code(client) -> str | None:
+    found = re.search(r'<code class="lw-code">(\d{6})</code>', client.get(MFA).content.decode())
+    return found.group(1) if found else None
+
+
+def test_demo_persona_signing_in_twice_in_one_time_step_is_shown_a_code_that_works(
+    personas, settings
+):
+    settings.DEMO_MODE = True
+    user = personas.hub_worker
+    User.objects.filter(pk=user.pk).update(is_demo_persona=True)
+    first = browser()
+    sign_in_password(first, user)
+    assert first.post(MFA, {"code": _shown_code(first)})["Location"] == reverse("hub:board")
+    # The same persona again at once (another tab, a colleague trying the demo): the code the
+    # first sign-in used cannot be used again, so the page shows one the device accepts.
+    second = browser()
+    sign_in_password(second, user)
+    assert second.post(MFA, {"code": _shown_code(second)})["Location"] == reverse("hub:board")
+
+
+def test_demo_page_says_to_wait_when_no_code_is_usable_yet(personas, settings):
+    settings.DEMO_MODE = True
+    user = personas.hub_worker
+    User.objects.filter(pk=user.pk).update(is_demo_persona=True)
+    device = totp(user)
+    # Every step the device would accept now has been used.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=10**12)
+    client = browser()
+    sign_in_password(client, user)
+    html = client.get(MFA).content.decode()
+    assert "Demo site only" in html and _shown_code(client) is None
+    assert "Wait 30 seconds, then reload this page" in html
+
+
 def test_demo_mode_does_not_show_codes_for_real_accounts(personas, settings):
     settings.DEMO_MODE = True
     client = browser()

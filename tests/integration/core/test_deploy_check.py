@@ -7,6 +7,11 @@ import sys
 
 import pytest
 
+import livingwell
+
+# The checkout under test, whichever one the installed package points at.
+SRC = os.path.dirname(os.path.dirname(livingwell.__file__))
+
 
 def run_check(tmp_path, **extra):
     # A clean environment: nothing from the test run (DJANGO_ALLOW_ASYNC_UNSAFE, PYTEST_*, ...).
@@ -22,7 +27,9 @@ def run_check(tmp_path, **extra):
             # The check does not connect, so no server is needed.
             "DATABASE_URL": "postgres://livingwell@127.0.0.1:1/livingwell",
             "LIVINGWELL_ALLOWED_HOSTS": "livingwell.example.org",
+            "LIVINGWELL_PUBLIC_URL": "https://livingwell.example.org",
             "LIVINGWELL_VAR_DIR": str(tmp_path),
+            "PYTHONPATH": SRC,
         }
     )
     env.update(extra)
@@ -54,3 +61,24 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = run_check(tmp_path, LIVINGWELL_SECRET_KEY="")
     assert result.returncode != 0
     assert "LIVINGWELL_SECRET_KEY is required" in result.stderr
+
+
+@pytest.mark.slow
+def test_production_refuses_to_start_without_a_public_address(tmp_path):
+    result = run_check(tmp_path, LIVINGWELL_PUBLIC_URL="")
+    assert result.returncode != 0
+    assert "LIVINGWELL_PUBLIC_URL is required" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_public_address_that_is_not_an_address_is_refused(tmp_path):
+    result = run_check(tmp_path, LIVINGWELL_PUBLIC_URL="livingwell.example.org/measure")
+    assert result.returncode != 0
+    assert "must be the site's public address" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_plain_http_public_address_fails_the_deploy_check(tmp_path):
+    result = run_check(tmp_path, LIVINGWELL_PUBLIC_URL="http://livingwell.example.org")
+    assert result.returncode != 0
+    assert "livingwell.E003" in result.stdout + result.stderr

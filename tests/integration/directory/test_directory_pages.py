@@ -55,8 +55,40 @@ def test_public_search_day_language_cost_age(client, seeded):
     r = client.get(PUBLIC, {"language": "English", "free_only": "on", "age": "30"}).context[
         "results"
     ]
-    assert len(r) == 12 and "For ages 18 to 65" in r[0].reasons
+    assert len(r) == 12 and "Ages: 18 to 65" in r[0].reasons
     assert client.get(PUBLIC, {"age": "70"}).context["results"] == []
+
+
+def test_an_empty_search_says_so(client, seeded):
+    body = client.get(PUBLIC, {"q": "", "postcode": ""}).content.decode()
+    assert "You did not choose anything to search for" in body
+    assert "services found" not in body
+
+
+def test_service_page_gives_days_and_ages_in_words(client, seeded):
+    service = svc(0)
+    service.schedules.all().delete()
+    service.schedules.create(id=uid("schedule/words"), byday="TH,MO,WE", freq="WEEKLY")
+    Service.objects.filter(pk=service.pk).update(minimum_age=16, maximum_age=None)
+    body = client.get(reverse("directory:public_service", args=[service.id])).content.decode()
+    assert "Monday, Wednesday, Thursday" in body and "MO,WE" not in body
+    assert "16 and over" in body
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "words"),
+    [
+        (None, None, "All ages"),
+        (16, None, "16 and over"),
+        (0, None, "All ages"),
+        (None, 25, "Up to 25"),
+        (0, 25, "Up to 25"),
+        (18, 65, "18 to 65"),
+        (18, 18, "Aged 18"),
+    ],
+)
+def test_ages_in_words(lo, hi, words):
+    assert Service(minimum_age=lo, maximum_age=hi).ages_in_words == words
 
 
 def test_public_search_bad_input_is_explained_and_kept(client, seeded):

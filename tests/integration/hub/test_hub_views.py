@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.utils import timezone
 from tests import factories
 from tests.outcomes_support import in_support
@@ -39,6 +40,11 @@ def _tier(slug="short-term") -> Tier:
 def _other_tier(intro) -> Tier:
     current = intro.episodes.get(ended_at__isnull=True).tier_id
     return Tier.objects.filter(is_active=True).exclude(pk=current).order_by("order").first()
+
+
+def _said(response) -> list[str]:
+    """What the page after a save tells the worker (Django's messages for that request)."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def _audits(action: str, intro) -> int:
@@ -239,6 +245,7 @@ def test_first_conversation(personas, client):
         },
     )
     assert response.status_code == 302 and response["Location"].endswith(f"{intro.pk}/")
+    assert _said(response) == [f"First conversation recorded: support has started in {_tier()}."]
     intro.refresh_from_db()
     assert intro.state == "in_support"
     assert Conversation.objects.filter(introduction=intro).count() == 1
@@ -254,6 +261,10 @@ def test_allocate(personas, client):
         f"/hub/introductions/{intro.pk}/allocate/", {"membership": membership.pk, "reason": ""}
     )
     assert response.status_code == 302
+    assert _said(response) == [
+        f"{personas.key_worker.get_full_name() or personas.key_worker.username}"
+        f" ({personas.community_team}) is now the key worker."
+    ]
     allocation = Allocation.objects.get(introduction=intro, ended_at__isnull=True)
     assert allocation.key_worker == personas.key_worker
     assert allocation.team == personas.community_team
@@ -268,6 +279,7 @@ def test_change_tier(personas, client):
         f"/hub/introductions/{intro.pk}/tier/", {"tier": target.pk, "reason": "Needs more."}
     )
     assert response.status_code == 302
+    assert _said(response) == [f"Support is now in {target}."]
     assert intro.episodes.get(ended_at__isnull=True).tier == target
     assert intro.episodes.count() == 2
     assert AuditEvent.objects.filter(action__startswith="tier.", person_id=intro.person_id).exists()
@@ -282,10 +294,70 @@ def test_plan(personas, client):
         {"goal_1": "Walk to the park", "review_date": review, "agreed_with_person": "on"},
     )
     assert response.status_code == 302
+    assert _said(response) == ["Support plan saved as version 1."]
     plan = PlanVersion.objects.get(introduction=intro)
     assert [g["text"] for g in plan.goals] == ["Walk to the park"]
     assert plan.agreed_with_person and plan.version == 1
     assert _audits("plan.version", intro) == 1
+
+
+def test_updating_a_plan_starts_from_the_whole_current_version(personas, client):
+    intro = in_support(personas.hub_worker)
+    review = timezone.localdate() + timedelta(days=30)
+    by = timezone.localdate() + timedelta(days=7)
+    actions.save_plan(
+        by=personas.hub_worker,
+        introduction=intro,
+        goals=["Walk to the park", "Sleep better"],
+        actions=[
+            {"what": "Find a walking group", "who": "Sam (peer worker)", "by": by},
+            {"what": "Talk to the GP about sleep", "who": "The person", "by": ""},
+            {"what": "Try the library cafe", "who": "The person", "by": by},
+        ],
+        review_date=review,
+        agreed_with_person=True,
+    )
+    factories.login(client, personas.hub_worker)
+    url = f"/hub/introductions/{intro.pk}/plan/"
+    page = client.get(url)
+    form = page.context["form"]
+    # The form shows the whole current version, with room for one more action.
+    assert form.action_rows == 4
+    assert form["goal_2"].value() == "Sleep better"
+    assert form["action_3"].value() == "Try the library cafe"
+    assert form["who_1"].value() == "Sam (peer worker)"
+    assert form["by_1"].value() == by
+    assert form["review_date"].value() == review
+    # The worker adds a third goal and submits everything else as it was shown.
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items() if v}
+    data["goal_3"] = "See my sister"
+    data["agreed_with_person"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    first, second = PlanVersion.objects.filter(introduction=intro).order_by("version")
+    assert [g["text"] for g in second.goals] == [
+        "Walk to the park",
+        "Sleep better",
+        "See my sister",
+    ]
+    # Goals keep their keys, so goal-based outcomes stay paired with them.
+    assert [g["key"] for g in second.goals[:2]] == [g["key"] for g in first.goals]
+    assert second.actions == first.actions
+    assert second.review_date == first.review_date
+
+
+def test_a_plan_action_needs_saying_what_will_happen(personas, client):
+    intro = in_support(personas.hub_worker)
+    factories.login(client, personas.hub_worker)
+    review = (timezone.localdate() + timedelta(days=30)).isoformat()
+    response = client.post(
+        f"/hub/introductions/{intro.pk}/plan/",
+        {"goal_1": "Walk to the park", "review_date": review, "who_1": "Sam"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["action_1"] == ["Enter what will happen in action 1"]
+    assert not PlanVersion.objects.filter(introduction=intro).exists()
 
 
 def test_contact(personas, client):
@@ -302,6 +374,7 @@ def test_contact(personas, client):
         },
     )
     assert response.status_code == 302
+    assert _said(response) == ["Contact recorded."]
     contact = Contact.objects.get(introduction=intro)
     assert contact.outcome == "attended" and contact.duration_minutes == 30
     assert _audits("contact.record", intro) == 1
@@ -350,6 +423,7 @@ def test_handover_advance(personas, client):
     factories.login(client, personas.hub_worker)
     response = client.post(f"/hub/handovers/{h.pk}/advance/", {"to_state": "withdrawn"})
     assert response.status_code == 302
+    assert _said(response) == [f"The handover offer to {personas.vcs} is withdrawn."]
     h.refresh_from_db()
     assert h.state == "withdrawn"
     assert _audits("handover.withdrawn", intro) == 1
@@ -373,6 +447,9 @@ def test_handover_acknowledge(personas, client):
         f"/hub/handovers/{h.pk}/acknowledge/", {"note": "Carry on with weekly calls."}
     )
     assert response.status_code == 302
+    assert _said(response) == [
+        "The declined handover is acknowledged; the introduction stays with the Hub."
+    ]
     h.refresh_from_db()
     assert h.returned_handled_at is not None
     assert _audits("handover.returned_acknowledged", intro) == 1
@@ -383,6 +460,8 @@ def test_close(personas, client):
     factories.login(client, personas.hub_worker)
     response = client.post(f"/hub/introductions/{intro.pk}/close/", {"reason": "supported"})
     assert response.status_code == 302
+    [said] = _said(response)
+    assert said.startswith("Closed: Supported, support has ended.")
     intro.refresh_from_db()
     assert intro.state == "closed" and Closure.objects.get(introduction=intro).reason == "supported"
     assert _audits("introduction.close", intro) == 1
@@ -396,6 +475,7 @@ def test_return_within_open_door(personas, client):
         {"tier": _tier().pk, "note": "Harder after a move."},
     )
     assert response.status_code == 302
+    assert _said(response) == [f"Welcomed back through the open door: support is in {_tier()}."]
     intro.refresh_from_db()
     assert intro.state == "in_support"
     assert Episode.objects.filter(introduction=intro, ended_at__isnull=True).count() == 1

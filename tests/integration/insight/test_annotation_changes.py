@@ -19,8 +19,8 @@ from tests.insight_support import at, converse, introduce
 
 from livingwell.access.models import AuditEvent
 from livingwell.insight import actions, metrics
+from livingwell.insight.dashboard import weekly_charts
 from livingwell.insight.models import ChartAnnotation, ChartAnnotationEdit
-from livingwell.insight.views import weekly_charts
 
 pytestmark = pytest.mark.django_db
 

@@ -37,7 +37,7 @@ def test_errors_sit_beside_fields_keep_typing_and_store_nothing(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_postcode-error"' in html and "Enter a real postcode" in html
-    assert "Tell us a little about what is going on" in html
+    assert "Enter what is going on for you" in html
     assert 'value="Priya"' in html and 'value="nowhere"' in html
     assert Introduction.objects.count() == 0 and Person.objects.count() == 0
 
@@ -80,7 +80,8 @@ def test_rate_limit_after_ten_submissions_but_mistakes_do_not_count(client):
     for _ in range(12):
         client.post("/introduce/for-myself/", VALID | {"postcode": "bad"})
     for i in range(10):
-        client.post("/introduce/for-myself/", VALID | {"submission_key": f"key-{i:02d}" + "x" * 20})
+        different = {"submission_key": f"key-{i:02d}" + "x" * 20, "whats_happening": f"Story {i}"}
+        client.post("/introduce/for-myself/", VALID | different)
     assert Introduction.objects.count() == 10
     response = client.post("/introduce/for-myself/", VALID | {"submission_key": "z" * 32})
     assert response.status_code == 429 and Introduction.objects.count() == 10
@@ -121,6 +122,20 @@ def test_likely_match_is_flagged_not_merged(client):
     assert match.state == "open" and set(match.reasons) == {"name", "date_of_birth", "postcode"}
     assert Person.objects.filter(merged_into__isnull=False).count() == 0
     assert first.person_id not in {match.new_person_id, match.existing_person_id}
+
+
+def test_the_match_page_says_what_matched_in_words(client, personas):
+    factories.introduction(
+        person=factories.person_details(given_name="Priya", family_name="Shah", postcode="SW9 8AA")
+    )
+    factories.introduction(
+        person=factories.person_details(given_name="priya", family_name="SHAH", postcode="SW9 8AA")
+    )
+    match = PossibleMatch.objects.get()
+    factories.login(client, personas.hub_worker)
+    body = client.get(f"/people/matches/{match.pk}/").content.decode()
+    assert "Matched on: name, date of birth, postcode." in body
+    assert "date_of_birth" not in body
 
 
 def test_staff_form_needs_sign_in_and_checks_nhs_number(client, personas):

@@ -1,4 +1,4 @@
-"""due_for_introduction() (the record panel's two-query path) agrees with due_measures()."""
+"""due_for_introduction() (the record panel's path) agrees with due_measures()."""
 
 from __future__ import annotations
 
@@ -14,12 +14,20 @@ from tests.outcomes_support import in_support
 from livingwell.hub.actions import close
 from livingwell.intake.models import Introduction
 from livingwell.outcomes.actions import record_response
+from livingwell.outcomes.panel import outcomes_summary
 from livingwell.outcomes.queries import due_for_introduction, due_measures, responses_for
 
 pytestmark = pytest.mark.django_db
 
 DIALOG = {str(i): 4 for i in range(1, 12)}
 REQOL = {str(i): 2 for i in range(1, 11)}
+
+
+def _panel(intro) -> str:
+    """The record's outcomes panel as the record shows it."""
+    return render_to_string(
+        "outcomes/_record_panel.html", {"intro": intro, "summary": outcomes_summary(intro)}
+    )
 
 
 def _record(by, intro, measure, answers, days_ago, occasion="baseline"):
@@ -59,18 +67,18 @@ def test_agrees_with_due_measures_for_baseline_review_closure_and_none(personas)
     assert answers["old"][1] == []  # closed outside the closure window: nothing due
 
 
-def test_record_panel_takes_three_queries_however_many_responses(personas):
-    """The counts and last dates, the latest row of each measure, the schedule."""
+def test_record_panel_takes_two_queries_however_many_responses(personas):
+    """The latest response of each measure with its count, and the schedule."""
     intro = in_support(personas.hub_worker, days_ago=30)
     _record(personas.hub_worker, intro, "dialog", DIALOG, days_ago=20)
     with CaptureQueriesContext(connection) as queries:
-        html = render_to_string("outcomes/_record_panel.html", {"intro": intro}, using="jinja2")
-    assert len(queries) == 3
+        html = _panel(intro)
+    assert len(queries) == 2
     for days_ago in (15, 10, 12):
         _record(personas.hub_worker, intro, "dialog", DIALOG, days_ago=days_ago, occasion="review")
     with CaptureQueriesContext(connection) as queries:
-        more = render_to_string("outcomes/_record_panel.html", {"intro": intro}, using="jinja2")
-    assert len(queries) == 3
+        more = _panel(intro)
+    assert len(queries) == 2
     assert "(4 responses)" in more
     latest = timezone.localdate() - timedelta(days=10)
     assert f"{latest.day} {latest:%b %Y} <span" in more  # the latest completed, not the last typed

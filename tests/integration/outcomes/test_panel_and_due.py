@@ -14,12 +14,20 @@ from tests.outcomes_support import PHQ9_12, in_support
 from livingwell.hub.actions import close
 from livingwell.outcomes.actions import record_response
 from livingwell.outcomes.models import MeasureSchedule
+from livingwell.outcomes.panel import outcomes_summary
 from livingwell.outcomes.queries import due_measures
 
 pytestmark = pytest.mark.django_db
 
 DIALOG = {str(i): 4 for i in range(1, 12)}
 REQOL = {str(i): 2 for i in range(1, 11)}
+
+
+def _panel(intro) -> str:
+    """The record's outcomes panel as the record shows it."""
+    return render_to_string(
+        "outcomes/_record_panel.html", {"intro": intro, "summary": outcomes_summary(intro)}
+    )
 
 
 def _record(by, intro, measure, answers, days_ago, occasion="baseline"):
@@ -82,7 +90,7 @@ def test_record_panel_lists_latest_scores_and_links(personas, rf):
     _record(worker, intro, "phq9", PHQ9_12, days_ago=20)
     _record(worker, intro, "phq9", {**PHQ9_12, "1": 0}, days_ago=2, occasion="review")
     with CaptureQueriesContext(connection) as queries:
-        html = render_to_string("outcomes/_record_panel.html", {"intro": intro}, using="jinja2")
+        html = _panel(intro)
     assert len(queries) <= 5
     # Latest PHQ-9: 12 - 3 = 9, mild (5-9); two responses.
     assert "Total 9 (Mild)" in html and "2 responses" in html

@@ -85,6 +85,24 @@ def test_worker_records_a_dialog(client, personas):
     assert stored.recorded_by == personas.hub_worker
 
 
+def test_a_new_measure_defaults_to_the_occasion_that_is_due(client, personas):
+    intro = in_support(personas.hub_worker)
+    login(client, personas.hub_worker)
+    url = reverse("outcomes:record", args=[intro.pk, "dialog"])
+    # Nothing recorded yet: the baseline is due.
+    assert client.get(url).context["form"]["occasion"].value() == "baseline"
+    record_response(
+        by=personas.hub_worker,
+        introduction=intro,
+        measure="dialog",
+        answers=_dialog([4] * 11),
+        completed_at=timezone.localdate(),
+        source="worker",
+        occasion="baseline",
+    )
+    assert client.get(url).context["form"]["occasion"].value() == "review"
+
+
 def test_bad_answers_are_shown_beside_each_item_and_kept(client, personas):
     intro = in_support(personas.hub_worker)
     login(client, personas.hub_worker)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from livingwell.core.seed import checks
-from livingwell.core.seed.run import SeedOptions, seed_site
 from livingwell.intake.models import Introduction
 from livingwell.outcomes.due import due_from_table
 from livingwell.outcomes.models import MeasureDue
 from livingwell.outcomes.queries import due_measures
+from livingwell.seed import checks
+from livingwell.seed.run import SeedOptions, seed_site
 
 
 @pytest.fixture

@@ -20,10 +20,11 @@ from livingwell.access.models import AuditEvent
 from livingwell.accounts.demo import DEMO_PASSWORD
 from livingwell.accounts.models import Membership, Organisation, Role, Team, User
 from livingwell.core.models import SiteConfig
-from livingwell.core.seed import SeedOptions, checks, seed_site
 from livingwell.hub.models import Allocation, Closure, Contact, Episode, Handover, PlanVersion
 from livingwell.intake.models import ClosedReason, Introduction
 from livingwell.people.models import Person, PossibleMatch
+from livingwell.seed import checks
+from livingwell.seed.run import SeedOptions, seed_site
 
 PERSONAS = [
     "hub.worker",

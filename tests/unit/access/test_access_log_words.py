@@ -39,8 +39,11 @@ def test_summer_times_are_shown_in_london_time():
 
 def test_break_glass_and_refusals_say_so():
     glass = describe(_event(action="break_glass.start", category="record", purpose="break_glass"))
-    assert "opened the record in an emergency" in glass.sentence
-    assert "in an emergency (break-glass access)" in glass.sentence and glass.emergency
+    assert "opened the record in an emergency without being in the care team" in glass.sentence
+    # Said once: the action's words already give the reason.
+    assert glass.sentence.count("emergency") == 1 and glass.emergency
+    read = describe(_event(action="read", category="record", purpose="break_glass"))
+    assert "looked at the record in an emergency (break-glass access)" in read.sentence
     refused = describe(_event(category="record", outcome="refused"))
     assert "tried to open the record and was not allowed" in refused.sentence
     assert "for direct care" not in refused.sentence and not refused.allowed

@@ -214,3 +214,17 @@ def test_summary_of_empty_and_single_value_series():
 )
 def test_format_value(value, unit, text):
     assert format_value(value, unit) == text
+
+
+@pytest.mark.parametrize("n", [2, 9, 10, 12, 13, 17, 26, 52, 53])
+def test_period_labels_are_spaced_and_include_the_last(n):
+    labels = [f"W{i}" for i in range(n)]
+    root = parse(render_xmr_svg(xmr(list(range(n))), title="t", labels=labels))
+    axis = root.find("svg:g[@class='lw-axis']", NS)
+    shown = [(float(t.get("x")), t.text) for t in axis.iter("{http://www.w3.org/2000/svg}text")]
+    shown = sorted((x, text) for x, text in shown if text.startswith("W"))
+    assert shown[-1][1] == f"W{n - 1}" and shown[0][1] == "W0"
+    step = (shown[-1][0] - shown[0][0]) / (n - 1) if n > 1 else 0
+    gaps = [b[0] - a[0] for a, b in zip(shown, shown[1:], strict=False)]
+    # No two labels closer than the regular spacing between labels (they would overprint).
+    assert min(gaps) >= step * max(1, -(-n // 8)) - 0.01

@@ -26,6 +26,7 @@ from tests.insight_support import PERIOD, at, dialog, introduce, reqol
 from tests.outcomes_support import in_support
 
 from livingwell.insight import metrics
+from livingwell.insight.lenses import tables_for
 from livingwell.outcomes.actions import record_response
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def outcomes(personas):
     p5 = person("asian_indian", None)
     answer(p5, "reqol10", reqol(20), first)
     filters = metrics.Filters(start=today - timedelta(days=30), end=today)
-    tables = metrics.tables_for("equity", metrics.Dataset(filters))
+    tables = tables_for("equity", metrics.Dataset(filters))
     return {t.key: t for t in tables}
 
 

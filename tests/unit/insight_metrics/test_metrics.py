@@ -137,6 +137,21 @@ def test_equity_shares_waits_and_gaps(data):
     ]
 
 
+def test_equity_gaps_never_round_a_small_or_missing_population_to_nothing(data):
+    # Black people have introductions but a population figure of nought (missing); Asian
+    # people are a small share of the population and have introductions.
+    for group, count in (("white", 9960), ("black", 0), ("asian", 40)):
+        PopulationGroup.objects.create(dimension="ethnicity", group=group, count=count)
+    data = metrics.Dataset(PERIOD, now=NOW)
+    sentences = OPEN.gap_sentences(metrics.equity(data, "ethnicity"))
+    assert not any(" 0% of the local population" in s for s in sentences), sentences
+    assert (
+        "The local population figure for Black people is missing, so their share of "
+        "introductions cannot be compared with it."
+    ) in sentences
+    assert "Asian people are 0.4% of the local population but 25% of introductions." in sentences
+
+
 def test_equity_age_sex_deprivation(data):
     age = {row[0]: row[1] for row in metrics.equity(data, "age_band").rows}
     assert age == {

@@ -28,7 +28,9 @@ from tests.insight_support import reqol
 from tests.outcomes_support import in_support
 
 from livingwell.insight import metrics
-from livingwell.insight.outcomes_lens import OutcomeData, Pair, outcomes_by_group
+from livingwell.insight.lenses import tables_for
+from livingwell.insight.metrics import OutcomeData, Pair
+from livingwell.insight.outcomes_lens import outcomes_by_group
 from livingwell.outcomes import DETERIORATION, IMPROVEMENT, NO_CHANGE
 from livingwell.outcomes.actions import record_response
 
@@ -70,7 +72,7 @@ def outcomes(personas, db):
         answer(intro, reqol(end), later)
     answer(person(40, "female", "Woman"), reqol(20), first)
     filters = metrics.Filters(start=today - timedelta(days=30), end=today)
-    return {t.key: t for t in metrics.tables_for("equity", metrics.Dataset(filters))}
+    return {t.key: t for t in tables_for("equity", metrics.Dataset(filters))}
 
 
 def counts(table) -> dict[str, list]:

@@ -24,7 +24,8 @@ from tests.insight_support import dialog, reqol
 from tests.outcomes_support import PHQ9_12, in_support
 
 from livingwell.insight import metrics
-from livingwell.insight.outcomes_lens import collect, outcome_tables
+from livingwell.insight.metrics import collect
+from livingwell.insight.outcomes_lens import outcome_tables
 from livingwell.outcomes.actions import plan_goals, record_response
 
 pytestmark = pytest.mark.django_db

@@ -200,7 +200,8 @@ def test_link_stores_only_a_hash_and_the_message_names_no_one(personas, outbox):
     message = outbox[0]
     person = intro.person
     assert message.to == person.phone  # a phone number is preferred to email
-    assert f"/measure/{raw}/" in message.body
+    # The link is absolute, on the site's public address: a text app cannot open a bare path.
+    assert f" http://testserver/measure/{raw}/ " in message.body
     for personal in (
         person.given_name,
         person.family_name,
@@ -213,7 +214,46 @@ def test_link_stores_only_a_hash_and_the_message_names_no_one(personas, outbox):
         assert personal not in message.body
         assert personal not in message.subject
     event = AuditEvent.objects.get(action="measure.link.create")
-    assert event.detail == {"measure": "phq9", "channel": "sms", "valid_hours": 168}
+    assert event.detail == {
+        "measure": "phq9",
+        "channel": "sms",
+        "valid_hours": 168,
+        "withdrawn_older": 0,
+    }
+
+
+def test_link_message_uses_the_configured_public_address(personas, outbox, settings):
+    settings.LIVINGWELL_PUBLIC_URL = "https://livingwell.example.org"
+    intro = in_support(personas.hub_worker)
+    _link, raw = create_response_link(by=personas.hub_worker, introduction=intro, measure="phq9")
+    assert f"https://livingwell.example.org/measure/{raw}/" in outbox[0].body
+
+
+def test_a_newer_link_for_the_same_measure_and_occasion_withdraws_the_older(personas, outbox):
+    intro = in_support(personas.hub_worker)
+    old, old_raw = create_response_link(
+        by=personas.hub_worker, introduction=intro, measure="gad7", occasion="baseline"
+    )
+    other, other_raw = create_response_link(
+        by=personas.hub_worker, introduction=intro, measure="gad7", occasion="review"
+    )
+    _new, new_raw = create_response_link(
+        by=personas.hub_worker, introduction=intro, measure="gad7", occasion="baseline"
+    )
+    answers = {str(i): 1 for i in range(1, 8)}
+    submit_via_link(token=new_raw, answers=answers)
+    with pytest.raises(LinkError) as caught:
+        submit_via_link(token=old_raw, answers=answers)
+    assert caught.value.reason == "withdrawn"
+    assert "newer link" in str(caught.value)
+    # One baseline only; a link for another occasion is not touched.
+    assert MeasureResponse.objects.filter(occasion="baseline").count() == 1
+    submit_via_link(token=other_raw, answers=answers)
+    assert MeasureResponse.objects.count() == 2
+    old.refresh_from_db()
+    assert old.withdrawn_at is not None and old.used_at is None
+    last = AuditEvent.objects.filter(action="measure.link.create").order_by("-id").first()
+    assert last.detail["withdrawn_older"] == 1
 
 
 def test_link_works_once_then_refuses(personas, outbox):

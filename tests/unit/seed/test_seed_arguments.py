@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from livingwell.core.seed import SeedError, SeedOptions
+from livingwell.seed.run import SeedError, SeedOptions
 
 
 @pytest.mark.parametrize(

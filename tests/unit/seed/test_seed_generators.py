@@ -4,12 +4,12 @@ import math
 from collections import Counter
 from datetime import UTC, date, datetime
 
-from livingwell.core.seed import data
-from livingwell.core.seed.journeys import DAY, HOUR, JourneyBuilder
-from livingwell.core.seed.network import Network, Staff
-from livingwell.core.seed.people import PersonMaker
 from livingwell.people.models import ETHNICITY_CHOICES
 from livingwell.people.nhs_number import is_valid
+from livingwell.seed import data
+from livingwell.seed.journeys import DAY, HOUR, JourneyBuilder
+from livingwell.seed.network import Network, Staff
+from livingwell.seed.people import PersonMaker
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 

@@ -1,7 +1,8 @@
 """Template helpers that render Django form fields as NHS.UK frontend components."""
 
 from django import forms, template
-from django.utils.translation import ngettext
+from django.forms.formsets import BaseFormSet
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -48,3 +49,29 @@ def nhsuk_widget(field):
 def days_ago(days: int) -> str:
     """ "1 day ago", "12 days ago": a number of whole days, in words."""
     return ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
+
+
+def _has_errors(value) -> bool:
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, BaseFormSet):
+        return value.is_bound and not value.is_valid()
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context) -> str:
+    """ "Error: " before the page title when any form on the page has errors, as the NHS.UK
+    design system asks, so screen reader users hear it first. One rule for every page."""
+    if any(_has_errors(value) for value in context.flatten().values()):
+        return gettext("Error: ")
+    return ""
+
+
+@register.filter
+def error_target(field) -> str:
+    """The id an error summary links to: the field's input, or for a set of radios or checkboxes
+    the first of them (the set itself has no id to go to)."""
+    if widget_kind(field) in {"radios", "checkboxes"}:
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id

@@ -29,20 +29,3 @@ def _reference_data_for_transactional_tests(request):
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         load_reference_data()
-
-
-@pytest.fixture
-def statement_batches(monkeypatch) -> list[int]:
-    """The size of each batch of compiled statements run (core/statements.run), in order: on
-    PostgreSQL a batch of several is one round trip."""
-    from livingwell.core import statements
-
-    sizes: list[int] = []
-    run = statements.run
-
-    def counted(batch, *, alias):
-        sizes.append(sum(s is not None for s in batch))
-        return run(batch, alias=alias)
-
-    monkeypatch.setattr(statements, "run", counted)
-    return sizes

@@ -105,13 +105,6 @@ TEMPLATES = [
             ],
         },
     },
-    # The bodies of the busiest pages (the record and its history): <app>/jinja2/ (ADR 0011).
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {"environment": "livingwell.core.jinja.environment", "autoescape": True},
-    },
 ]
 
 # --- Database -------------------------------------------------------------------------------
@@ -137,21 +130,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side prepared statements, for the cursors that ask for them (the huddle board's
-    # compiled statements: hub/queries.py); Django's own cursors bind on the client and never
-    # prepare. A site behind a pooler that cannot keep them (PgBouncer in transaction mode
-    # before 1.21) sets LIVINGWELL_DB_PREPARE=false.
-    # Those statements are planned once (a generic plan), not again on every run: they carry
-    # their constants as literals and at most a time cutoff as a parameter, whose value the
-    # plan does not depend on (core/statements.py, written_in), so replanning them bought nothing
-    # and cost a third of the board's time in the database. The setting touches only prepared
-    # statements, and only those cursors prepare.
-    if env_bool("LIVINGWELL_DB_PREPARE", default=True):
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["prepare_threshold"] = 2**31 - 1
-        given = options.get("options", "")  # (kept: DATABASE_URL may set its own)
-        options["options"] = f"{given} -c plan_cache_mode=force_generic_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------

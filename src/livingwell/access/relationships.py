@@ -78,6 +78,57 @@ def held_open_q(now) -> Q:
     return ~Q(state=Introduction.State.CLOSED) | Q(open_door_until__gt=now)
 
 
+def current_allocation_q(user) -> Q:
+    """Allocations that give the user a relationship: current, and the user's own (key worker)
+    or their team's (care team)."""
+    return Q(ended_at__isnull=True) & (Q(key_worker=user) | Q(team_id__in=user_team_ids(user)))
+
+
+def taken_on_handover_q(user) -> Q:
+    """Handovers that give the user's organisation the record: accepted or started, for as long
+    as the organisation supports the person."""
+    from livingwell.hub.models import Handover
+
+    return Q(
+        to_organisation_id__in=user_organisation_ids(user),
+        state__in=[Handover.State.ACCEPTED, Handover.State.STARTED],
+    )
+
+
+def offered_handover_q(user) -> Q:
+    """Handovers offered to the user's organisation and waiting for its reply (a limited view,
+    to decide on the offer)."""
+    from livingwell.hub.models import Handover
+
+    return Q(to_organisation_id__in=user_organisation_ids(user), state=Handover.State.OFFERED)
+
+
+def caseload_q(user) -> Q:
+    """Introductions on the caseload of someone outside the Hub, as a Q over introductions: those
+    they or their team key-work (current_allocation_q) and those their organisation has taken on
+    (taken_on_handover_q)."""
+    from livingwell.hub.models import Allocation, Handover
+
+    allocated = Allocation.objects.filter(current_allocation_q(user))
+    taken_on = Handover.objects.filter(taken_on_handover_q(user))
+    return Q(pk__in=allocated.values("introduction_id")) | Q(
+        pk__in=taken_on.values("introduction_id")
+    )
+
+
+def open_introductions_for(user):
+    """The open introductions (new or in support) a user works with, as the board and the
+    handover form list them: every one for a member of a Hub team, otherwise their caseload."""
+    from livingwell.intake.models import Introduction
+
+    open_ = Introduction.objects.filter(
+        state__in=[Introduction.State.NEW, Introduction.State.IN_SUPPORT]
+    )
+    if user_hub_team_ids(user):
+        return open_
+    return open_.filter(caseload_q(user))
+
+
 def relationship(user, person, *, held_open: bool | None = None) -> Relationship | None:
     """The strongest current relationship between `user` and `person`, or None.
 
@@ -107,8 +158,8 @@ def relationship(user, person, *, held_open: bool | None = None) -> Relationship
             return Relationship(Basis.HUB, team_id=next(iter(hub_teams)))
 
     current = (
-        Allocation.objects.filter(introduction__person_id=person_id, ended_at__isnull=True)
-        .filter(Q(key_worker=user) | Q(team_id__in=teams))
+        Allocation.objects.filter(introduction__person_id=person_id)
+        .filter(current_allocation_q(user))
         .values_list("key_worker_id", "team_id", "organisation_id")
         .first()
     )
@@ -118,8 +169,8 @@ def relationship(user, person, *, held_open: bool | None = None) -> Relationship
         return Relationship(basis, organisation_id=org_id, team_id=team_id)
 
     handovers = list(
-        Handover.objects.filter(introduction__person_id=person_id, to_organisation_id__in=orgs)
-        .filter(state__in=[Handover.State.ACCEPTED, Handover.State.STARTED, Handover.State.OFFERED])
+        Handover.objects.filter(introduction__person_id=person_id)
+        .filter(taken_on_handover_q(user) | offered_handover_q(user))
         .values_list("state", "to_organisation_id")
     )
     accepted = [org for state, org in handovers if state != Handover.State.OFFERED]

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from livingwell.accounts.models import Membership, Organisation
+from livingwell.accounts.models import Membership, Organisation, Team
 from livingwell.core import forms as lw_forms
 from livingwell.core import record_dates
 from livingwell.hub.models import Contact, ContactMode, Tier
@@ -49,6 +50,34 @@ class TierChoiceField(forms.ModelChoiceField):
             widget=forms.RadioSelect,
             **kwargs,
         )
+
+
+class BoardFilterForm(lw_forms.Form):
+    """The huddle board's filters, from its query string. A team or tier that is not one of the
+    active ones is an error (a 400 with the message), never an empty board."""
+
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label=_("All teams"),
+        error_messages={"invalid_choice": _("Choose a team from the list.")},
+    )
+    tier = forms.ModelChoiceField(
+        label=_("Tier"),
+        queryset=Tier.objects.filter(is_active=True).order_by("order"),
+        required=False,
+        empty_label=_("All tiers"),
+        error_messages={"invalid_choice": _("Choose a tier from the list.")},
+    )
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, auto_id="filter-%s", **kwargs)
+
+    def query_string(self) -> str:
+        """The valid filters as a query string, for the links to the sections' own pages."""
+        chosen = {name: value.pk for name, value in self.cleaned_data.items() if value}
+        return urlencode(chosen)
 
 
 class ConversationForm(lw_forms.Form):

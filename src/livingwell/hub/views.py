@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import uuid
 
 from django.contrib import messages
 from django.http import Http404
@@ -18,7 +18,7 @@ from livingwell.access.helpers import check_handover_step, open_introduction
 from livingwell.access.permissions import NotPermitted
 from livingwell.access.permissions import Permission as P
 from livingwell.access.policy import staff
-from livingwell.core.jinja import render_with_body
+from livingwell.access.relationships import open_introductions_for
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError
 from livingwell.hub import actions, forms, queries
@@ -47,74 +47,44 @@ def _form_page(request, intro, form, template, run, extra=None):
     )
 
 
-def _board_filters(request):
-    """The board's team and tier filters from the query string, and that query string cleaned."""
-    team_id = request.GET.get("team") or None
-    tier = request.GET.get("tier") or None
-    if team_id and not _is_uuid(team_id):
-        team_id = None
-    query = urlencode({k: v for k, v in (("team", team_id), ("tier", tier)) if v})
-    return team_id, tier, query
-
-
 @staff(P.VIEW_BOARD)
 @require_GET
 def board(request):
-    team_id, tier, query = _board_filters(request)
+    form = forms.BoardFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "hub/board.html", {"form": form}, status=400)
     data = queries.huddle_board(
-        request.user,
-        team_id=team_id,
-        tier_slug=tier,
-        config=SiteConfig.for_request(request),
-        query=query,
-        options=True,
+        request.user, **form.cleaned_data, config=SiteConfig.for_request(request)
     )
-    return render_with_body(
-        request,
-        _("Huddle board"),
-        "hub/board_body.html",
-        {
-            "board": data,
-            # (value, name, selected) for the filters' options.
-            "teams": data.teams,
-            "tiers": data.tiers,
-            "team_id": team_id or "",
-            "tier": tier or "",
-            "now": timezone.now(),
-        },
-    )
+    context = {"form": form, "board": data, "query": form.query_string()}
+    return render(request, "hub/board.html", context)
 
 
 @staff(P.VIEW_BOARD)
 @require_GET
 def board_section(request, section):
     """One section of the board in full, a page at a time, under the board's rules."""
-    team_id, tier, query = _board_filters(request)
+    form = forms.BoardFilterForm(request.GET)
+    context = {"form": form, "board_url": reverse("hub:board")}
+    if not form.is_valid():
+        return render(request, "hub/board_section.html", context, status=400)
     found = queries.board_section(
         request.user,
         section,
         page=request.GET.get("page"),
-        team_id=team_id,
-        tier_slug=tier,
+        **form.cleaned_data,
         config=SiteConfig.for_request(request),
     )
     if found is None:
         raise Http404
-    return render(
-        request,
-        "hub/board_section.html",
-        {
-            "section": found.section,
-            "page": found.page,
-            "query": query,
-            "board_url": reverse("hub:board") + (f"?{query}" if query else ""),
-        },
-    )
+    query = form.query_string()
+    if query:
+        context["board_url"] += f"?{query}"
+    context.update(section=found.section, page=found.page, query=query)
+    return render(request, "hub/board_section.html", context)
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -300,7 +270,7 @@ def handover_new(request):
         []
         if intro
         else list(
-            queries.visible_introductions(request.user)
+            open_introductions_for(request.user)
             .select_related("person")
             .order_by("received_at")[:500]
         )

@@ -1,7 +1,7 @@
-"""The board of someone outside the Hub names their caseload once per statement (queries.CASELOAD)
-and every section tests it. These tests hold the board to the plain rules (the section pages'
-ORM reads: queries.visible_introductions) for key workers, partner workers and someone with no
-caseload, with and without the team and tier filters."""
+"""The board of someone outside the Hub covers their caseload (access.relationships.caseload_q)
+and the offers made to their organisation, and nothing else. Its totals (counted together, one
+statement per table) and first rows agree with each section's own page, for key workers, partner
+workers and someone with no caseload, with and without the team and tier filters."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ import pytest
 from tests import factories
 from tests.outcomes_support import in_support
 
+from livingwell.access.helpers import CASELOAD_BASES
+from livingwell.access.relationships import open_introductions_for, relationship
+from livingwell.accounts.models import User
 from livingwell.hub import actions, queries
 from livingwell.hub.models import Tier
+from livingwell.intake.models import Introduction
 
 pytestmark = pytest.mark.django_db
 
@@ -63,12 +67,11 @@ def _network(personas):
 
 
 def _plain(user, **filters):
-    """Each section's total and first rows as its own page reads them (the ORM's rules)."""
-    scope = queries.board_scope(user, **filters)
+    """Each section's total and first rows as its own page reads them."""
     found = {}
     for spec in queries.SPECS:
-        if queries._applies(spec, scope):
-            page = queries.board_section(user, spec.slug, **filters)
+        page = queries.board_section(user, spec.slug, **filters)
+        if page is not None:
             found[spec.slug] = (page.section.count, page.section.rows[: spec.rows])
     return found
 
@@ -79,17 +82,18 @@ def _board(user, **filters):
 
 
 @pytest.mark.parametrize(
-    "who, filters",
+    "who, tier",
     [
-        ("key_worker", {}),
-        ("key_worker", {"tier_slug": "focused"}),
-        ("partner_worker", {}),
-        ("unrelated_worker", {}),
+        ("key_worker", None),
+        ("key_worker", "focused"),
+        ("partner_worker", None),
+        ("unrelated_worker", None),
     ],
 )
-def test_board_agrees_with_the_plain_rules(personas, who, filters):
+def test_board_agrees_with_each_sections_page(personas, who, tier):
     _network(personas)
     user = getattr(personas, who)
+    filters = {"tier": Tier.objects.get(slug=tier)} if tier else {}
     plain, board = _plain(user, **filters), _board(user, **filters)
     assert board, "the board has sections"
     for slug, (count, rows) in board.items():
@@ -97,11 +101,12 @@ def test_board_agrees_with_the_plain_rules(personas, who, filters):
     assert all(count == 0 for slug, (count, _rows) in plain.items() if slug not in board)
 
 
-def test_team_filter_agrees_with_the_plain_rules(personas):
+def test_team_filter_agrees_with_each_sections_page(personas):
     _network(personas)
-    team = str(personas.community_team.pk)
-    plain = _plain(personas.key_worker, team_id=team)
-    board = _board(personas.key_worker, team_id=team)
+    team = personas.community_team
+    plain = _plain(personas.key_worker, team=team)
+    board = _board(personas.key_worker, team=team)
+    assert board["no-contact"][0] == 2  # own and the team's, both quiet
     for slug, (count, rows) in board.items():
         assert (count, rows) == plain[slug], slug
 
@@ -125,38 +130,26 @@ def test_key_workers_board_shows_their_teams_work_and_nothing_else(personas):
     assert records(partner.section("no-contact")) == {url("taken")}
 
 
-def test_caseload_is_named_once_per_statement_outside_the_hub_only(personas, monkeypatch):
+def test_the_board_covers_exactly_the_caseload_relationships(personas):
+    """Outside the Hub, the board's open introductions are those the user has a caseload
+    relationship with (key worker, care team, partner handover), by the same rule that opens
+    the record: no more, no fewer."""
     _network(personas)
-    run, ran = queries._run, []
-
-    def spy(statements):
-        ran.extend(s[0] for s in statements if s is not None)
-        return run(statements)
-
-    monkeypatch.setattr(queries, "_run", spy)
-    for user, named in ((personas.key_worker, True), (personas.hub_worker, False)):
-        ran.clear()
-        queries.huddle_board(user)
-        heads = [sql for sql in ran if queries.CASELOAD in sql]
-        if named:
-            assert len(heads) == 2  # the totals and the first rows
-            assert all(sql.startswith(f"WITH {queries.CASELOAD} AS MATERIALIZED") for sql in heads)
-            assert all(sql.count(f"WITH {queries.CASELOAD}") == 1 for sql in heads)
-        else:
-            assert ran and heads == []
-
-
-def test_a_filter_naming_the_caseload_is_just_text(personas, client):
-    """The filters are written into the board's statements as quoted literals: a tier called
-    like the caseload expression is a tier that does not exist, and breaks nothing."""
-    _network(personas)
-
-    def counts(user, tier):
-        return [(s.slug, s.count) for s in queries.huddle_board(user, tier_slug=tier).sections]
-
-    for user in (personas.hub_worker, personas.key_worker):
-        factories.login(client, user)
-        assert client.get("/hub/", {"tier": queries.CASELOAD}).status_code == 200
-        unknown = counts(user, "no-such-tier")
-        assert counts(user, queries.CASELOAD) == unknown
-        assert counts(user, f"x') OR 1=1 FROM {queries.CASELOAD} --") == unknown
+    colleague = User.objects.get(username="colleague")
+    open_intros = Introduction.objects.filter(state__in=["new", "in_support"]).select_related(
+        "person"
+    )
+    for user in (
+        personas.key_worker,
+        colleague,
+        personas.partner_worker,
+        personas.unrelated_worker,
+    ):
+        related = {
+            intro.pk
+            for intro in open_intros
+            if str(getattr(relationship(user, intro.person), "basis", "")) in CASELOAD_BASES
+        }
+        board = set(open_introductions_for(user).values_list("pk", flat=True))
+        assert board == related, user.username
+    assert set(open_introductions_for(personas.hub_worker)) == set(open_intros)

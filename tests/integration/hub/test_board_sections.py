@@ -3,6 +3,7 @@ hidden silently. A section's own page lists it all, a page at a time, under the 
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -255,14 +256,37 @@ def test_filter_options_are_the_active_teams_by_name_and_tiers_in_order(personas
     assert tier_select.count(" selected") == 1
 
 
-def test_filter_with_percent_signs_and_quotes_is_just_text(personas, client):
-    in_support(personas.hub_worker, days_ago=40)
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"tier": "no-such-tier"}, "tier", "Choose a tier from the list."),
+        ({"tier": "50%s"}, "tier", "Choose a tier from the list."),
+        ({"tier": "o'brien"}, "tier", "Choose a tier from the list."),
+        ({"team": str(uuid.uuid4())}, "team", "Choose a team from the list."),
+        ({"team": "%(x)s"}, "team", "is not a valid UUID"),
+    ],
+)
+def test_an_unknown_filter_is_refused_with_a_message(personas, client, query, field, message):
+    """Never an empty board that looks like no work: the filter is named as the problem."""
+    in_support(
+        personas.hub_worker, days_ago=40, person=factories.person_details(family_name="Quist")
+    )
     factories.login(client, personas.hub_worker)
-    for tier in ("50%s", "%(x)s %%", "o'brien"):
-        response = client.get("/hub/", {"tier": tier})
-        assert response.status_code == 200
+    for url in ("/hub/", "/hub/board/measures/"):
+        response = client.get(url, query)
+        assert response.status_code == 400, url
         html = response.content.decode()
-        assert "Outcome measures due (0)" in html and "In support without a key worker (0)" in html
+        assert "There is a problem" in html and message in html
+        assert f'href="#filter-{field}"' in html  # the summary links to the field
+        assert "Quist" not in html and "Outcome measures due" not in html
+
+
+def test_an_inactive_team_is_not_a_filter(personas, client):
+    Team.objects.filter(pk=personas.other_team.pk).update(is_active=False)
+    factories.login(client, personas.hub_worker)
+    response = client.get("/hub/", {"team": str(personas.other_team.pk)})
+    assert response.status_code == 400
+    assert "Choose a team from the list." in response.content.decode()
 
 
 def test_handover_rows_name_their_owner(personas, client):

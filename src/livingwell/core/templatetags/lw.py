@@ -2,8 +2,7 @@
 
 from django import forms, template
 from django.forms.formsets import BaseFormSet
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -47,10 +46,9 @@ def nhsuk_widget(field):
 
 
 @register.filter
-def age_in_days(value) -> int | None:
-    if not value:
-        return None
-    return (timezone.now() - value).days
+def days_ago(days: int) -> str:
+    """ "1 day ago", "12 days ago": a number of whole days, in words."""
+    return ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
 
 
 def _has_errors(value) -> bool:

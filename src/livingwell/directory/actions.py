@@ -213,7 +213,8 @@ def _prepare_row(row: Row, pending: dict) -> tuple[list[RowProblem], _Ready | No
         try:
             instance.name = clean_name(instance.name)
         except ValidationError as exc:
-            return [RowProblem(row.where, table.column_for("name"), " ".join(exc.messages))]
+            problem = RowProblem(row.where, table.column_for("name"), " ".join(exc.messages))
+            return [problem], None
     problems = _check(instance, table, row.where, pending)
     if problems:
         return problems, None

@@ -108,7 +108,8 @@ def oruk() -> Oruk:
 
 
 @pytest.fixture(autouse=True)
-def _clear_throttle_cache():
+def _clear_throttle_cache(db):
+    # The API's per-client counts live in the cache, the database cache all workers share.
     cache.clear()
     yield
     cache.clear()

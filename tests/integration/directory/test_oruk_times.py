@@ -50,8 +50,6 @@ def test_a_time_with_a_zone_reads_as_the_opening_times_do(api_client, seeded, pa
         {"end_time": "12:00+25:00"},
         {"start_time": "noonZ"},
         {"modified_after": "2025-13-01T00:00:00Z"},
-        {"modified_after": "0001-01-01T00:00:00+14:00"},
-        {"modified_after": "9999-12-31T23:59:59-14:00"},
     ],
 )
 def test_a_bad_time_or_date_is_a_400_with_a_reason(api_client, seeded, path, params):

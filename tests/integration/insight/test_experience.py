@@ -205,6 +205,9 @@ def test_lens_pages_query_count_is_fixed(client, personas, four_closures):
             assert client.get(reverse("insight:metric", args=[key])).status_code == 200
         return len(ctx.captured_queries)
 
+    # The first page of a session may move its idle stamp (a write at most once a minute):
+    # count from the second, as every page after it does.
+    count("outcomes")
     before = {k: count(k) for k in ("outcomes", "experience")}
     hw = personas.hub_worker
     for _n in range(3):

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "livingwell.outcomes",
     "livingwell.directory",
     "livingwell.insight",
+    "livingwell.improvement",
 ]
 
 MIDDLEWARE = [

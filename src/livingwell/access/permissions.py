@@ -36,6 +36,8 @@ class Permission(StrEnum):
     REFRESH_INSIGHT = "refresh_insight"  # recalculate the stored dashboard figures now
     RECORD_SHARING = "record_sharing"  # record the person's sharing choices
     SAFEGUARDING_OVERRIDE = "safeguarding_override"  # set aside an objection for safeguarding
+    LEAD_IMPROVEMENT = "lead_improvement"  # start and run improvement projects (PDSA cycles)
+    LEAD_LEARNING_RESPONSE = "lead_learning_response"  # raise and lead learning responses
 
 
 P = Permission
@@ -55,6 +57,8 @@ _CARE = {
     P.VIEW_INSIGHT,
     P.RECORD_SHARING,
     P.SAFEGUARDING_OVERRIDE,
+    P.LEAD_IMPROVEMENT,
+    P.LEAD_LEARNING_RESPONSE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -75,6 +79,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_ACCESS_LOG,
             P.RECORD_SHARING,
             P.SAFEGUARDING_OVERRIDE,
+            # Any partner tests changes and raises learning responses, council and VCS included.
+            P.LEAD_IMPROVEMENT,
+            P.LEAD_LEARNING_RESPONSE,
         }
     ),
     Role.TEAM_LEAD: frozenset(
@@ -89,9 +96,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.EDIT_OWN_DIRECTORY,
             P.VIEW_INSIGHT,
             P.REFRESH_INSIGHT,
+            P.LEAD_IMPROVEMENT,
         }
     ),
-    Role.ANALYST: frozenset({P.VIEW_INSIGHT, P.REFRESH_INSIGHT}),
+    # Analysts support improvement teams with their measures; they lead no learning response.
+    Role.ANALYST: frozenset({P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT}),
 }
 
 # Permissions that are about one person and so need a legitimate relationship as well.

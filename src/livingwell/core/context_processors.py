@@ -9,6 +9,7 @@ STAFF_NAV = [
     ("directory:search", _("Directory"), "view_board"),
     ("directory:my_listings", _("Your listings"), "edit_own_directory"),
     ("insight:dashboard", _("Insight"), "view_insight"),
+    ("improvement:portfolio", _("Improvement"), "lead_improvement"),
     ("access:privacy_workspace", _("Privacy"), "review_access"),
 ]
 

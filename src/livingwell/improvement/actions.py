@@ -1031,6 +1031,8 @@ def safety_action_to_change_idea(
     *, by, action: SafetyAction, project: ImprovementProject, driver: Driver | None, text: str = ""
 ) -> ChangeIdea:
     """A safety action becomes a change idea to test with PDSA cycles in a project."""
+    if project is None or driver is None:
+        raise ImprovementError(_("Choose the project and driver the change idea serves."), "driver")
     if by is not None and action.owner_id != by.pk:
         _may_lead_response(by, action.response)
     return add_change_idea(

@@ -330,3 +330,49 @@ def my_safety_actions(user):
         .select_related("response")
         .order_by("status", "due_date", "created_at")
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Beside a cycle's Study: the balancing measures and the equity lens, same teams and window
+
+
+def balancing_beside(pic: Picture, cycle: PDSACycle, *, today: date | None = None) -> list:
+    """Each balancing measure read over the cycle's window against its baseline, as a
+    prediction of no change would be: did something else get worse?"""
+    today = today or timezone.localdate()
+    out = []
+    for measure in pic.project.measures.all():
+        if measure.kind != "balancing":
+            continue
+        reading = study.read_prediction(
+            pic.points.get(measure.pk, []),
+            do_start=cycle.do_started_on,
+            study_date=cycle.study_date or today,
+            direction="no_change",
+            expected_low=0,
+            expected_high=0,
+            improvement=measure.improvement,
+            baseline_from=baseline_from(pic.changes.get(measure.pk, []), cycle.do_started_on),
+            run_length=run_length(),
+            trend_length=run_length(),
+        )
+        out.append({"measure": measure, "reading": reading})
+    return out
+
+
+def equity_beside(project: ImprovementProject, cycle: PDSACycle) -> list[str]:
+    """The equity lens's stated gaps for the project's teams over the cycle's window (who came
+    through the door, and who improved), made safe to show as on the insight pages."""
+    from livingwell.improvement.series import filters_for
+    from livingwell.insight import metrics
+
+    base = filters_for(project, end=cycle.study_date)
+    filters = metrics.Filters(
+        start=cycle.do_started_on, end=cycle.study_date, team_ids=base.team_ids
+    )
+    data = metrics.Dataset(filters)
+    disclosure = metrics.Disclosure.from_site()
+    sentences: list[str] = []
+    for table in metrics.tables_for("equity", data):
+        sentences += disclosure.gap_sentences(table)
+    return sentences

@@ -502,7 +502,7 @@ def update_plan(*, by, cycle: PDSACycle, **fields) -> PDSACycle:
 
 
 def _prediction_values(
-    cycle: PDSACycle, *, measure, direction, expected_low, expected_high, rationale
+    cycle: PDSACycle, *, measure, direction, expected_low, expected_high, rationale=""
 ) -> dict:
     if measure is None or measure.project_id != cycle.project_id:
         raise ImprovementError(_("Choose one of the project's measures."), "measure")

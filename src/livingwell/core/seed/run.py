@@ -166,6 +166,12 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
         _run_hook("Directory", _build_directory, directory_rng, net.organisations)
         _run_hook("Outcomes", _build_outcomes, random.Random(f"{options.seed}:outcomes"), now)
         _run_hook("Insight", _build_insight, random.Random(f"{options.seed}:insight"))
+        _run_hook(
+            "Improvement",
+            _optional("livingwell.improvement.demo", "build_demo"),
+            random.Random(f"{options.seed}:improvement"),
+            now,
+        )
     # The running totals of introductions received, new and in support (the actions keep them
     # from now on).
     from livingwell.intake.models import IntroductionTally

@@ -420,6 +420,12 @@ def record_point(*, by, measure: Measure, on, value) -> MeasurePoint:
 
 
 def _plan_fields(fields: dict) -> dict:
+    purpose = _text(
+        fields.get("purpose"),
+        "purpose",
+        _("Enter what this cycle is testing and why."),
+        limit=4000,
+    )
     scale_people = fields.get("scale_people")
     if scale_people in ("", None):
         scale_people = None
@@ -434,12 +440,7 @@ def _plan_fields(fields: dict) -> dict:
                 "scale_people",
             )
     return {
-        "purpose": _text(
-            fields.get("purpose"),
-            "purpose",
-            _("Enter what this cycle is testing and why."),
-            limit=4000,
-        ),
+        "purpose": purpose,
         "questions": _text(fields.get("questions"), "questions", "", limit=4000, required=False),
         "scale_who": _text(fields.get("scale_who"), "scale_who", "", limit=200, required=False),
         "scale_where": _text(

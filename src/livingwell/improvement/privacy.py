@@ -1,11 +1,12 @@
 """The personal-data check on a learning summary before the network may read it.
 
-It looks for what would identify the person: an NHS number (ten digits, alone or as 3-3-4, that
-pass the modulus-11 check), a date of birth (the linked person's, in the usual ways of writing a
-date, or any date written after "DOB", "date of birth" or "born"), and the names of people in
-the record (the person's first, last and preferred names, and the name of whoever introduced
-them). The first two always stop the summary being shared. A name stops it unless the lead
-confirms it is not about them: "Hope" or "Grace" can be ordinary words.
+It looks for what would identify the person: an NHS number (ten digits, alone or written 3-3-4;
+a number that fails the modulus-11 check is still reported, as a mistyped NHS number is still
+one), a date of birth (the linked person's, in the usual ways of writing a date, or the words
+"DOB", "date of birth", "born on/in", "birthday"), and the names of people in the record (the
+person's first, last and preferred names, and the name of whoever introduced them). The first
+two always stop the summary being shared. A name stops it unless the lead confirms it is not
+about them: "Hope" or "Grace" can be ordinary words.
 
 Findings name what was found in general words ("the person's first name"), never the text
 itself, so they can be shown and logged without repeating it.

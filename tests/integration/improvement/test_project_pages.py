@@ -142,3 +142,68 @@ def test_the_study_stage_shows_what_the_platform_worked_out(client, personas, bu
     assert "Met</strong>" in page
     assert "Special cause improvement" in page
     assert 'id="balancing"' in page and 'id="equity"' in page
+
+
+def test_the_team_builds_a_project_through_its_pages(client, personas):
+    factories.login(client, personas.hub_worker)
+    response = client.post(
+        url("project_new"),
+        {
+            "title": "Fewer people lost at handover",
+            "aim_statement": "Every handover accepted within a week by June.",
+            "data_from": "2026-06-01",
+            "teams": [personas.hub_team.pk],
+        },
+    )
+    project = ImprovementProject.objects.get(title="Fewer people lost at handover")
+    assert response["Location"] == url("project", project_id=project.pk)
+    assert list(project.teams.all()) == [personas.hub_team]
+    p = {"project_id": project.pk}
+    for name, data in (
+        ("member_add", {"name": "Ade", "role": "Co-producer", "lived_experience": "on"}),
+        ("progress", {"score": "1.5", "note": "Planning"}),
+        ("driver_add", {"level": "primary", "text": "People meet their new worker"}),
+    ):
+        got = client.get(url(name, **p))
+        assert got.status_code == 200, name
+        assert client.post(url(name, **p), data).status_code == 302, name
+    driver = project.drivers.get()
+    refused = client.post(url("driver_add", **p), {"level": "secondary", "text": "Orphan"})
+    assert "Choose the primary driver" in refused.content.decode()
+    assert client.post(url("idea_add", **p), {"driver": driver.pk, "text": "Three-way call"})[
+        "Location"
+    ] == url("project", **p)
+    client.post(
+        url("measure_add", **p),
+        {"source": "wait_days", "name": "", "kind": "process", "improvement": "decrease"},
+    )
+    client.post(
+        url("measure_add", **p),
+        {
+            "source": "manual",
+            "name": "Accepted in a week (%)",
+            "kind": "outcome",
+            "improvement": "increase",
+            "unit": "%",
+        },
+    )
+    network, manual = project.measures.order_by("created_at")
+    assert network.source == "wait_days" and network.unit == "days"
+    bad = client.post(url("point_add", measure_id=manual.pk, **p), {"on": "2026-11-02"})
+    assert "Enter the value as a number" in bad.content.decode()
+    client.post(url("point_add", measure_id=manual.pk, **p), {"on": "2026-11-02", "value": "62"})
+    assert manual.points.get().value == 62
+    client.post(
+        url("aim", **p),
+        {
+            "aim_statement": "Three in four accepted in a week.",
+            "aim_measure": manual.pk,
+            "aim_target": "75",
+        },
+    )
+    project.refresh_from_db()
+    assert (project.aim_measure, project.aim_target) == (manual, 75)
+    page = client.get(url("project", **p)).content.decode()
+    assert "Ade, Co-producer" in page and "Lived experience" in page
+    assert "1.5 – Planning for the project has begun" in page
+    assert "Three-way call" in page

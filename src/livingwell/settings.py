@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "livingwell.outcomes",
     "livingwell.directory",
     "livingwell.insight",
+    "livingwell.improvement",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 

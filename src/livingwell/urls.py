@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("livingwell.people.urls")),
     path("access/", include("livingwell.access.urls")),
     path("insight/", include("livingwell.insight.urls")),
+    path("improvement/", include("livingwell.improvement.urls")),
     path("", include("livingwell.outcomes.urls")),
     path("", include("livingwell.directory.urls")),
     path("api/oruk/", oruk_api_urls()),

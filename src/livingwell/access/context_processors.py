@@ -14,6 +14,7 @@ STAFF_NAV = [
     ("directory:search", _("Directory"), Permission.VIEW_BOARD),
     ("directory:my_listings", _("Your listings"), Permission.EDIT_OWN_DIRECTORY),
     ("insight:dashboard", _("Insight"), Permission.VIEW_INSIGHT),
+    ("improvement:portfolio", _("Improvement"), Permission.LEAD_IMPROVEMENT),
     ("access:privacy_workspace", _("Privacy"), Permission.REVIEW_ACCESS),
 ]
 

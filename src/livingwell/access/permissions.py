@@ -51,6 +51,8 @@ class Permission(StrEnum):
     RECORD_SHARING = "record_sharing"  # record the person's sharing choices
     SAFEGUARDING_OVERRIDE = "safeguarding_override"  # set aside an objection for safeguarding
     TAKE_OWNERSHIP = "take_ownership"  # hold an introduction for the Hub
+    LEAD_IMPROVEMENT = "lead_improvement"  # start and run improvement projects (PDSA cycles)
+    LEAD_LEARNING_RESPONSE = "lead_learning_response"  # raise and lead learning responses
 
 
 P = Permission
@@ -71,6 +73,8 @@ _CARE = {
     P.RECORD_SHARING,
     P.SAFEGUARDING_OVERRIDE,
     P.TAKE_OWNERSHIP,  # on the Hub's relationship only (PERMISSION_BASES)
+    P.LEAD_IMPROVEMENT,
+    P.LEAD_LEARNING_RESPONSE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -91,6 +95,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_ACCESS_LOG,
             P.RECORD_SHARING,
             P.SAFEGUARDING_OVERRIDE,
+            # Any partner tests changes and raises learning responses, council and VCS included.
+            P.LEAD_IMPROVEMENT,
+            P.LEAD_LEARNING_RESPONSE,
         }
     ),
     Role.TEAM_LEAD: frozenset(
@@ -105,9 +112,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.EDIT_OWN_DIRECTORY,
             P.VIEW_INSIGHT,
             P.REFRESH_INSIGHT,
+            P.LEAD_IMPROVEMENT,
         }
     ),
-    Role.ANALYST: frozenset({P.VIEW_INSIGHT, P.REFRESH_INSIGHT}),
+    # Analysts support improvement teams with their measures; they lead no learning response.
+    Role.ANALYST: frozenset({P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT}),
 }
 
 B = Basis

@@ -383,15 +383,22 @@ def render_xmr_svg(
     width: int = 760,
     height: int = 400,
     id_prefix: str = "xmr-chart",
+    markers: Sequence[tuple[int, str, str]] = (),
 ) -> str:
     """SVG markup for an XmR chart.
 
     ``labels`` names each period (e.g. "Mar 2025") and must match the number of values.
     ``id_prefix`` keeps ``id`` attributes unique when several charts share a page.
+    ``markers`` are events to show against the periods, each ``(index, short label, full
+    description)``: a test of change starting (a PDSA cycle), for example. They are drawn as
+    a labelled line before that period, with the description as its ``<title>``.
     """
     n = len(result.points)
     if labels is not None and len(labels) != n:
         raise ValueError(f"labels has {len(labels)} entries but the chart has {n} values")
+    for index, _short, _long in markers:
+        if not 0 <= index < n:
+            raise ValueError(f"marker index {index} is outside the chart's {n} values")
     if width < 300 or height < 200:
         raise ValueError("the chart needs at least 300 x 200 pixels to stay legible")
 
@@ -554,6 +561,23 @@ def render_xmr_svg(
         )
         _line(group, x, top - 6, x, top + plot_h, colour=_TEXT, width=1, dash="1 3")
         _text(group, x + 4, top + 6, _truncate(note), size=11)
+
+    # Events (e.g. PDSA cycles starting): a line before the period, its short label near the
+    # bottom of the plot (staggered so neighbours do not overprint), the full text as a title.
+    for k, (index, short, description) in enumerate(markers):
+        x = x_of(index - 0.5)
+        group = ET.SubElement(svg, "g", {"class": "lw-event-marker"})
+        ET.SubElement(group, "title").text = description
+        _line(group, x, top, x, top + plot_h, colour=_TARGET, width=1.25, dash="4 2")
+        _text(
+            group,
+            x + 3,
+            top + plot_h - 6 - 14 * (k % 3),
+            _truncate(short, 16),
+            size=11,
+            colour=_TARGET,
+            weight="bold",
+        )
 
     # The data line, broken at missing periods.
     data = ET.SubElement(svg, "g", {"class": "lw-data"})

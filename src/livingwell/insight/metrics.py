@@ -191,6 +191,8 @@ class Filters:
     team_id: object | None = None
     tier: str | None = None
     organisation_id: object | None = None
+    # Any of several teams (an improvement project's teams); not offered on the dashboard.
+    team_ids: tuple = ()
 
     @classmethod
     def default(cls, today: date | None = None) -> Filters:
@@ -225,6 +227,10 @@ def scope_subqueries(filters: Filters) -> list:
     ids = []
     if filters.team_id:
         ids.append(Allocation.objects.filter(team_id=filters.team_id).values("introduction_id"))
+    if filters.team_ids:
+        ids.append(
+            Allocation.objects.filter(team_id__in=filters.team_ids).values("introduction_id")
+        )
     if filters.organisation_id:
         ids.append(
             Allocation.objects.filter(organisation_id=filters.organisation_id).values(

@@ -31,6 +31,7 @@ from typing import Literal
 
 __all__ = [
     "ASSURANCES",
+    "FrozenReading",
     "IMPROVEMENTS",
     "LIMIT_FACTOR",
     "MIN_POINTS_FOR_FIRM_LIMITS",
@@ -46,6 +47,7 @@ __all__ = [
     "Variation",
     "XmRPoint",
     "XmRResult",
+    "read_against_baseline",
     "xmr",
 ]
 
@@ -531,4 +533,120 @@ def xmr(
         run_length=run_length,
         trend_length=trend_length,
         screen_outliers=screen_outliers,
+    )
+
+
+@dataclass(frozen=True)
+class FrozenReading:
+    """A stretch of new values read against limits frozen from an earlier baseline.
+
+    ``points`` are the new values only (their ``mean``, limits and two-sigma lines are the
+    baseline's); ``n_baseline`` counts the baseline's recorded values. With fewer than two
+    baseline values in consecutive periods there are no limits, and only the run and trend rules
+    can fire.
+    """
+
+    n_baseline: int
+    mean: float | None
+    upl: float | None
+    lpl: float | None
+    upper_two_sigma: float | None
+    lower_two_sigma: float | None
+    points: tuple[XmRPoint, ...]
+
+    @property
+    def trial_limits(self) -> bool:
+        """True when the baseline has fewer than 12 values (limits that would still move)."""
+        return self.n_baseline < MIN_POINTS_FOR_FIRM_LIMITS
+
+    @property
+    def variations(self) -> tuple[Variation | None, ...]:
+        return tuple(point.variation for point in self.points)
+
+
+def read_against_baseline(
+    baseline: Iterable[float | int | Decimal | Fraction | None],
+    values: Iterable[float | int | Decimal | Fraction | None],
+    improvement: Improvement = "increase",
+    run_length: int = 7,
+    trend_length: int = 7,
+) -> FrozenReading:
+    """Work out the limits from ``baseline`` only, freeze them, and read ``values`` against them
+    by the same four rules as :func:`xmr` (NHSRplotthedots calls this fixing the limits after
+    the baseline). The rules look at ``values`` alone: a run or trend does not reach back into
+    the baseline. None marks a missing period in either sequence.
+
+    Used to ask "did anything change after this point?" (a test of change) without letting the
+    new values move the limits they are read against.
+    """
+    for name, seq in (("baseline", baseline), ("values", values)):
+        if isinstance(seq, str | bytes) or not isinstance(seq, Iterable):
+            raise ValueError(f"{name} must be a sequence of numbers (None for a missing period)")
+    base = [
+        None if v is None else _as_fraction(v, f"baseline[{i}]") for i, v in enumerate(baseline)
+    ]
+    new = [None if v is None else _as_fraction(v, f"values[{i}]") for i, v in enumerate(values)]
+    if improvement not in IMPROVEMENTS:
+        raise ValueError(
+            f"improvement must be one of {', '.join(IMPROVEMENTS)}, not {improvement!r}"
+        )
+    run_length = _positive_int(run_length, "run_length", 2)
+    trend_length = _positive_int(trend_length, "trend_length", 3)
+
+    recorded_base = [v for v in base if v is not None]
+    limits: _Limits | None = None
+    if recorded_base:
+        mean = _mean(recorded_base)
+        ranges = [
+            abs(current - previous)
+            for previous, current in zip(base, base[1:], strict=False)
+            if current is not None and previous is not None
+        ]
+        if ranges:
+            sigma = LIMIT_FACTOR / 3 * _mean(ranges)
+            limits = _Limits(
+                mean=mean,
+                mr_bar=_mean(ranges),
+                upl=mean + 3 * sigma,
+                lpl=mean - 3 * sigma,
+                upper_two_sigma=mean + 2 * sigma,
+                lower_two_sigma=mean - 2 * sigma,
+            )
+        else:
+            limits = _Limits(mean, None, None, None, None, None)
+
+    recorded = [(i, v) for i, v in enumerate(new) if v is not None]
+    signals = _segment_signals(recorded, limits, run_length, trend_length)
+    points = []
+    for i, value in enumerate(new):
+        found = tuple(signals.get(i, ()))
+        variation, side = (None, None) if value is None else _classify(found, improvement)
+        moving_range = None
+        if i > 0 and value is not None and new[i - 1] is not None:
+            moving_range = abs(value - new[i - 1])
+        points.append(
+            XmRPoint(
+                index=i,
+                value=_float(value),
+                segment=0,
+                mean=_float(limits.mean) if limits else None,
+                upl=_float(limits.upl) if limits else None,
+                lpl=_float(limits.lpl) if limits else None,
+                upper_two_sigma=_float(limits.upper_two_sigma) if limits else None,
+                lower_two_sigma=_float(limits.lower_two_sigma) if limits else None,
+                moving_range=_float(moving_range),
+                moving_range_excluded=False,
+                variation=variation,
+                signals=found,
+                side=side,
+            )
+        )
+    return FrozenReading(
+        n_baseline=len(recorded_base),
+        mean=_float(limits.mean) if limits else None,
+        upl=_float(limits.upl) if limits else None,
+        lpl=_float(limits.lpl) if limits else None,
+        upper_two_sigma=_float(limits.upper_two_sigma) if limits else None,
+        lower_two_sigma=_float(limits.lower_two_sigma) if limits else None,
+        points=tuple(points),
     )

@@ -166,6 +166,9 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
         _run_hook("Directory", _build_directory, directory_rng, net.organisations)
         _run_hook("Outcomes", _build_outcomes, random.Random(f"{options.seed}:outcomes"), now)
         _run_hook("Insight", _build_insight, random.Random(f"{options.seed}:insight"))
+        _run_hook(
+            "Improvement", _build_improvement, random.Random(f"{options.seed}:improvement"), now
+        )
     # The running totals of introductions received, new and in support (the actions keep them
     # from now on).
     from livingwell.intake.models import IntroductionTally
@@ -405,3 +408,10 @@ def _build_insight(rng: random.Random) -> None:
 
     load_demo_population()
     build_feedback(rng, Introduction.objects.all())
+
+
+def _build_improvement(rng: random.Random, now: datetime) -> None:
+    """A few improvement projects and learning responses (livingwell.improvement.demo)."""
+    from livingwell.improvement.demo import build_demo
+
+    build_demo(rng, now)

@@ -1,0 +1,1 @@
+"""Test and learn: improvement projects with PDSA cycles read against SPC; learning responses."""

@@ -1,0 +1,419 @@
+"""Forms for the improvement and learning pages.
+
+The forms only turn what was typed into values; every rule (what is required, ranges, dates,
+the lock on predictions) is checked once, in ``improvement.actions``, whose errors name the field.
+So most fields are optional here and the action's message is shown beside the field.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from livingwell.accounts.models import Team, User
+from livingwell.improvement.models import (
+    PROGRESS_SCORES,
+    SEIPS,
+    ChangeIdea,
+    ContributingFactor,
+    Driver,
+    Improvement,
+    LearningResponse,
+    Measure,
+    PDSACycle,
+    Prediction,
+    ProgressScore,
+)
+from livingwell.improvement.rules import PARTICIPANT_ROLE_CHOICES
+from livingwell.improvement.series import NETWORK_CHOICES
+
+
+def date_field(label, help_text="", required=False):
+    return forms.DateField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Enter a real date, for example 2026-03-30."),
+            "required": _("Enter the date."),
+        },
+    )
+
+
+def text_field(label, help_text="", *, rows=None, max_length=4000):
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
+    return forms.CharField(
+        label=label, help_text=help_text, required=False, max_length=max_length, widget=widget
+    )
+
+
+def number(label, help_text=""):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "5"}),
+    )
+
+
+class NamedChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class ProjectForm(forms.Form):
+    title = text_field(_("Project title"), max_length=200)
+    aim_statement = text_field(
+        _("Aim"),
+        _("What are we trying to accomplish? Say what will improve, by how much and by when."),
+        rows=3,
+        max_length=2000,
+    )
+    aim_target = number(_("Target (optional)"), _("The value the aim measure should reach."))
+    aim_date = date_field(_("Aim date (optional)"), _("When the aim should be met by."))
+    data_from = date_field(
+        _("First date of data"),
+        _(
+            "The charts start here. Leave empty for 26 weeks ago: a baseline of 12 or more "
+            "weeks comes before the first test."
+        ),
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams in the project"),
+        help_text=_("The network's measures are worked out for these teams. None: the network."),
+        queryset=Team.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class AimForm(forms.Form):
+    aim_statement = ProjectForm.base_fields["aim_statement"]
+    aim_measure = NamedChoice(
+        label=_("The measure the aim moves"),
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label=_("Not chosen yet"),
+    )
+    aim_target = ProjectForm.base_fields["aim_target"]
+    aim_date = ProjectForm.base_fields["aim_date"]
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aim_measure"].queryset = project.measures.all()
+
+
+class MemberForm(forms.Form):
+    name = text_field(_("Name"), max_length=150)
+    role = text_field(
+        _("Role in the project"), _("For example: peer worker, Hub lead."), max_length=150
+    )
+    lived_experience = forms.BooleanField(label=_("Member with lived experience"), required=False)
+
+
+class ProgressForm(forms.Form):
+    score = forms.ChoiceField(
+        label=_("Progress score"),
+        choices=[(str(s), f"{s} – {ProgressScore.LABELS[s]}") for s in PROGRESS_SCORES],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    on = date_field(_("Date"), _("Leave empty for today."))
+    note = text_field(_("Note"), _("Why the team chose this score."), rows=3, max_length=2000)
+
+
+class DriverForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Kind of driver"),
+        choices=Driver.Level.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    parent = NamedChoice(
+        label=_("Primary driver it serves (secondary drivers only)"),
+        queryset=Driver.objects.none(),
+        required=False,
+        empty_label=_("None"),
+    )
+    text = text_field(_("Driver"), max_length=300)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = project.drivers.filter(level=Driver.Level.PRIMARY)
+
+
+class ChangeIdeaForm(forms.Form):
+    driver = NamedChoice(
+        label=_("Driver it serves"), queryset=Driver.objects.none(), required=False
+    )
+    text = text_field(_("Change idea"), max_length=300)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["driver"].queryset = project.drivers.all()
+
+
+class MeasureForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("Where the figures come from"),
+        choices=[*NETWORK_CHOICES, (Measure.MANUAL, _("We record the values ourselves"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    name = text_field(
+        _("Name"), _("Leave empty for a network measure to use its own name."), max_length=200
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of measure"),
+        choices=Measure.Kind.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    improvement = forms.ChoiceField(
+        label=_("Which way is better"),
+        choices=Improvement.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    unit = text_field(_("Unit (optional)"), _("For example: days, %, calls."), max_length=20)
+    definition = text_field(_("How it is measured (optional)"), rows=3)
+
+
+class PointForm(forms.Form):
+    on = date_field(_("Date of the value"), required=False)
+    value = number(_("Value"))
+
+
+class CycleForm(forms.Form):
+    change_idea = NamedChoice(
+        label=_("Change idea it tests"), queryset=ChangeIdea.objects.none(), required=False
+    )
+    parent = NamedChoice(
+        label=_("Builds on (optional)"),
+        help_text=_("The earlier cycle whose learning this cycle takes forward."),
+        queryset=PDSACycle.objects.none(),
+        required=False,
+        empty_label=_("None: the first cycle of this idea"),
+    )
+    purpose = text_field(_("Purpose"), _("What is this cycle testing, and why?"), rows=3)
+    questions = text_field(_("Questions"), _("What do you want to find out?"), rows=3)
+    scale_who = text_field(_("Who"), max_length=200)
+    scale_where = text_field(_("Where"), max_length=200)
+    scale_people = number(
+        _("How many people"), _("Start small: a handful of people is often enough.")
+    )
+    scale_duration = text_field(_("For how long"), max_length=100)
+    data_plan = text_field(_("Data plan"), _("What you will collect, when and by whom."), rows=3)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_idea"].queryset = project.change_ideas.all()
+        self.fields["parent"].queryset = project.cycles.all()
+
+
+class PlanForm(CycleForm):
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, project=project, **kwargs)
+        del self.fields["change_idea"]
+        del self.fields["parent"]
+
+
+class PredictionForm(forms.Form):
+    measure = NamedChoice(label=_("Measure"), queryset=Measure.objects.none(), required=False)
+    direction = forms.ChoiceField(
+        label=_("The measure will"),
+        choices=Prediction.Direction.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    expected_low = number(_("Lowest value expected"))
+    expected_high = number(_("Highest value expected"))
+    rationale = text_field(_("Why you expect this"), rows=3, max_length=2000)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = project.measures.all()
+
+
+class DoForm(forms.Form):
+    ran_as_planned = forms.ChoiceField(
+        label=_("Did the test run as planned?"),
+        choices=PDSACycle.RanAsPlanned.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    deviations = text_field(_("What was done differently, and why"), rows=3)
+    observations = text_field(_("Observations"), rows=3)
+    surprises = text_field(_("Surprises and problems"), rows=3)
+    stopped_for_harm = forms.BooleanField(
+        label=_("The test was stopped early because it was doing harm"), required=False
+    )
+
+
+class StudyForm(forms.Form):
+    study_date = date_field(
+        _("Study date"), _("The window runs from the Do start to this date."), required=False
+    )
+    learning = text_field(_("What we learned"), _("Including what you did not expect."), rows=5)
+
+
+class ActForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=PDSACycle.Decision.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    rationale = text_field(_("Why"), rows=3)
+    process_change_measures = forms.ModelMultipleChoiceField(
+        label=_("Adopted: show it as a process change on these charts (optional)"),
+        help_text=_("New limits start from the first point on or after its date."),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    process_change_date = date_field(_("Date of the process change"))
+    process_change_note = text_field(_("Note shown on the charts"), max_length=200)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process_change_measures"].queryset = project.measures.all()
+
+
+# --------------------------------------------------------------------------------------------
+# Learning responses
+
+
+class ResponseForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of learning response"),
+        choices=LearningResponse.Kind.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    event_kind = forms.ChoiceField(
+        label=_("What happened"),
+        choices=LearningResponse.EventKind.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    title = text_field(
+        _("Title"),
+        _("A few words that name no one, for example “Urgent call not returned”."),
+        max_length=200,
+    )
+    event_date = date_field(_("Date of the event"))
+    response_date = date_field(_("Date of the response"), _("Leave empty for today."))
+    reference = forms.CharField(
+        label=_("Introduction reference (optional)"),
+        help_text=_(
+            "Only when the event is about one person's support. The record's access rules then "
+            "apply to this response."
+        ),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"data-width": "10"}),
+    )
+
+
+class AnswersForm(forms.Form):
+    expected = text_field(_("What was expected to happen?"), rows=4, max_length=8000)
+    happened = text_field(_("What actually happened?"), rows=4, max_length=8000)
+    difference = text_field(_("Why was there a difference?"), rows=4, max_length=8000)
+    learned = text_field(_("What can be learned?"), rows=4, max_length=8000)
+    participant_roles = forms.MultipleChoiceField(
+        label=_("Who took part (by role, never by name)"),
+        choices=PARTICIPANT_ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    person_involvement = forms.ChoiceField(
+        label=_("Were the person or their family involved?"),
+        choices=LearningResponse.Involvement.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    support_offered = forms.BooleanField(
+        label=_("Support was offered to the person, family and staff affected"), required=False
+    )
+    involvement_notes = text_field(_("Notes on involvement and support"), rows=3, max_length=8000)
+
+
+class FactorForm(forms.Form):
+    seips = forms.ChoiceField(
+        label=_("Part of the work system (SEIPS)"),
+        choices=SEIPS.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    effect = forms.ChoiceField(
+        label=_("Did it contribute, or go well?"),
+        choices=ContributingFactor.Effect.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    description = text_field(
+        _("Describe it"),
+        _("About the system, not a person: name no one."),
+        rows=3,
+        max_length=500,
+    )
+
+
+class SafetyActionForm(forms.Form):
+    description = text_field(_("Safety action"), rows=3, max_length=500)
+    owner = NamedChoice(
+        label=_("Owner"),
+        queryset=User.objects.filter(is_active=True, memberships__isnull=False)
+        .distinct()
+        .order_by("display_name", "username"),
+        required=False,
+        empty_label=_("Choose the owner"),
+    )
+    due_date = date_field(_("Due date"))
+    measure = text_field(_("How you will know it worked (its measure)"), max_length=300)
+
+
+class SummaryForm(forms.Form):
+    learning_summary = text_field(
+        _("Learning summary for the network"),
+        _(
+            "What others can learn. No names, NHS numbers, dates of birth or anything else that "
+            "could identify the person or family."
+        ),
+        rows=6,
+    )
+    names_checked = forms.BooleanField(
+        label=_(
+            "I have checked: the names found are ordinary words here, not the person or family"
+        ),
+        required=False,
+    )
+
+
+class ToChangeIdeaForm(forms.Form):
+    driver = NamedChoice(
+        label=_("Project and driver the change idea serves"),
+        queryset=Driver.objects.none(),
+        required=False,
+        empty_label=_("Choose a driver"),
+    )
+    text = text_field(_("Change idea"), max_length=300)
+
+    def __init__(self, *args, drivers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["driver"].queryset = drivers
+        self.fields["driver"].label_from_instance = lambda d: f"{d.project.title}: {d.text}"
+
+
+class ThemeForm(forms.Form):
+    start = date_field(_("From"))
+    end = date_field(_("To"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end date must be on or after the start date."))
+        return data

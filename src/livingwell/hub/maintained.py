@@ -1,4 +1,4 @@
-"""The fields the huddle board reads that the actions keep up to date (ADR 0009), worked out
+"""The fields the huddle board reads that the actions keep up to date (ADR 0012), worked out
 again from their sources: for a site restored from a backup, data loaded outside the actions, or
 a drift reported by the checks (``livingwell rebuild_board --check``)."""
 

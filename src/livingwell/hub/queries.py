@@ -1,4 +1,4 @@
-"""Read-side shaping for the huddle board (a person's record is in record_queries.py).
+"""Read-side shaping for the huddle board (a person's record is in record.py).
 
 The board shows only work the user has a legitimate relationship with: Hub teams see every open
 introduction; everyone else sees their caseload and the handovers offered to their organisation

@@ -160,7 +160,7 @@ def problems() -> list[str]:
         "people created after their first introduction",
         Person.objects.filter(introductions__received_at__lt=F("created_at")).distinct(),
     )
-    # The fields the board reads that the actions keep (hub.maintained, ADR 0009).
+    # The fields the board reads that the actions keep (hub.maintained, ADR 0012).
     from livingwell.hub.maintained import drift
 
     labels = {

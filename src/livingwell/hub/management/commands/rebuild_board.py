@@ -1,6 +1,6 @@
 """``livingwell rebuild_board [--check]``: the fields the huddle board reads, worked out again.
 
-The actions keep them right as they go (ADR 0009): each introduction's last attended contact and
+The actions keep them right as they go (ADR 0012): each introduction's last attended contact and
 current key worker, the running totals of introductions received, new and in support, and the
 table of measures due. This is for a site restored from a backup, data loaded outside the
 actions, or a check after an upgrade. ``--check`` only reports what differs, and exits 1 if

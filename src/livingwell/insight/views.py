@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from livingwell.access import audit
-from livingwell.access.permissions import Permission
+from livingwell.access.permissions import Permission, has_permission
 from livingwell.access.policy import staff
-from livingwell.access.relationships import relationship
 from livingwell.accounts.models import Organisation, Team
 from livingwell.hub.models import Tier
 from livingwell.insight import annotations, metrics
@@ -401,7 +400,10 @@ def drilldown(request, name: str):
     )
     shown, withheld = [], 0
     for intro in intros:
-        if relationship(request.user, intro.person) is not None:
+        # Named only to someone who may open the record (the link goes there): the role as
+        # well as the relationship, as the record asks. An organisation's relationship alone
+        # would name people to its analysts.
+        if has_permission(request.user, Permission.VIEW_RECORD, person=intro.person):
             shown.append(intro)
         else:
             withheld += 1

@@ -119,7 +119,8 @@ class Network:
     personas: factories.Personas
     clients: dict[str, Client] = field(default_factory=dict)
 
-    def __getattr__(self, name):
+    def __getitem__(self, name: str):
+        """An organisation, team or user of the network, by its persona name."""
         return getattr(self.personas, name)
 
     def user(self, name: str) -> User:
@@ -282,7 +283,7 @@ class Builder:
                 access_actions.set_sharing,
                 by=hub_worker,
                 person=intro.person,
-                organisation=getattr(self.net, org),
+                organisation=self.net[org],
                 share_out=share_out,
                 share_in=share_in,
                 open_record=open_record,
@@ -355,7 +356,7 @@ class Builder:
                 by=u["hub_worker"],
                 introduction=intro,
                 key_worker=u[worker],
-                team=getattr(self.net, team),
+                team=self.net[team],
                 reason="Closer to home.",
                 at=at,
             )
@@ -381,7 +382,7 @@ class Builder:
             hub.offer_handover,
             by=self.users["hub_worker"],
             introduction=intro,
-            to_organisation=getattr(self.net, org),
+            to_organisation=self.net[org],
             what_is_asked="Peer group on Tuesdays.",
             at=at,
         )

@@ -90,15 +90,26 @@ def person_details(**overrides) -> dict:
 
 
 def introduction(
-    *, by=None, urgent: bool = False, route: str = "self", person: dict | None = None, **details
+    *,
+    by=None,
+    urgent: bool = False,
+    route: str = "self",
+    person: dict | None = None,
+    existing_person=None,
+    at=None,
+    **details,
 ):
+    """An introduction through the front door's action; `existing_person` for a known person's
+    next one, `at` to place it in the past."""
     from livingwell.intake.actions import submit_introduction
 
     intro, _created = submit_introduction(
         by=by,
         submission_key=uuid.uuid4().hex,
         route=route,
-        person=person or person_details(),
+        person=None if existing_person else (person or person_details()),
+        existing_person=existing_person,
+        at=at,
         details={
             "whats_happening": "Finding things hard since losing my job.",
             "risk_now": "self" if urgent else "no",

@@ -13,7 +13,9 @@ from django.utils import timezone
 from tests.factories import login, person_details
 from tests.insight_support import PERIOD, build
 
+from livingwell.access.actions import set_sharing
 from livingwell.access.models import AuditEvent
+from livingwell.access.relationships import relationship
 from livingwell.intake.actions import submit_introduction
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +196,32 @@ def test_drilldown_for_analyst_names_nobody(client, personas):
         AuditEvent.objects.filter(action="insight.drilldown", actor=personas.analyst).count() == 1
     )
     assert client.get(reverse("insight:drilldown", args=["nope"])).status_code == 404
+
+
+def test_drilldown_names_nobody_to_a_role_that_cannot_open_records(client, personas):
+    """The person asked for their record to be opened to the council, where the analyst works:
+    that is a relationship for the council's care staff, but the analyst's role opens no record,
+    so the drill-down must not name the person to them (the record itself answers 403)."""
+    s = build(personas, extra_urgent=True)
+    set_sharing(
+        by=personas.key_worker,
+        person=s.i3.person,
+        organisation=personas.council,
+        share_out=True,
+        share_in=True,
+        open_record=True,
+        expressed="phone",
+    )
+    assert relationship(personas.analyst, s.i3.person) is not None
+    login(client, personas.analyst)
+    assert client.get(reverse("hub:record", args=[s.i3.pk])).status_code == 403
+    html = client.get(
+        reverse("insight:drilldown", args=["urgent_not_same_day"]), PERIOD_QUERY
+    ).content.decode()
+    assert s.i3.reference not in html and s.i3.person.display_name not in html
+    assert 'id="drilldown-none"' in html
+    event = AuditEvent.objects.get(action="insight.drilldown", actor=personas.analyst)
+    assert event.detail["shown"] == 0 and event.detail["withheld"] == 2
 
 
 def test_board_report_is_a_pdf(client, personas):

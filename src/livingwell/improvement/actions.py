@@ -806,9 +806,9 @@ def _may_lead_response(by, response: LearningResponse | None = None, introductio
 
 
 def _membership_organisation(by):
-    from livingwell.access.relationships import _memberships
+    from livingwell.access.memberships import current_memberships
 
-    memberships = _memberships(by)
+    memberships = current_memberships(by)
     if not memberships:
         raise ImprovementError(_("You need a current role in an organisation to raise this."))
     return memberships[0].organisation

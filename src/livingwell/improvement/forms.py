@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.accounts.models import Team, User
+from livingwell.core import forms as lw_forms
 from livingwell.improvement.models import (
     PROGRESS_SCORES,
     SEIPS,
@@ -63,7 +64,7 @@ class NamedChoice(forms.ModelChoiceField):
         return str(obj)
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(lw_forms.Form):
     title = text_field(_("Project title"), max_length=200)
     aim_statement = text_field(
         _("Aim"),
@@ -89,7 +90,7 @@ class ProjectForm(forms.Form):
     )
 
 
-class AimForm(forms.Form):
+class AimForm(lw_forms.Form):
     aim_statement = ProjectForm.base_fields["aim_statement"]
     aim_measure = NamedChoice(
         label=_("The measure the aim moves"),
@@ -105,7 +106,7 @@ class AimForm(forms.Form):
         self.fields["aim_measure"].queryset = project.measures.all()
 
 
-class MemberForm(forms.Form):
+class MemberForm(lw_forms.Form):
     name = text_field(_("Name"), max_length=150)
     role = text_field(
         _("Role in the project"), _("For example: peer worker, Hub lead."), max_length=150
@@ -113,7 +114,7 @@ class MemberForm(forms.Form):
     lived_experience = forms.BooleanField(label=_("Member with lived experience"), required=False)
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(lw_forms.Form):
     score = forms.ChoiceField(
         label=_("Progress score"),
         choices=[(str(s), f"{s} – {ProgressScore.LABELS[s]}") for s in PROGRESS_SCORES],
@@ -124,7 +125,7 @@ class ProgressForm(forms.Form):
     note = text_field(_("Note"), _("Why the team chose this score."), rows=3, max_length=2000)
 
 
-class DriverForm(forms.Form):
+class DriverForm(lw_forms.Form):
     level = forms.ChoiceField(
         label=_("Kind of driver"),
         choices=Driver.Level.choices,
@@ -144,7 +145,7 @@ class DriverForm(forms.Form):
         self.fields["parent"].queryset = project.drivers.filter(level=Driver.Level.PRIMARY)
 
 
-class ChangeIdeaForm(forms.Form):
+class ChangeIdeaForm(lw_forms.Form):
     driver = NamedChoice(
         label=_("Driver it serves"), queryset=Driver.objects.none(), required=False
     )
@@ -155,7 +156,7 @@ class ChangeIdeaForm(forms.Form):
         self.fields["driver"].queryset = project.drivers.all()
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(lw_forms.Form):
     source = forms.ChoiceField(
         label=_("Where the figures come from"),
         choices=[*NETWORK_CHOICES, (Measure.MANUAL, _("We record the values ourselves"))],
@@ -181,12 +182,12 @@ class MeasureForm(forms.Form):
     definition = text_field(_("How it is measured (optional)"), rows=3)
 
 
-class PointForm(forms.Form):
+class PointForm(lw_forms.Form):
     on = date_field(_("Date of the value"), required=False)
     value = number(_("Value"))
 
 
-class CycleForm(forms.Form):
+class CycleForm(lw_forms.Form):
     change_idea = NamedChoice(
         label=_("Change idea it tests"), queryset=ChangeIdea.objects.none(), required=False
     )
@@ -220,7 +221,7 @@ class PlanForm(CycleForm):
         del self.fields["parent"]
 
 
-class PredictionForm(forms.Form):
+class PredictionForm(lw_forms.Form):
     measure = NamedChoice(label=_("Measure"), queryset=Measure.objects.none(), required=False)
     direction = forms.ChoiceField(
         label=_("The measure will"),
@@ -237,7 +238,7 @@ class PredictionForm(forms.Form):
         self.fields["measure"].queryset = project.measures.all()
 
 
-class DoForm(forms.Form):
+class DoForm(lw_forms.Form):
     ran_as_planned = forms.ChoiceField(
         label=_("Did the test run as planned?"),
         choices=PDSACycle.RanAsPlanned.choices,
@@ -252,14 +253,14 @@ class DoForm(forms.Form):
     )
 
 
-class StudyForm(forms.Form):
+class StudyForm(lw_forms.Form):
     study_date = date_field(
         _("Study date"), _("The window runs from the Do start to this date."), required=False
     )
     learning = text_field(_("What we learned"), _("Including what you did not expect."), rows=5)
 
 
-class ActForm(forms.Form):
+class ActForm(lw_forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=PDSACycle.Decision.choices,
@@ -286,7 +287,7 @@ class ActForm(forms.Form):
 # Learning responses
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(lw_forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of learning response"),
         choices=LearningResponse.Kind.choices,
@@ -318,7 +319,7 @@ class ResponseForm(forms.Form):
     )
 
 
-class AnswersForm(forms.Form):
+class AnswersForm(lw_forms.Form):
     expected = text_field(_("What was expected to happen?"), rows=4, max_length=8000)
     happened = text_field(_("What actually happened?"), rows=4, max_length=8000)
     difference = text_field(_("Why was there a difference?"), rows=4, max_length=8000)
@@ -341,7 +342,7 @@ class AnswersForm(forms.Form):
     involvement_notes = text_field(_("Notes on involvement and support"), rows=3, max_length=8000)
 
 
-class FactorForm(forms.Form):
+class FactorForm(lw_forms.Form):
     seips = forms.ChoiceField(
         label=_("Part of the work system (SEIPS)"),
         choices=SEIPS.choices,
@@ -362,7 +363,7 @@ class FactorForm(forms.Form):
     )
 
 
-class SafetyActionForm(forms.Form):
+class SafetyActionForm(lw_forms.Form):
     description = text_field(_("Safety action"), rows=3, max_length=500)
     owner = NamedChoice(
         label=_("Owner"),
@@ -376,7 +377,7 @@ class SafetyActionForm(forms.Form):
     measure = text_field(_("How you will know it worked (its measure)"), max_length=300)
 
 
-class SummaryForm(forms.Form):
+class SummaryForm(lw_forms.Form):
     learning_summary = text_field(
         _("Learning summary for the network"),
         _(
@@ -393,7 +394,7 @@ class SummaryForm(forms.Form):
     )
 
 
-class ToChangeIdeaForm(forms.Form):
+class ToChangeIdeaForm(lw_forms.Form):
     driver = NamedChoice(
         label=_("Project and driver the change idea serves"),
         queryset=Driver.objects.none(),
@@ -408,7 +409,7 @@ class ToChangeIdeaForm(forms.Form):
         self.fields["driver"].label_from_instance = lambda d: f"{d.project.title}: {d.text}"
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(lw_forms.Form):
     start = date_field(_("From"))
     end = date_field(_("To"))
 

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from livingwell.access.helpers import check_person, open_introduction, refuse
 from livingwell.access.permissions import Permission
@@ -58,6 +58,7 @@ def response_url(response) -> str:
 
 
 @staff(LEAD)
+@require_GET
 def responses(request):
     recent = list(
         LearningResponse.objects.select_related("introduction__person", "organisation").order_by(
@@ -95,8 +96,9 @@ def _introduction_by_reference(request, reference: str):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def response_new(request):
-    form = f.ResponseForm(request.POST or None)
+    form = f.ResponseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reference = data.pop("reference").strip()
@@ -132,6 +134,7 @@ def response_new(request):
 
 
 @staff(LEAD)
+@require_GET
 def response(request, response_id):
     response = open_response(request, response_id)
     factors = list(response.factors.all())
@@ -158,12 +161,13 @@ def response(request, response_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def answers(request, response_id):
     response = open_response(request, response_id)
     fields = [*actions.RESPONSE_TEXT_FIELDS, "participant_roles", "person_involvement"]
     initial = {name: getattr(response, name) for name in fields}
     initial["support_offered"] = response.support_offered
-    form = f.AnswersForm(request.POST or None, initial=initial)
+    form = f.AnswersForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if apply(
             form,
@@ -188,9 +192,10 @@ def answers(request, response_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def factor_add(request, response_id):
     response = open_response(request, response_id)
-    form = f.FactorForm(request.POST or None)
+    form = f.FactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if apply(
             form,
@@ -214,9 +219,10 @@ def factor_add(request, response_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def action_add(request, response_id):
     response = open_response(request, response_id)
-    form = f.SafetyActionForm(request.POST or None)
+    form = f.SafetyActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if apply(
             form,
@@ -237,10 +243,12 @@ def action_add(request, response_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def summary(request, response_id):
     response = open_response(request, response_id)
     form = f.SummaryForm(
-        request.POST or None, initial={"learning_summary": response.learning_summary}
+        request.POST if request.method == "POST" else None,
+        initial={"learning_summary": response.learning_summary},
     )
     findings = []
     if request.method == "POST" and form.is_valid():
@@ -275,6 +283,7 @@ def summary(request, response_id):
 
 
 @staff(LEAD)
+@require_GET
 def themes(request):
     """Factors counted across responses over a period, by part of the work system, with links
     to each response the user may open."""
@@ -322,6 +331,7 @@ def themes(request):
 
 
 @staff(LEAD)
+@require_GET
 def my_actions(request):
     today = timezone.localdate()
     mine = list(queries.my_safety_actions(request.user))
@@ -366,6 +376,7 @@ def action_done(request, action_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def action_to_idea(request, action_id):
     action = _action(request, action_id)
     drivers = Driver.objects.select_related("project").filter(
@@ -376,7 +387,9 @@ def action_to_idea(request, action_id):
         ]
     )
     form = f.ToChangeIdeaForm(
-        request.POST or None, drivers=drivers, initial={"text": action.description}
+        request.POST if request.method == "POST" else None,
+        drivers=drivers,
+        initial={"text": action.description},
     )
     if request.method == "POST" and form.is_valid():
         driver = form.cleaned_data["driver"]

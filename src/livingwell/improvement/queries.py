@@ -365,6 +365,7 @@ def equity_beside(project: ImprovementProject, cycle: PDSACycle) -> list[str]:
     through the door, and who improved), made safe to show as on the insight pages."""
     from livingwell.improvement.series import filters_for
     from livingwell.insight import metrics
+    from livingwell.insight.lenses import tables_for
 
     base = filters_for(project, end=cycle.study_date)
     filters = metrics.Filters(
@@ -373,6 +374,6 @@ def equity_beside(project: ImprovementProject, cycle: PDSACycle) -> list[str]:
     data = metrics.Dataset(filters)
     disclosure = metrics.Disclosure.from_site()
     sentences: list[str] = []
-    for table in metrics.tables_for("equity", data):
+    for table in tables_for("equity", data):
         sentences += disclosure.gap_sentences(table)
     return sentences

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import staff
@@ -83,6 +83,7 @@ def cycle_url(cycle) -> str:
 
 
 @staff(LEAD)
+@require_GET
 def portfolio(request):
     projects = list(queries.project_queryset().order_by("status", "title")[:25])
     return render(
@@ -97,8 +98,9 @@ def portfolio(request):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def project_new(request):
-    form = f.ProjectForm(request.POST or None)
+    form = f.ProjectForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         project = apply(form, lambda: actions.create_project(by=request.user, **form.cleaned_data))
         if project:
@@ -119,6 +121,7 @@ def project_new(request):
 
 
 @staff(LEAD)
+@require_GET
 def project(request, project_id):
     project = _project(project_id)
     pic = queries.picture(project)
@@ -138,6 +141,7 @@ def project(request, project_id):
 
 
 @staff(LEAD)
+@require_GET
 def export(request, project_id):
     from livingwell.improvement.exchange import export_project
 
@@ -153,7 +157,7 @@ def _project_form(request, project_id, make_form, call, *, title, button, done, 
     ``make_form(data, project)`` builds the form."""
     project = _project(project_id)
     _changeable(request, project)
-    form = make_form(request.POST or None, project)
+    form = make_form(request.POST if request.method == "POST" else None, project)
     if request.method == "POST" and form.is_valid():
         if apply(form, lambda: call(project, form.cleaned_data)):
             messages.success(request, done)
@@ -171,11 +175,12 @@ def _project_form(request, project_id, make_form, call, *, title, button, done, 
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def aim_edit(request, project_id):
     project = _project(project_id)
     _changeable(request, project)
     form = f.AimForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         project=project,
         initial={
             "aim_statement": project.aim_statement,
@@ -202,6 +207,7 @@ def aim_edit(request, project_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def member_add(request, project_id):
     return _project_form(
         request,
@@ -216,6 +222,7 @@ def member_add(request, project_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def progress_set(request, project_id):
     return _project_form(
         request,
@@ -230,6 +237,7 @@ def progress_set(request, project_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def driver_add(request, project_id):
     return _project_form(
         request,
@@ -243,6 +251,7 @@ def driver_add(request, project_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def idea_add(request, project_id):
     return _project_form(
         request,
@@ -256,6 +265,7 @@ def idea_add(request, project_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def measure_add(request, project_id):
     return _project_form(
         request,
@@ -273,11 +283,12 @@ def measure_add(request, project_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def point_add(request, project_id, measure_id):
     project = _project(project_id)
     _changeable(request, project)
     measure = get_object_or_404(Measure, pk=measure_id, project=project)
-    form = f.PointForm(request.POST or None)
+    form = f.PointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if apply(
             form,
@@ -301,6 +312,7 @@ def point_add(request, project_id, measure_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def cycle_new(request, project_id):
     project = _project(project_id)
     _changeable(request, project)
@@ -309,7 +321,9 @@ def cycle_new(request, project_id):
         initial["change_idea"] = request.GET["idea"]
     if request.GET.get("builds_on"):
         initial["parent"] = request.GET["builds_on"]
-    form = f.CycleForm(request.POST or None, project=project, initial=initial)
+    form = f.CycleForm(
+        request.POST if request.method == "POST" else None, project=project, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         cycle = apply(
             form, lambda: actions.plan_cycle(by=request.user, project=project, **form.cleaned_data)
@@ -329,6 +343,7 @@ def cycle_new(request, project_id):
 
 
 @staff(LEAD)
+@require_GET
 def cycle(request, project_id, cycle_id):
     project = _project(project_id)
     cycle = next((c for c in project.cycles.all() if str(c.pk) == str(cycle_id)), None)
@@ -360,7 +375,7 @@ def _cycle_stage(request, project_id, cycle_id, form_class, call, *, template_fo
     _changeable(request, project)
     cycle = _cycle(project, cycle_id)
     kwargs = {"project": project} if form_class is f.ActForm else {}
-    form = form_class(request.POST or None, **kwargs)
+    form = form_class(request.POST if request.method == "POST" else None, **kwargs)
     if request.method == "POST" and form.is_valid():
         if apply(form, lambda: call(cycle, form.cleaned_data)):
             messages.success(request, done)
@@ -402,6 +417,7 @@ def start_do(request, project_id, cycle_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def do_record(request, project_id, cycle_id):
     return _cycle_stage(
         request,
@@ -415,6 +431,7 @@ def do_record(request, project_id, cycle_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def study_record(request, project_id, cycle_id):
     return _cycle_stage(
         request,
@@ -428,6 +445,7 @@ def study_record(request, project_id, cycle_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def act_record(request, project_id, cycle_id):
     return _cycle_stage(
         request,
@@ -441,6 +459,7 @@ def act_record(request, project_id, cycle_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def plan_edit(request, project_id, cycle_id):
     project = _project(project_id)
     _changeable(request, project)
@@ -448,7 +467,9 @@ def plan_edit(request, project_id, cycle_id):
     fields = ["purpose", "questions", "scale_who", "scale_where", "scale_duration", "data_plan"]
     initial = {name: getattr(cycle, name) for name in fields}
     initial["scale_people"] = cycle.scale_people or ""
-    form = f.PlanForm(request.POST or None, project=project, initial=initial)
+    form = f.PlanForm(
+        request.POST if request.method == "POST" else None, project=project, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         if apply(
             form, lambda: actions.update_plan(by=request.user, cycle=cycle, **form.cleaned_data)
@@ -488,11 +509,12 @@ def _prediction_page(request, project, cycle, form, *, locked=False):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def prediction_add(request, project_id, cycle_id):
     project = _project(project_id)
     _changeable(request, project)
     cycle = _cycle(project, cycle_id)
-    form = f.PredictionForm(request.POST or None, project=project)
+    form = f.PredictionForm(request.POST if request.method == "POST" else None, project=project)
     if request.method == "GET" and cycle.predictions_locked:
         return _prediction_page(request, project, cycle, form, locked=True)
     if request.method == "POST" and form.is_valid():
@@ -506,6 +528,7 @@ def prediction_add(request, project_id, cycle_id):
 
 
 @staff(LEAD)
+@require_http_methods(["GET", "POST"])
 def prediction_edit(request, project_id, cycle_id, prediction_id):
     project = _project(project_id)
     _changeable(request, project)
@@ -518,7 +541,9 @@ def prediction_edit(request, project_id, cycle_id, prediction_id):
         "expected_high": f"{prediction.expected_high:g}",
         "rationale": prediction.rationale,
     }
-    form = f.PredictionForm(request.POST or None, project=project, initial=initial)
+    form = f.PredictionForm(
+        request.POST if request.method == "POST" else None, project=project, initial=initial
+    )
     if request.method == "GET" and prediction.locked_at is not None:
         return _prediction_page(request, project, cycle, form, locked=True)
     if request.method == "POST" and form.is_valid():

@@ -70,6 +70,27 @@ ACCEPTS_POST = frozenset(
         "outcomes:send_link",
         "outcomes:respond",
         "directory:edit",
+        "improvement:act",
+        "improvement:action_add",
+        "improvement:action_to_idea",
+        "improvement:aim",
+        "improvement:answers",
+        "improvement:cycle_new",
+        "improvement:do",
+        "improvement:driver_add",
+        "improvement:factor_add",
+        "improvement:idea_add",
+        "improvement:measure_add",
+        "improvement:member_add",
+        "improvement:plan",
+        "improvement:point_add",
+        "improvement:prediction",
+        "improvement:prediction_add",
+        "improvement:progress",
+        "improvement:project_new",
+        "improvement:response_new",
+        "improvement:study",
+        "improvement:summary",
     }
 )
 # Actions with no page of their own: POST only.
@@ -82,6 +103,9 @@ POST_ONLY = frozenset(
         "access:access_report",
         "people:match_decide",
         "directory:checked",
+        "improvement:action_done",
+        "improvement:prediction_remove",
+        "improvement:start_do",
     }
 )
 

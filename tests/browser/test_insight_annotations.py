@@ -18,7 +18,7 @@ def test_site_admin_adds_a_process_change_seen_on_the_dashboard(page, personas):
     assert_accessible(page)
 
     page.get_by_label("Introductions per week").check()
-    page.get_by_label("Process change").check()
+    page.get_by_label("Process change", exact=True).check()
     page.get_by_label("Date it takes effect").fill("2026-01-15")
     page.get_by_role("button", name="Add", exact=True).click()
     summary = page.locator(".nhsuk-error-summary")

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from livingwell.access.memberships import user_hub_team_ids
-from livingwell.access.relationships import offered_handover_q, open_introductions_for
+from livingwell.access.relationships import offered_handover_q, open_introductions_q
 from livingwell.core.models import SiteConfig
 from livingwell.hub.models import Handover
 from livingwell.intake.models import Introduction, IntroductionTally
@@ -71,16 +71,20 @@ class Scope:
         """Before this, no attended contact is "no contact for N days"."""
         return self.now - timedelta(days=self.config.no_contact_alert_days)
 
+    def in_scope(self, via: str = "") -> Q:
+        """The open introductions in scope, as a Q over introductions or, through `via`, over
+        rows that belong to one. The team and tier are the introduction's current ones, kept by
+        the actions (rebuild_board checks them)."""
+        found = open_introductions_q(self.user, via)
+        if self.team:
+            found &= Q(**{f"{via}current_team": self.team})
+        if self.tier:
+            found &= Q(**{f"{via}current_tier": self.tier})
+        return found
+
     @cached_property
     def introductions(self):
-        """The open introductions in scope. The team and tier are the introduction's current
-        ones, kept by the actions (rebuild_board checks them)."""
-        found = open_introductions_for(self.user)
-        if self.team:
-            found = found.filter(current_team=self.team)
-        if self.tier:
-            found = found.filter(current_tier=self.tier)
-        return found
+        return Introduction.objects.filter(self.in_scope())
 
 
 # --- sections -----------------------------------------------------------------------------------
@@ -202,7 +206,7 @@ def _specs(scope: Scope) -> list[SectionSpec]:
 def _conditions(scope: Scope) -> dict[str, Q]:
     """Each section's rule, as a Q over its table (the board's totals and every page of the
     section use these, so they cannot disagree)."""
-    in_scope = Q(introduction__in=scope.introductions)
+    in_scope = scope.in_scope("introduction__")
     return {
         "urgent": Q(state=S.NEW, urgent=True),
         "new": Q(state=S.NEW, urgent=False),

@@ -24,6 +24,7 @@ from livingwell.core.statemachine import TransitionError
 from livingwell.hub import actions, forms, queries
 from livingwell.hub.models import Handover
 from livingwell.hub.record import SECTIONS, history_context, record_context
+from livingwell.improvement.queries import overdue_safety_actions
 from livingwell.intake.models import ClosedReason, Introduction
 
 
@@ -56,7 +57,14 @@ def board(request):
     data = queries.huddle_board(
         request.user, **form.cleaned_data, config=SiteConfig.for_request(request)
     )
-    context = {"form": form, "board": data, "query": form.query_string()}
+    context = {
+        "form": form,
+        "board": data,
+        "query": form.query_string(),
+        # Safety actions from learning responses that the user owns and has let pass their date:
+        # a count and a link (what each is about is on their own list, under its access rules).
+        "overdue_safety_actions": overdue_safety_actions(request.user).count(),
+    }
     return render(request, "hub/board.html", context)
 
 

@@ -238,3 +238,23 @@ def test_a_safety_action_becomes_a_change_idea(client, personas, linked):
     client.post(address, {"driver": built.secondary.pk, "text": "Second check at midday"})
     idea = built.project.change_ideas.get(text="Second check at midday")
     assert idea.from_safety_action == action
+
+
+def test_an_overdue_safety_action_shows_on_its_owners_board(client, personas):
+    response = raise_one(personas.hub_worker)
+    actions.add_safety_action(
+        by=personas.hub_worker,
+        response=response,
+        description="Add a second daily check of the urgent list",
+        owner=personas.key_worker,
+        due_date=date.today() - timedelta(days=3),
+        measure="Urgent introductions answered the same day",
+    )
+    factories.login(client, personas.key_worker)
+    board = client.get(reverse("hub:board")).content.decode()
+    assert 'id="overdue-safety-actions"' in board
+    assert "You own 1 safety action from a learning response that is past its due date." in board
+    assert reverse("improvement:my_actions") in board
+    # Nobody else's board mentions it.
+    factories.login(client, personas.hub_worker)
+    assert 'id="overdue-safety-actions"' not in client.get(reverse("hub:board")).content.decode()

@@ -169,22 +169,22 @@ class ChartAnnotationEdit(models.Model):
 
 
 class DashboardSnapshot(models.Model):
-    """The network dashboard's charts and headlines as computed at one time ("as at").
+    """The network dashboard's figures as computed at one time ("as at").
 
-    The dashboard is costly to compute over years of data, so the computed body is stored and
-    served until it is older than the site's refresh interval
-    (``SiteConfig.insight_refresh_minutes``).
-    ``key`` is a hash of everything the body depends on: the normalised filters and period, the
-    site's disclosure settings, the SPC run length, the measures' directions and the chart
-    annotations. The body holds aggregate figures only (already suppressed and rounded) and nothing
-    that depends on who is looking. Written by ``insight.snapshots``; old rows pruned by
-    ``livingwell insight_refresh``.
+    The dashboard is costly to compute over years of data, so its figures are stored and served
+    until they are older than the site's refresh interval (``SiteConfig.insight_refresh_minutes``).
+    ``figures`` is plain data, never HTML: each headline's figure after disclosure control and
+    each chart's weekly values (hidden weeks as None). The page is built from it in each request,
+    with the process changes and targets in force. ``key`` is a hash of everything the figures
+    depend on: the normalised filters and period, the site's disclosure settings and the
+    figures' version. Nothing in it depends on who is looking. Written by ``insight.snapshots``;
+    old rows pruned by ``livingwell insight refresh``.
     """
 
     key = models.CharField(max_length=64, unique=True)
     filters = models.JSONField(default=dict)
     computed_at = models.DateTimeField(db_index=True)
-    body_html = models.TextField()
+    figures = models.JSONField(default=dict)
     compute_ms = models.PositiveIntegerField(default=0)
 
     class Meta:

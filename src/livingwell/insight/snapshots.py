@@ -1,12 +1,14 @@
 """The network dashboard's figures "as at" a time: computed once, stored, served until stale.
 
 Computing the dashboard reads every introduction of the period and a year of contacts, which takes
-seconds on a large borough. The computed body (headlines and SPC charts, already suppressed and
-rounded) is the same for every viewer, so it is stored in :class:`DashboardSnapshot` under a key
-that is a hash of everything it depends on and served until it is older than the site's
-``insight_refresh_minutes``. Changing any input (filters, disclosure settings, SPC run length, a
-measure's direction, any process change or target, the language, this module's version) makes a
-new key, so a stale combination is never served. See docs/adr/0008-dashboard-snapshots.md.
+seconds on a large borough. What that computation yields is plain data, the same for every
+viewer: each headline's figure after disclosure control and each chart's weekly values (hidden
+weeks as gaps). That data, and never HTML, is stored in :class:`DashboardSnapshot` under a key
+that is a hash of everything it depends on (filters and period, disclosure settings, this module's
+version) and served until it is older than the site's ``insight_refresh_minutes``. Each request
+builds the page from it: the process changes and targets in force, the SPC reading with the
+site's run length, the charts and the labels in the viewer's language, rendered by Django's
+autoescaping templates. See docs/adr/0008-dashboard-snapshots.md.
 """
 
 from __future__ import annotations
@@ -17,40 +19,28 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from urllib.parse import urlencode
 
 from django.db import DatabaseError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 
 from livingwell.insight import metrics
-from livingwell.insight.dashboard import HEADLINES, weekly_charts
-from livingwell.insight.lenses import tables_for
-from livingwell.insight.models import CHART_IMPROVEMENT, ChartAnnotation, DashboardSnapshot
+from livingwell.insight.dashboard import (
+    charts_from_series,
+    headline_figures,
+    headlines_from_figures,
+    weekly_series,
+)
+from livingwell.insight.models import DashboardSnapshot
 
 logger = logging.getLogger(__name__)
 
-# Bump when the body template or the way a figure is computed changes, so stored bodies made by
-# an older release are not served after a deploy.
-BODY_VERSION = "1"
+# Bump when the shape of the stored figures or the way one is computed changes, so figures
+# stored by an older release are not served after a deploy (the version is in the key and in
+# the figures: a row of another version is recomputed).
+FIGURES_VERSION = "2"
 
-# Stored bodies older than this are deleted by ``livingwell insight refresh``.
+# Stored figures older than this are deleted by ``livingwell insight refresh``.
 KEEP_DAYS = 3
-
-
-def annotations_version() -> str:
-    """A hash of every process change and target as stored now (one small query).
-
-    Every column is included, so adding, editing or withdrawing an annotation changes it, whatever
-    columns the annotation model has.
-    """
-    fields = [f.attname for f in ChartAnnotation._meta.concrete_fields]
-    rows = ChartAnnotation.objects.order_by("pk").values_list(*fields)
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(repr(tuple(str(v) for v in row)).encode())
-    return digest.hexdigest()
 
 
 def normalised_filters(filters: metrics.Filters) -> dict[str, str]:
@@ -63,60 +53,47 @@ def normalised_filters(filters: metrics.Filters) -> dict[str, str]:
     }
 
 
-def snapshot_key(filters: metrics.Filters, site, annotations: str | None = None) -> str:
-    """The hash of every input the dashboard body depends on."""
+def snapshot_key(filters: metrics.Filters, site) -> str:
+    """The hash of every input the stored figures depend on.
+
+    Not the process changes and targets, the SPC run length, the measures' directions or the
+    language: those are applied to the stored figures in each request.
+    """
     inputs = {
-        "version": BODY_VERSION,
+        "version": FIGURES_VERSION,
         "filters": normalised_filters(filters),
         "suppression_threshold": site.suppression_threshold,
         "suppression_rounding": site.suppression_rounding,
-        "spc_run_length": site.spc_run_length,
-        "improvement": CHART_IMPROVEMENT,
-        "annotations": annotations if annotations is not None else annotations_version(),
-        "language": translation.get_language() or "",
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
-def render_body(filters: metrics.Filters, site, now: datetime | None = None) -> str:
-    """Compute the dashboard's headlines and charts and render them (no request: nothing in the
-    body can depend on who is looking)."""
+def compute_figures(filters: metrics.Filters, site, now: datetime | None = None) -> dict:
+    """The dashboard's headlines and weekly values as plain, JSON-ready data (the slow part)."""
     disclosure = metrics.Disclosure(site.suppression_threshold, site.suppression_rounding)
     data = metrics.Dataset(filters, now=now)
-    tables = {key: tables_for(key, data)[0] for key in {k for k, *_r in HEADLINES}}
-    headlines = [
-        {
-            "key": key,
-            "label": label,
-            "value": disclosure.cell(tables[key].columns[col], tables[key].rows[row][col]),
-        }
-        for key, row, col, label in HEADLINES
-    ]
-    return render_to_string(
-        "insight/_dashboard_body.html",
-        {
-            "qs": urlencode(filters.as_query()),
-            "charts": weekly_charts(data, disclosure, site.spc_run_length),
-            "headlines": headlines,
-        },
-    )
+    return {
+        "version": FIGURES_VERSION,
+        "headlines": headline_figures(data, disclosure),
+        **weekly_series(data, disclosure),
+    }
 
 
 def compute(filters: metrics.Filters, site, *, key: str | None = None) -> DashboardSnapshot:
-    """Compute the body now and store it under its key (replacing an older one).
+    """Compute the figures now and store them under their key (replacing older ones).
 
     Two requests computing the same key at once both succeed: the later write wins. If the
-    store fails (e.g. the database is busy), the computed body is still returned, unsaved.
+    store fails (e.g. the database is busy), the computed figures are still returned, unsaved.
     """
     key = key or snapshot_key(filters, site)
     now = timezone.now()
     started = time.perf_counter()
-    body = render_body(filters, site, now=now)
+    figures = compute_figures(filters, site, now=now)
     elapsed = round((time.perf_counter() - started) * 1000)
     values = {
         "filters": normalised_filters(filters),
         "computed_at": now,
-        "body_html": body,
+        "figures": figures,
         "compute_ms": elapsed,
     }
     try:
@@ -131,12 +108,17 @@ def compute(filters: metrics.Filters, site, *, key: str | None = None) -> Dashbo
 
 
 def is_fresh(snapshot: DashboardSnapshot, site, now: datetime | None = None) -> bool:
+    """Young enough, and figures of this release (a row emptied by the migration is not)."""
     now = now or timezone.now()
-    return snapshot.computed_at > now - timedelta(minutes=site.insight_refresh_minutes)
+    return snapshot.figures.get(
+        "version"
+    ) == FIGURES_VERSION and snapshot.computed_at > now - timedelta(
+        minutes=site.insight_refresh_minutes
+    )
 
 
 def current(filters: metrics.Filters, site) -> DashboardSnapshot:
-    """The stored body if it is fresh enough, else a newly computed (and stored) one."""
+    """The stored figures if they are fresh enough, else newly computed (and stored) ones."""
     key = snapshot_key(filters, site)
     snapshot = DashboardSnapshot.objects.filter(key=key).first()
     if snapshot is not None and is_fresh(snapshot, site):
@@ -144,9 +126,18 @@ def current(filters: metrics.Filters, site) -> DashboardSnapshot:
     return compute(filters, site, key=key)
 
 
-def body_of(snapshot: DashboardSnapshot):
-    # Rendered by Django's autoescaping templates from our own template (render_body).
-    return mark_safe(snapshot.body_html)  # noqa: S308
+def page_parts(snapshot: DashboardSnapshot, filters: metrics.Filters, site) -> dict:
+    """The headlines and charts to render in this request from the stored figures.
+
+    The process changes and targets are read now, so one added, edited or withdrawn shows at
+    once; their notes reach the page only through the autoescaping template and the chart SVG
+    (built with ElementTree, every text escaped).
+    """
+    figures = snapshot.figures
+    return {
+        "headlines": headlines_from_figures(figures["headlines"]),
+        "charts": charts_from_series(figures, filters.end, site.spc_run_length),
+    }
 
 
 @dataclass(frozen=True)
@@ -179,7 +170,7 @@ def _with(base: metrics.Filters, **changes) -> metrics.Filters:
 
 
 def prune(now: datetime | None = None, keep_days: int = KEEP_DAYS) -> int:
-    """Delete stored bodies computed more than ``keep_days`` ago; returns how many."""
+    """Delete stored figures computed more than ``keep_days`` ago; returns how many."""
     now = now or timezone.now()
     deleted, _by_model = DashboardSnapshot.objects.filter(
         computed_at__lt=now - timedelta(days=keep_days)

@@ -166,8 +166,9 @@ def _site(request):
 def dashboard(request):
     """The headlines and SPC charts, served from a stored snapshot ("as at") while it is fresh.
 
-    The computed part is the same for every viewer (insight.snapshots); the filters, the "as at"
-    line and the "Recalculate now" button around it are live. POST recalculates now (analysts and
+    The figures are the same for every viewer and stored (insight.snapshots); the charts, the
+    process changes and targets, the filters, the "as at" line and the "Recalculate now" button
+    are built from them in this request. POST recalculates now (analysts and
     site administrators only; others are told politely).
     """
     from django.contrib import messages
@@ -190,7 +191,7 @@ def dashboard(request):
         "form": form,
         "filters": filters,
         "qs": urlencode(filters.as_query()),
-        "body": snapshots.body_of(snapshot),
+        **snapshots.page_parts(snapshot, filters, site),
         "computed_at": snapshot.computed_at,
         "refresh_minutes": site.insight_refresh_minutes,
         "can_recalculate": has_permission(request.user, Permission.REFRESH_INSIGHT),

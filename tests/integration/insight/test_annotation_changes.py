@@ -355,21 +355,35 @@ def test_a_withdrawn_annotation_cannot_be_changed_again(client, personas):
     assert AuditEvent.objects.filter(action="insight.annotation_withdraw").count() == 1
 
 
-def test_edit_and_withdraw_change_the_dashboard_snapshot_key(personas):
-    """The stored dashboard is keyed on the annotations: a changed target is never served stale."""
-    from livingwell.insight import snapshots
+def test_edit_and_withdraw_show_at_once_on_the_dashboard_served_from_stored_figures(
+    client, personas
+):
+    """The stored dashboard holds figures only: a changed process change is never served stale."""
+    from livingwell.core.models import SiteConfig
+    from livingwell.insight.models import DashboardSnapshot
 
-    a = _target(personas)
-    versions = [snapshots.annotations_version()]
+    site = SiteConfig.current()
+    site.suppression_threshold, site.suppression_rounding = 0, 1
+    site.save()
+    _wait_chart(personas)
+    a = _change(personas)
+    login(client, personas.analyst)
+    query = {"from": FOUR_WEEKS.start.isoformat(), "to": FOUR_WEEKS.end.isoformat()}
+
+    def wait_section() -> str:
+        html = client.get(reverse("insight:dashboard"), query).content.decode()
+        return html.split('id="chart-heading-wait"', 1)[1].split("</section>", 1)[0]
+
+    assert "The limits were recalculated from value 3 (New Hub rota)" in wait_section()
+    stored = DashboardSnapshot.objects.get()
     actions.edit_chart_annotation(
         by=personas.site_admin,
         annotation=a,
         effective_date=a.effective_date,
-        target_value="4",
-        note=a.note,
-        reason="Stretch",
+        note="Hub rota of four",
+        reason="Named properly",
     )
-    versions.append(snapshots.annotations_version())
+    assert "The limits were recalculated from value 3 (Hub rota of four)" in wait_section()
     actions.withdraw_chart_annotation(by=personas.site_admin, annotation=a, reason="Superseded")
-    versions.append(snapshots.annotations_version())
-    assert len(set(versions)) == 3
+    assert "The limits were recalculated" not in wait_section()
+    assert DashboardSnapshot.objects.get().computed_at == stored.computed_at

@@ -1,7 +1,9 @@
-"""The dashboard served from a stored snapshot: same figures, invalidation, freshness, refresh."""
+"""The dashboard served from stored figures: same figures, no HTML stored, annotations and run
+length applied per request, invalidation, freshness, refresh."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -15,6 +17,7 @@ from tests.insight_support import PERIOD, at, build, introduce
 from livingwell.access.models import AuditEvent
 from livingwell.core.models import SiteConfig
 from livingwell.insight import actions, snapshots
+from livingwell.insight.dashboard import HEADLINES
 from livingwell.insight.models import DashboardSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +37,7 @@ def _get(client, **query) -> str:
     return response.content.decode()
 
 
-def test_snapshot_served_equals_a_fresh_render_and_says_as_at(client, personas):
+def test_snapshot_served_equals_a_fresh_computation_and_says_as_at(client, personas):
     build(personas)
     login(client, personas.analyst)
     first = _get(client)
@@ -45,30 +48,146 @@ def test_snapshot_served_equals_a_fresh_render_and_says_as_at(client, personas):
     second = _get(client)
     assert DashboardSnapshot.objects.get().computed_at == snapshot.computed_at  # served, not redone
     assert _body(second) == _body(first)
-    # The stored body is exactly what a fresh computation at the same time renders.
-    fresh = snapshots.render_body(PERIOD, SiteConfig.current(), now=snapshot.computed_at)
-    assert fresh == snapshot.body_html
-    assert _body(second).strip() in fresh
+    # The stored figures are exactly what a fresh computation at the same time makes.
+    fresh = snapshots.compute_figures(PERIOD, SiteConfig.current(), now=snapshot.computed_at)
+    assert fresh == snapshot.figures
+    assert [h["value"] for h in fresh["headlines"]] == re.findall(
+        r'data-headline="[a-z]+">([^<]*)<', second
+    )
 
     local = timezone.localtime(snapshot.computed_at)
     stamp = f"{local:%H:%M} on {local.day} {local:%B %Y}"
     assert f"Figures as at {stamp}; recalculated every 60 minutes." in second
 
 
-def test_snapshot_body_has_nothing_of_the_viewer(client, personas):
+def test_stored_row_holds_figures_not_html(client, personas):
+    build(personas)
+    actions.add_chart_annotation(
+        by=personas.site_admin,
+        chart="wait",
+        kind="process_change",
+        effective_date=date(2026, 1, 12),
+        note="New Hub rota",
+    )
+    login(client, personas.analyst)
+    _get(client)
+    fields = {f.name for f in DashboardSnapshot._meta.get_fields()}
+    assert "body_html" not in fields
+    row = DashboardSnapshot.objects.values().get()
+    stored = json.dumps(row, default=str)
+    # Data only: no markup, no typed annotation text, nothing of the viewer.
+    assert "<" not in stored and ">" not in stored
+    assert "New Hub rota" not in stored
+    assert "csrf" not in stored.lower()
+    for user in (personas.analyst, personas.hub_worker, personas.site_admin):
+        assert user.username not in stored
+    figures = row["figures"]
+    assert set(figures) == {"version", "headlines", "week_starts", "series"}
+    assert figures["week_starts"] == ["2026-01-05", "2026-01-12"]
+    assert set(figures["series"]) == {"introductions", "wait"}
+    assert all(len(v) == 2 for v in figures["series"].values())
+    assert [h["id"] for h in figures["headlines"]] == [h.id for h in HEADLINES]
+    # Another viewer is served the same stored figures.
+    client.logout()
+    login(client, personas.hub_worker)
+    assert "Process change: New Hub rota" in _get(client)
+    assert DashboardSnapshot.objects.count() == 1
+
+
+def test_annotation_notes_typed_with_html_are_escaped_on_the_served_dashboard(client, personas):
+    site = SiteConfig.current()
+    site.suppression_threshold, site.suppression_rounding = 0, 1  # every week drawn
+    site.save()
+    build(personas)
+    login(client, personas.analyst)
+    _get(client)  # the figures are stored before the notes are typed
+    actions.add_chart_annotation(
+        by=personas.site_admin,
+        chart="wait",
+        kind="process_change",
+        effective_date=date(2026, 1, 12),
+        note='<script>alert("rota")</script><b>New rota</b>',
+    )
+    actions.add_chart_annotation(
+        by=personas.site_admin,
+        chart="wait",
+        kind="target",
+        effective_date=date(2026, 1, 1),
+        target_value=3,
+        note="<img src=x onerror=alert(1)>",
+    )
+    html = _get(client)
+    assert DashboardSnapshot.objects.count() == 1  # served from the stored figures
+    assert "<script>alert" not in html and "<b>New rota" not in html and "<img src=x" not in html
+    wait = html.split('id="chart-heading-wait"', 1)[1].split("</section>", 1)[0]
+    notes = wait.split("lw-chart-annotations", 1)[1].split("</ul>", 1)[0]
+    assert "Process change: &lt;script&gt;alert(&quot;rota&quot;)&lt;/script&gt;" in notes
+    assert "Target: &lt;img src=x onerror=alert(1)&gt;" in notes
+    svg = wait.split("lw-chart-frame", 1)[1].split("</svg>", 1)[0]
+    assert "&lt;script&gt;" in svg and "<script" not in svg
+
+
+def test_annotations_apply_at_once_to_the_stored_figures(client, personas):
     build(personas)
     login(client, personas.analyst)
     _get(client)
-    body = DashboardSnapshot.objects.get().body_html
-    assert "csrf" not in body.lower()
-    assert "Recalculate now" not in body
-    for user in (personas.analyst, personas.hub_worker, personas.site_admin):
-        assert user.username not in body
-    # Another viewer is served the same stored body.
-    client.logout()
-    login(client, personas.hub_worker)
-    assert DashboardSnapshot.objects.get().body_html.strip() in _get(client)
-    assert DashboardSnapshot.objects.count() == 1
+    stored = DashboardSnapshot.objects.get()
+    change = actions.add_chart_annotation(
+        by=personas.site_admin,
+        chart="wait",
+        kind="process_change",
+        effective_date=date(2026, 1, 12),
+        note="New Hub rota",
+    )
+    assert "Process change: New Hub rota" in _get(client)
+    target = actions.add_chart_annotation(
+        by=personas.site_admin,
+        chart="wait",
+        kind="target",
+        effective_date=date(2026, 1, 1),
+        target_value=3,
+        note="Three days",
+    )
+    assert "Target: Three days" in _get(client)
+    actions.edit_chart_annotation(
+        by=personas.site_admin,
+        annotation=change,
+        effective_date=change.effective_date,
+        note="Newer Hub rota",
+        reason="Named properly",
+    )
+    html = _get(client)
+    assert "Process change: Newer Hub rota" in html and "Process change: New Hub rota" not in html
+    actions.withdraw_chart_annotation(by=personas.site_admin, annotation=target, reason="Gone")
+    assert "Target: Three days" not in _get(client)
+    # Every one of those pages was built from the one row stored before the first note.
+    assert DashboardSnapshot.objects.get().computed_at == stored.computed_at
+
+
+def test_run_length_applies_at_once_to_the_stored_figures(client, personas):
+    build(personas)
+    login(client, personas.analyst)
+    _get(client)
+    stored = DashboardSnapshot.objects.get()
+    site = SiteConfig.current()
+    site.spc_run_length = 6
+    site.save()
+    _get(client)
+    assert DashboardSnapshot.objects.get().computed_at == stored.computed_at
+    assert snapshots.snapshot_key(PERIOD, site) == stored.key
+
+
+def test_a_row_without_current_figures_is_recomputed(client, personas):
+    """A row stored before figures were (empty after the migration) or by another release."""
+    build(personas)
+    site = SiteConfig.current()
+    key = snapshots.snapshot_key(PERIOD, site)
+    old = timezone.now() - timedelta(minutes=1)
+    DashboardSnapshot.objects.create(key=key, computed_at=old, figures={})
+    login(client, personas.analyst)
+    assert _get(client).count("data-headline") == len(HEADLINES)
+    snapshot = DashboardSnapshot.objects.get()
+    assert snapshot.computed_at > old and snapshot.figures["version"] == snapshots.FIGURES_VERSION
 
 
 def test_stored_figures_are_as_at_until_stale_then_recomputed(client, personas):
@@ -86,7 +205,7 @@ def test_stored_figures_are_as_at_until_stale_then_recomputed(client, personas):
     _get(client)
     after = DashboardSnapshot.objects.get()
     assert after.computed_at > before.computed_at
-    assert after.body_html != before.body_html
+    assert after.figures != before.figures
 
 
 def test_refresh_interval_is_the_site_setting(client, personas):
@@ -102,50 +221,6 @@ def test_refresh_interval_is_the_site_setting(client, personas):
     DashboardSnapshot.objects.update(computed_at=timezone.now() - timedelta(minutes=6))
     _get(client)
     assert DashboardSnapshot.objects.get().computed_at > kept
-
-
-def test_adding_a_process_change_or_target_makes_a_new_key(client, personas):
-    build(personas)
-    login(client, personas.analyst)
-    _get(client)
-    keys = {DashboardSnapshot.objects.get().key}
-    actions.add_chart_annotation(
-        by=personas.site_admin,
-        chart="wait",
-        kind="process_change",
-        effective_date=date(2026, 1, 12),
-        note="New Hub rota",
-    )
-    html = _get(client)
-    assert "Process change: New Hub rota" in html  # not the stored body from before
-    keys.add(DashboardSnapshot.objects.order_by("-computed_at").first().key)
-    actions.add_chart_annotation(
-        by=personas.site_admin,
-        chart="wait",
-        kind="target",
-        effective_date=date(2026, 1, 1),
-        target_value=3,
-        note="Three days",
-    )
-    assert "Target: Three days" in _get(client)
-    keys.add(DashboardSnapshot.objects.order_by("-computed_at").first().key)
-    assert len(keys) == 3 and DashboardSnapshot.objects.count() == 3
-
-
-def test_annotations_version_changes_when_an_annotation_row_changes(personas):
-    before = snapshots.annotations_version()
-    note = actions.add_chart_annotation(
-        by=personas.site_admin,
-        chart="wait",
-        kind="process_change",
-        effective_date=date(2026, 1, 12),
-        note="New Hub rota",
-    )
-    added = snapshots.annotations_version()
-    assert added != before
-    # Any change to a stored annotation (an edit or a withdrawal) changes the version too.
-    type(note).objects.filter(pk=note.pk).update(note="New Hub rota (revised)")
-    assert snapshots.annotations_version() not in (before, added)
 
 
 def test_changing_suppression_settings_makes_a_new_key_and_applies_exactly(client, personas):
@@ -174,17 +249,20 @@ def test_changing_suppression_settings_makes_a_new_key_and_applies_exactly(clien
     assert DashboardSnapshot.objects.count() == 2
 
 
-def test_run_length_and_filters_are_part_of_the_key(personas):
-    site = SiteConfig.current()
-    key = snapshots.snapshot_key(PERIOD, site)
-    site.spc_run_length = 6
-    assert snapshots.snapshot_key(PERIOD, site) != key
-    site.spc_run_length = 7
-    assert snapshots.snapshot_key(PERIOD, site) == key
+def test_filters_and_disclosure_are_the_key(personas):
     from dataclasses import replace
 
+    site = SiteConfig.current()
+    key = snapshots.snapshot_key(PERIOD, site)
     assert snapshots.snapshot_key(replace(PERIOD, tier="focused"), site) != key
     assert snapshots.snapshot_key(replace(PERIOD, end=date(2026, 1, 25)), site) != key
+    site.suppression_rounding = 10
+    assert snapshots.snapshot_key(PERIOD, site) != key
+    site.suppression_rounding = 5
+    assert snapshots.snapshot_key(PERIOD, site) == key
+    # Applied to the stored figures per request, so not part of what is stored.
+    site.spc_run_length = 6
+    assert snapshots.snapshot_key(PERIOD, site) == key
 
 
 def test_computing_the_same_key_twice_keeps_one_row(personas):
@@ -246,10 +324,10 @@ def test_refresh_command_computes_the_standard_views_and_prunes_old_rows(persona
     from livingwell.hub.models import Tier
 
     old = DashboardSnapshot.objects.create(
-        key="old", computed_at=timezone.now() - timedelta(days=4), body_html="<p>old</p>"
+        key="old", computed_at=timezone.now() - timedelta(days=4), figures={}
     )
     recent = DashboardSnapshot.objects.create(
-        key="recent", computed_at=timezone.now() - timedelta(days=1), body_html="<p>recent</p>"
+        key="recent", computed_at=timezone.now() - timedelta(days=1), figures={}
     )
     call_command("insight", "refresh")
     expected = (
@@ -298,8 +376,9 @@ def test_serving_a_snapshot_takes_a_fixed_small_number_of_queries(
     client.get(URL, PERIOD_QUERY)  # recomputes with more data
     large = _served_queries(client)
     assert small == large
-    # Session, user and MFA checks, site settings, the filter form's three lists, the annotations
-    # version and the stored snapshot: no query reads introductions or contacts.
+    # Session, user and MFA checks, site settings, the filter form's three lists, the process
+    # changes and targets in force and the stored snapshot: no query reads introductions or
+    # contacts.
     with django_assert_max_num_queries(14) as ctx:
         client.get(URL, PERIOD_QUERY)
     sql = " ".join(q["sql"] for q in ctx.captured_queries)

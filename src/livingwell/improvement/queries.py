@@ -28,6 +28,7 @@ from livingwell.improvement.models import (
 from livingwell.improvement.series import project_points
 from livingwell.insight.annotations import settings_for
 from livingwell.insight.charts import render_xmr_svg, summarise
+from livingwell.insight.icons import point_variation_label
 from livingwell.insight.spc import xmr
 
 
@@ -284,7 +285,14 @@ def chart(picture_: Picture, measure, *, today: date | None = None) -> dict:
         "rebases": [note for _i, note in settings.rebase_at],
         "cycles": cycles_shown,
         "rows": [
-            (label, "–" if v is None else f"{v:g}", p.mean, p.upl, p.lpl, p.variation)
+            (
+                label,
+                "–" if v is None else f"{v:g}",
+                p.mean,
+                p.upl,
+                p.lpl,
+                point_variation_label(p.variation),
+            )
             for label, v, p in zip(labels, values, result.points, strict=True)
         ],
         "n_points": sum(1 for v in values if v is not None),

@@ -21,6 +21,7 @@ from livingwell.insight.charts import render_xmr_svg, summarise
 from livingwell.insight.icons import (
     assurance_icon,
     assurance_label,
+    point_variation_label,
     variation_icon,
     variation_icon_key,
     variation_label,
@@ -68,7 +69,14 @@ def _chart(
         else "",  # noqa: S308
         "assurance_label": assurance_label(result.assurance) if result.assurance else "",
         "rows": [
-            (label, "–" if v is None else format_value(v), p.mean, p.upl, p.lpl, p.variation)
+            (
+                label,
+                "–" if v is None else format_value(v),
+                p.mean,
+                p.upl,
+                p.lpl,
+                point_variation_label(p.variation),
+            )
             for label, v, p in zip(labels, values, result.points, strict=True)
         ],
         "result": result,

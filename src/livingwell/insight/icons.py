@@ -240,3 +240,14 @@ def assurance_icon(key: str, *, size: int = 40, id_prefix: str | None = None) ->
         _stroke(svg, "M8 20 L11.5 24 L17 15", colour, "2.5")
         _stroke(svg, "M23 15 L32 25 M32 15 L23 25", colour, "2.5")
     return _serialise(svg)
+
+
+def point_variation_label(variation: str | None) -> str:
+    """A point's reading on an XmR chart in words, for the tables of values beside the charts."""
+    labels = {
+        "common_cause": _("Common cause"),
+        "special_cause_improvement": _("Special cause: improvement"),
+        "special_cause_concern": _("Special cause: concern"),
+        "special_cause_neutral": _("Special cause: neither good nor bad"),
+    }
+    return str(labels.get(variation, "")) if variation else ""

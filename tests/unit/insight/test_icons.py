@@ -84,3 +84,11 @@ def test_icon_for_the_latest_point(values, improvement, key):
 def test_no_icon_without_data():
     assert variation_icon_key(xmr([]).latest_point) is None
     assert variation_icon_key(xmr([1, None]).points[1]) is None
+
+
+def test_a_points_reading_reads_as_words_in_the_tables_of_values():
+    from livingwell.insight.icons import point_variation_label
+
+    assert point_variation_label("special_cause_improvement") == "Special cause: improvement"
+    assert point_variation_label("common_cause") == "Common cause"
+    assert point_variation_label(None) == ""

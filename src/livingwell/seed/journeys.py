@@ -119,7 +119,7 @@ class Force:
     gap: bool = False
     pre_attempts: int = 0
     handover_org: str | None = None
-    handover_state: str | None = None  # offered, accepted, started, declined_waiting
+    handover_state: str | None = None  # offered, accepted, started, declined_waiting, withdrawn
     handover_ago_days: float = 3.0
     responder: Staff | None = None
 
@@ -780,6 +780,7 @@ class JourneyBuilder:
                     "accepted": "accepted",
                     "started": "accepted",
                     "declined_waiting": "declined",
+                    "withdrawn": "withdrawn",
                 }[state]
                 reply = FAR if state == "offered" else t + r.uniform(0.2, 1) * DAY
             else:

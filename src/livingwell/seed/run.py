@@ -299,7 +299,8 @@ def _scripted(net: Network, builder: JourneyBuilder, now: datetime) -> list[Forc
             )
         )
     # Handovers to the partner worker's organisation: waiting for a reply (one overdue), accepted,
-    # started, and one declined and back with its owner.
+    # started, one declined and back with its owner, and one the Hub withdrew (so that every
+    # state a handover can be in shows, whatever the clock says when the site is seeded).
     for ago, state in (
         (2, "offered"),
         (6, "started"),
@@ -309,6 +310,7 @@ def _scripted(net: Network, builder: JourneyBuilder, now: datetime) -> list[Forc
         (0.5, "offered"),
         (4, "offered"),
         (12, "started"),
+        (5, "withdrawn"),
     ):
         out.append(
             Force(
@@ -326,7 +328,7 @@ def _scripted(net: Network, builder: JourneyBuilder, now: datetime) -> list[Forc
         )
     # Interleave the groups, so that a small site still gives every persona some work.
     groups, start = [], 0
-    for size in (3, 5, 2, 3, 15, 5, 8):
+    for size in (3, 5, 2, 3, 15, 5, 9):
         groups.append(out[start : start + size])
         start += size
     interleaved = [g[k] for k in range(15) for g in groups if k < len(g)]

@@ -207,3 +207,19 @@ def test_the_team_builds_a_project_through_its_pages(client, personas):
     assert "Ade, Co-producer" in page and "Lived experience" in page
     assert "1.5 – Planning for the project has begun" in page
     assert "Three-way call" in page
+
+
+def test_text_a_team_typed_is_escaped_in_the_driver_diagram_and_its_list(client, personas, built):
+    # The diagram is SVG built with ElementTree and marked safe as a whole: every text in it
+    # must arrive escaped, as in the accessible list beside it.
+    actions.add_driver(
+        by=personas.hub_worker,
+        project=built.project,
+        level="primary",
+        text='<script>alert("x")</script> & <b>bold</b>',
+    )
+    factories.login(client, personas.hub_worker)
+    page = client.get(url("project", built)).content.decode()
+    assert "<script>alert" not in page and "<b>bold</b>" not in page
+    diagram = page.split('class="lw-driver-diagram"', 1)[1].split("</svg>", 1)[0]
+    assert "&lt;script&gt;alert" in diagram

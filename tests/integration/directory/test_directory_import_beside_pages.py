@@ -99,10 +99,11 @@ def test_pages_and_the_front_door_keep_working_while_a_directory_import_runs(per
     failures = [a for a in answered if a[1] >= 500]
     assert not failures, failures
     during = [a for a in answered if a[3]]
-    # Work kept being recorded during the import, not only after it: several urgent submissions
-    # were stored.
+    # Work kept being recorded during the import, not only after it: urgent submissions were
+    # stored while it ran (how many depends on how fast the host imports: at least one; a site
+    # locked for the import's length would store none until it had finished).
     stored_during = [a for a in during if a[0] == "urgent front-door submission" and a[1] == 302]
-    assert len(stored_during) >= 3, answered
+    assert len(stored_during) >= 1, answered
     # No request waited anywhere near the busy timeout (20 s): one batch at most, with room
     # for a slow shared host.
     slowest = max(a[2] for a in answered)

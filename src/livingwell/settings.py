@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "livingwell.directory",
     "livingwell.insight",
     "livingwell.improvement",
+    "livingwell.backups",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 
@@ -282,3 +283,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LIVINGWELL_LOG_LEVEL", "WARNING")},
 }
+
+# --- Backups and audit checkpoints (ADR 0021) -----------------------------------------------
+# Where `livingwell backup` writes when given no destination: on another disk (better, another
+# machine) than the database's. A deploy check refuses production without it.
+LIVINGWELL_BACKUP_DIR = env_str("LIVINGWELL_BACKUP_DIR", "")
+# Signed checkpoints of the audit trail's chain head, appended to a file in this directory, which
+# must be outside the database (another disk or machine, write-once where the site can). The key
+# signs them and is never stored in the database, so whoever can rewrite the database cannot
+# forge a checkpoint. A deploy check refuses production without both.
+LIVINGWELL_AUDIT_CHECKPOINT_DIR = env_str("LIVINGWELL_AUDIT_CHECKPOINT_DIR", "")
+LIVINGWELL_AUDIT_CHECKPOINT_KEY = env_str("LIVINGWELL_AUDIT_CHECKPOINT_KEY", "")

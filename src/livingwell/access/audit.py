@@ -80,8 +80,14 @@ class VerifyResult:
     problem: str = ""
 
 
-def verify_chain(batch_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order and report the first event whose link or content is wrong."""
+def verify_chain(batch_size: int = 5000, checkpoints=()) -> VerifyResult:
+    """Walk the chain in order and report the first event whose link or content is wrong.
+
+    `checkpoints` (access.checkpoints, read from outside the database): the chain must still hold
+    each one's newest event, with the same hash and as many events up to it, so a removed tail or
+    a rewritten chain shows even when the chain head was rewritten to match.
+    """
+    expected_at = {checkpoint.last_id: checkpoint for checkpoint in checkpoints}
     expected_prev = GENESIS
     checked = 0
     last_id = 0
@@ -99,6 +105,22 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
             expected_prev = event.hash
             checked += 1
             last_id = event.id
+            seen = expected_at.pop(event.id, None)
+            if seen is not None and (seen.last_hash != event.hash or seen.count != checked):
+                return VerifyResult(
+                    False,
+                    checked,
+                    event.id,
+                    f"the chain was rewritten after the checkpoint of {seen.at}",
+                )
+    if expected_at:
+        earliest = min(expected_at.values(), key=lambda checkpoint: checkpoint.last_id)
+        return VerifyResult(
+            False,
+            checked,
+            None,
+            f"events recorded by the checkpoint of {earliest.at} have been removed",
+        )
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and checked and head.last_hash != expected_prev:
         return VerifyResult(False, checked, None, "the newest events have been removed")

@@ -53,3 +53,42 @@ def public_address_https(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def audit_checkpoints_configured(app_configs, **kwargs):
+    """Without signed checkpoints outside the database, a rewrite of the audit trail that also
+    rewrites the chain head cannot be detected (ADR 0021)."""
+    errors = []
+    if len(settings.LIVINGWELL_AUDIT_CHECKPOINT_KEY) < 32:
+        errors.append(
+            Error(
+                "LIVINGWELL_AUDIT_CHECKPOINT_KEY is missing or shorter than 32 characters: audit "
+                "checkpoints cannot be signed.",
+                hint="Set it to a long random value kept outside the database "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))').",
+                id="livingwell.E021",
+            )
+        )
+    if not settings.LIVINGWELL_AUDIT_CHECKPOINT_DIR:
+        errors.append(
+            Error(
+                "LIVINGWELL_AUDIT_CHECKPOINT_DIR is not set: audit checkpoints have nowhere to go.",
+                hint="Name a directory outside the database (another disk or machine).",
+                id="livingwell.E022",
+            )
+        )
+    return errors
+
+
+@register(Tags.database, deploy=True)
+def backup_destination_configured(app_configs, **kwargs):
+    if not settings.LIVINGWELL_BACKUP_DIR:
+        return [
+            Error(
+                "LIVINGWELL_BACKUP_DIR is not set: `livingwell backup` has nowhere to write.",
+                hint="Name a directory on another disk or machine than the database's.",
+                id="livingwell.E023",
+            )
+        ]
+    return []

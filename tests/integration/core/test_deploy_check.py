@@ -29,6 +29,9 @@ def run_check(tmp_path, **extra):
             "LIVINGWELL_ALLOWED_HOSTS": "livingwell.example.org",
             "LIVINGWELL_PUBLIC_URL": "https://livingwell.example.org",
             "LIVINGWELL_VAR_DIR": str(tmp_path),
+            "LIVINGWELL_AUDIT_CHECKPOINT_KEY": secrets.token_urlsafe(48),
+            "LIVINGWELL_AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
+            "LIVINGWELL_BACKUP_DIR": str(tmp_path / "backups"),
             "PYTHONPATH": SRC,
         }
     )
@@ -82,3 +85,25 @@ def test_a_plain_http_public_address_fails_the_deploy_check(tmp_path):
     result = run_check(tmp_path, LIVINGWELL_PUBLIC_URL="http://livingwell.example.org")
     assert result.returncode != 0
     assert "livingwell.E003" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("unset", "error"),
+    [
+        ("LIVINGWELL_AUDIT_CHECKPOINT_KEY", "livingwell.E021"),
+        ("LIVINGWELL_AUDIT_CHECKPOINT_DIR", "livingwell.E022"),
+        ("LIVINGWELL_BACKUP_DIR", "livingwell.E023"),
+    ],
+)
+def test_production_without_checkpoints_or_backups_fails_the_deploy_check(tmp_path, unset, error):
+    result = run_check(tmp_path, **{unset: ""})
+    assert result.returncode != 0
+    assert error in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_a_short_checkpoint_key_fails_the_deploy_check(tmp_path):
+    result = run_check(tmp_path, LIVINGWELL_AUDIT_CHECKPOINT_KEY="short")
+    assert result.returncode != 0
+    assert "livingwell.E021" in result.stdout + result.stderr

@@ -7,7 +7,7 @@ PORT ?= 8000
 SEED_PEOPLE ?= 2000
 SEED_YEARS ?= 3
 
-.PHONY: run test install frontend migrate seed serve lint format bench clean
+.PHONY: run test install frontend migrate seed serve lint format bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+# Load with faults (ADR 0021): gunicorn on SQLite then PostgreSQL, a worker and then the master
+# killed mid-load; fails if an acknowledged write is lost or anything is left half-written.
+soak: install
+	$(BIN)/python benchmarks/soak.py
 
 clean:
 	rm -rf $(VENV) node_modules frontend/build var

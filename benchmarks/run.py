@@ -232,6 +232,8 @@ def prepare(env, borough: Borough, *, sessions: int, refresh: bool) -> dict:
 
 @contextmanager
 def serving(env):
+    """gunicorn serving the site until the block ends; yields its master process (the soak kills
+    it and its workers on purpose)."""
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "livingwell.wsgi", "--bind", f"127.0.0.1:{PORT}"]
         + ["--workers", str(WORKERS), "--log-level", "warning"],
@@ -250,7 +252,7 @@ def serving(env):
                 time.sleep(0.2)
         else:
             raise SystemExit("gunicorn did not start")
-        yield
+        yield server
     finally:
         server.terminate()
         server.wait(timeout=60)

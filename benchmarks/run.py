@@ -231,12 +231,13 @@ def prepare(env, borough: Borough, *, sessions: int, refresh: bool) -> dict:
 
 
 @contextmanager
-def serving(env):
+def serving(env, *, threads: int = 1):
     """gunicorn serving the site until the block ends; yields its master process (the soak kills
-    it and its workers on purpose)."""
+    it and its workers on purpose). `threads` > 1: that many requests at once per worker."""
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "livingwell.wsgi", "--bind", f"127.0.0.1:{PORT}"]
-        + ["--workers", str(WORKERS), "--log-level", "warning"],
+        + ["--workers", str(WORKERS), "--log-level", "warning"]
+        + (["--threads", str(threads)] if threads > 1 else []),
         env=env,
         cwd=ROOT,
     )

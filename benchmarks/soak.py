@@ -22,8 +22,9 @@ It prints requests per second, p50/p95 by page and the error counts, writes them
 benchmarks/results/soak.json, and exits 1 if any verdict fails.
 
 Environment (defaults in brackets): SOAK_PEOPLE [500], SOAK_YEARS [2], SOAK_CLIENTS [20],
-SOAK_SECONDS [45], SOAK_MAX_REQUESTS [20000], SOAK_DB [both]; BENCH_WORKERS and BENCH_PORT as
-for `make bench`.
+SOAK_SECONDS [45], SOAK_MAX_REQUESTS [20000], SOAK_DB [both], SOAK_THREADS [clients / workers,
+rounded up: gunicorn serves every client at once]; BENCH_WORKERS and BENCH_PORT as for
+`make bench`.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ RESULTS = HERE / "results" / "soak.json"
 PEOPLE = int(os.environ.get("SOAK_PEOPLE", "500"))
 YEARS = int(os.environ.get("SOAK_YEARS", "2"))
 CLIENTS = int(os.environ.get("SOAK_CLIENTS", "20"))
+# Threads per gunicorn worker, so that the site serves as many requests at once as there are
+# clients: every request writes (an audit event for each read of a record, the session, the rate
+# limit's count), so 20 clients are 20 concurrent writers.
+THREADS = int(os.environ.get("SOAK_THREADS", str(-(-CLIENTS // run.WORKERS))))
 SECONDS = float(os.environ.get("SOAK_SECONDS", "45"))
 MAX_REQUESTS = int(os.environ.get("SOAK_MAX_REQUESTS", "20000"))
 # After a worker is killed, gunicorn answers again at once from the others and starts another:
@@ -124,6 +129,8 @@ class Load:
             self.requests.append(
                 Request(page, began - self.started, ended - self.started, status, ok)
             )
+        if status is None:
+            time.sleep(0.25)  # nothing is listening: a person waits a moment before trying again
         return status if ok else None, location
 
     def more(self) -> bool:
@@ -324,7 +331,7 @@ def soak(engine: str) -> dict:
         env["LIVINGWELL_BEHIND_PROXY"] = "true"
         info = run.prepare(env, borough, sessions=CLIENTS, refresh=False)
         with ExitStack() as stack:
-            server = stack.enter_context(run.serving(env))
+            server = stack.enter_context(run.serving(env, threads=THREADS))
             targets = candidates(env, info["cookies"][0])
             print(f"  {CLIENTS} clients for {SECONDS:g} s on {len(targets)} introductions ...")
             load, kills = drive(env, stack, server, info["cookies"], targets)
@@ -364,7 +371,7 @@ def drive(env, stack: ExitStack, server, cookies, targets):
     for pid in orphans:
         if alive(pid):
             os.kill(pid, signal.SIGKILL)
-    stack.enter_context(run.serving(env))
+    stack.enter_context(run.serving(env, threads=THREADS))
     ready = time.perf_counter() - started
     kills.append({"what": "master", "pid": server.pid, "at_s": round(moment, 2)})
     kills[-1]["answering_again_at_s"] = round(ready, 2)
@@ -415,6 +422,7 @@ def report(engine, info, load: Load, kills, verdict) -> dict:
         "borough": {k: info[k] for k in ("people", "introductions", "contacts")},
         "clients": CLIENTS,
         "workers": run.WORKERS,
+        "threads_per_worker": THREADS,
         "seconds": round(load.duration, 1),
         "requests": len(load.requests),
         "requests_per_second": round(ok_requests / load.duration, 1),
@@ -451,7 +459,7 @@ def print_result(result: dict, verdict: dict) -> None:
     print(
         f"\n{result['engine']}: {result['requests']} requests in {result['seconds']} s, "
         f"{result['requests_per_second']} answered/s, {result['clients']} clients, "
-        f"{result['workers']} workers"
+        f"{result['workers']} workers x {result['threads_per_worker']} threads"
     )
     print(f"{'page':<26}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}")
     for name, page in result["pages"].items():

@@ -108,3 +108,12 @@ def test_restoring_a_file_that_is_not_a_backup_says_so(tmp_path):
     junk.write_text("not a database")
     with pytest.raises(CommandError, match="neither a SQLite database nor a pg_dump"):
         call_command("restore", str(junk), "--verify")
+
+
+def test_the_configured_directory_is_the_default_destination(site, tmp_path, settings):
+    settings.LIVINGWELL_BACKUP_DIR = str(tmp_path)
+    call_command("backup")
+    assert len(list(tmp_path.iterdir())) == 1
+    settings.LIVINGWELL_BACKUP_DIR = ""
+    with pytest.raises(CommandError, match="Name a destination"):
+        call_command("backup")

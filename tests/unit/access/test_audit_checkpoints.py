@@ -109,3 +109,10 @@ def test_no_checkpoint_without_a_key(personas, settings):
     settings.LIVINGWELL_AUDIT_CHECKPOINT_KEY = ""
     with pytest.raises(CommandError, match="LIVINGWELL_AUDIT_CHECKPOINT_KEY must be set"):
         call_command("audit", "checkpoint")
+
+
+def test_a_checkpoint_place_that_is_not_a_directory_is_named(personas, tmp_path):
+    events(personas, 1)
+    missing = tmp_path / "not-mounted"
+    with pytest.raises(CommandError, match="not-mounted is not a directory"):
+        call_command("audit", "checkpoint", "--place", str(missing))

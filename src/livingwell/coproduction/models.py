@@ -18,8 +18,10 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from livingwell.insight.metrics import AGE_BANDS, group_label
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
 
 
@@ -47,15 +49,9 @@ class InvolvementRole(models.TextChoices):
 # part in their working time (NHS England's PPV policy: salaried staff are not paid again).
 PAID_ROLES = frozenset({InvolvementRole.LIVED_EXPERIENCE, InvolvementRole.CARER})
 
-AGE_BAND_CHOICES = [
-    ("under_18", _("Under 18")),
-    ("18_24", "18-24"),
-    ("25_34", "25-34"),
-    ("35_44", "35-44"),
-    ("45_54", "45-54"),
-    ("55_64", "55-64"),
-    ("65_plus", _("65 and over")),
-]
+# Insight's age bands and their labels, so involved people are counted in the same groups as
+# everyone else on the network's reports.
+AGE_BAND_CHOICES = [(band, lazy(group_label, str)("age_band", band)) for band in AGE_BANDS]
 
 
 class CoproductionSettings(models.Model):

@@ -184,3 +184,36 @@ def test_feedback_overdue_after_the_sites_days(by):
         actions.record_feedback(by=by, decision=d, given_on=date(2026, 4, 30))
     actions.record_feedback(by=by, decision=d, given_on=date(2026, 5, 25))
     assert not Decision.objects.filter(feedback_overdue_q(date(2026, 6, 30))).exists()
+
+
+def test_the_rate_card_refuses_a_second_version_on_the_same_day_and_bad_amounts(by):
+    rate_card(by, date(2026, 1, 1))
+    with pytest.raises(CoproductionError) as err:
+        rate_card(by, date(2026, 1, 1))
+    assert err.value.field == "effective_from"
+    with pytest.raises(CoproductionError) as err:
+        rate_card(by, date(2026, 2, 1), hourly="12.345")
+    assert err.value.field == "hourly"
+    with pytest.raises(CoproductionError) as err:
+        rate_card(by, date(2026, 2, 1), day=150.0)  # a float is refused, never rounded
+    assert err.value.field == "day"
+
+
+def test_site_settings_are_checked(by):
+    with pytest.raises(CoproductionError) as err:
+        actions.set_settings(
+            by=by, feedback_due_days=0, benefits_warning_amount="100", benefits_advice="x"
+        )
+    assert err.value.field == "feedback_due_days"
+    with pytest.raises(CoproductionError) as err:
+        actions.set_settings(
+            by=by, feedback_due_days=14, benefits_warning_amount="lots", benefits_advice="x"
+        )
+    assert err.value.field == "benefits_warning_amount"
+
+
+def test_nobody_attends_for_longer_than_the_activity(by):
+    a = activity(by, hours=Decimal("2"))
+    with pytest.raises(CoproductionError) as err:
+        actions.add_attendance(by=by, activity=a, person=person(by), role="carer", hours="2.5")
+    assert err.value.field == "hours"

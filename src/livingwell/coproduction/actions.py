@@ -358,6 +358,10 @@ PAYMENT_TRANSITIONS = {
 
 
 def _answerable(attendance: Attendance, target: str) -> None:
+    if attendance.payment == Attendance.Payment.NOT_PAID:
+        raise CoproductionError(
+            _("Staff taking part in their working time are not paid for involvement."), None
+        )
     if target not in PAYMENT_TRANSITIONS[attendance.payment]:
         raise CoproductionError(_("This payment has already been answered."), None)
 
@@ -373,6 +377,8 @@ def accept_payment(*, by, attendance: Attendance, warning_seen: bool = False) ->
         .get(pk=attendance.pk)
     )
     _answerable(attendance, Attendance.Payment.ACCEPTED)
+    if attendance.activity.held_on > timezone.localdate():
+        raise CoproductionError(_("A payment is accepted once the activity has taken place."), None)
     offer = queries.offer_for(attendance)
     if offer.card is None:
         raise CoproductionError(

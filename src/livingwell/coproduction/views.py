@@ -302,6 +302,10 @@ def receipt(request, expense_id):
     if not expense.receipt:
         raise Http404
     extension = expense.receipt.name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = expense.receipt.open("rb")
+    except FileNotFoundError:  # lost from the receipts folder (a restore without it)
+        raise Http404 from None
     audit.record(
         by=request.user,
         action="coproduction.receipt.view",
@@ -310,7 +314,7 @@ def receipt(request, expense_id):
         obj=expense,
     )
     return FileResponse(
-        expense.receipt.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"receipt-{expense.pk}.{extension}",
         content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),

@@ -50,9 +50,22 @@ def test_pages_need_sign_in_and_the_coproduction_role(client, personas, by):
     assert client.get(url("payroll_csv") + "?start=2026-01-01&end=2026-12-31").status_code == 403
 
 
-def test_the_staff_menu_shows_co_production_to_the_lead(signed_in):
+def test_the_staff_menu_shows_co_production_to_the_lead(signed_in, by):
+    from livingwell.access.policy import landing_url
+
     page = signed_in.get(url("activities")).content.decode()
     assert 'href="/coproduction/"' in page and "Co-production" in page
+    assert landing_url(by) == "/coproduction/"
+
+
+def test_a_lost_receipt_file_is_a_404_not_a_500(signed_in, by):
+    att = actions.add_attendance(by=by, activity=activity(by), person=person(by), role="carer")
+    upload = SimpleUploadedFile("t.pdf", b"%PDF-1.4\n", "application/pdf")
+    expense = actions.add_expense(
+        by=by, attendance=att, kind="travel", description="Bus", amount="2.00", receipt=upload
+    )
+    expense.receipt.delete(save=False)
+    assert signed_in.get(url("receipt", expense.pk)).status_code == 404
 
 
 def test_record_an_activity_with_people_and_ratings(signed_in):

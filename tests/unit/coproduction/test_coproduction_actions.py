@@ -217,3 +217,20 @@ def test_nobody_attends_for_longer_than_the_activity(by):
     with pytest.raises(CoproductionError) as err:
         actions.add_attendance(by=by, activity=a, person=person(by), role="carer", hours="2.5")
     assert err.value.field == "hours"
+
+
+def test_staff_in_working_time_and_future_activities_are_not_paid(by):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    rate_card(by)
+    nhs = actions.add_attendance(
+        by=by, activity=activity(by), person=person(by, "Dr Lee", "nhs"), role="nhs"
+    )
+    with pytest.raises(CoproductionError, match="working time"):
+        actions.accept_payment(by=by, attendance=nhs)
+    future = activity(by, held_on=timezone.localdate() + timedelta(days=7))
+    att = actions.add_attendance(by=by, activity=future, person=person(by), role="carer")
+    with pytest.raises(CoproductionError, match="once the activity has taken place"):
+        actions.accept_payment(by=by, attendance=att)

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from livingwell.coproduction import queries
 from livingwell.coproduction.models import (
@@ -166,9 +165,3 @@ def network_view(today: date | None = None) -> NetworkView:
         ]
         view.groups.append({"label": DIMENSION_LABELS[dimension], "rows": rows})
     return view
-
-
-def suppression_note(disclosure: Disclosure) -> str:
-    return _(
-        "* means between 1 and {n}; other counts of people are rounded to the nearest {r}."
-    ).format(n=disclosure.threshold, r=disclosure.rounding)

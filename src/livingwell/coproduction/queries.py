@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from livingwell.coproduction import payments
 from livingwell.coproduction.models import (
-    Activity,
     Attendance,
     CoproductionSettings,
     Decision,
@@ -150,10 +149,6 @@ def overdue_ids(decisions, today: date | None = None) -> set:
             feedback_overdue_q(today), pk__in=[d.pk for d in decisions]
         ).values_list("pk", flat=True)
     )
-
-
-def activity_queryset():
-    return Activity.objects.all()
 
 
 # What a decision may link to, as typed references (see Decision): the link's name, the model it

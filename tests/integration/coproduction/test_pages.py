@@ -263,6 +263,8 @@ def test_the_network_page_hides_small_groups_of_people(signed_in, by):
     view = signed_in.get(url("network")).context["view"]
     lived = next(r for r in view.roles if str(r["label"]) == "Lived experience")
     assert lived["people"] == "*"
+    ethnicity = next(g for g in view.groups if str(g["label"]) == "Ethnic group")
+    assert {"label": "White", "people": "*"} in ethnicity["rows"]  # insight's heading, hidden
     assert view.feedback_overdue == 1 and old.feedback_given_on is None
     assert view.decisions_changed == 1 and view.changed_share == "100%"
     assert "4. Consultation" in page and "6. Co-design" in page

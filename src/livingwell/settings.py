@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "livingwell.insight",
     "livingwell.improvement",
     "livingwell.backups",
+    "livingwell.coproduction",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 

@@ -15,6 +15,7 @@ STAFF_NAV = [
     ("directory:my_listings", _("Your listings"), Permission.EDIT_OWN_DIRECTORY),
     ("insight:dashboard", _("Insight"), Permission.VIEW_INSIGHT),
     ("improvement:portfolio", _("Improvement"), Permission.LEAD_IMPROVEMENT),
+    ("coproduction:activities", _("Co-production"), Permission.LEAD_COPRODUCTION),
     ("access:privacy_workspace", _("Privacy"), Permission.REVIEW_ACCESS),
 ]
 

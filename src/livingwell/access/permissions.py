@@ -53,6 +53,7 @@ class Permission(StrEnum):
     TAKE_OWNERSHIP = "take_ownership"  # hold an introduction for the Hub
     LEAD_IMPROVEMENT = "lead_improvement"  # start and run improvement projects (PDSA cycles)
     LEAD_LEARNING_RESPONSE = "lead_learning_response"  # raise and lead learning responses
+    LEAD_COPRODUCTION = "lead_coproduction"  # record involvement, decisions and payments
 
 
 P = Permission
@@ -117,6 +118,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ),
     # Analysts support improvement teams with their measures; they lead no learning response.
     Role.ANALYST: frozenset({P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT}),
+    # The co-production lead keeps the involvement record: activities, the people involved (their
+    # own records, never care records), decisions and payments. No permission about a person in
+    # care: the role opens no one's record.
+    Role.COPRODUCTION_LEAD: frozenset({P.LEAD_COPRODUCTION}),
 }
 
 B = Basis

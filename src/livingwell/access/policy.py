@@ -40,6 +40,7 @@ PUBLIC_URL_NAMES = frozenset(
         "oruk-api",  # the whole ORUK API namespace (django-ninja), public and read-only
         "outcomes:respond",
         "outcomes:respond_done",
+        "coproduction:you_said_we_did",
     }
 )
 
@@ -85,6 +86,7 @@ LANDING_PAGES = (
     (Permission.REVIEW_ACCESS, "access:privacy_workspace"),
     (Permission.VIEW_INSIGHT, "insight:dashboard"),
     (Permission.EDIT_OWN_DIRECTORY, "directory:my_listings"),
+    (Permission.LEAD_COPRODUCTION, "coproduction:activities"),
 )
 
 

@@ -22,6 +22,7 @@ from livingwell.access.policy import staff
 from livingwell.access.relationships import relationship
 from livingwell.access.sharing import current_preferences, sharing_view
 from livingwell.accounts.models import Organisation, User
+from livingwell.core.exports import formula_safe
 from livingwell.core.models import SiteConfig
 from livingwell.intake.models import Introduction
 from livingwell.people.models import Person
@@ -349,11 +350,6 @@ def review_override(request, override_id):
     )
 
 
-def _csv_safe(value: str) -> str:
-    """Stop a spreadsheet from treating a cell as a formula."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
-
-
 @staff(P.REVIEW_ACCESS)
 @require_POST
 def access_report(request):
@@ -417,7 +413,7 @@ def access_report(request):
         writer = csv.writer(response)
         writer.writerow(queries.REPORT_COLUMNS)
         for event in events:
-            writer.writerow([_csv_safe(str(v)) for v in queries.report_row(event)])
+            writer.writerow([formula_safe(str(v)) for v in queries.report_row(event)])
         return response
     names = {}
     if worker is not None:

@@ -91,6 +91,7 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
     SITE_ADMIN = "site_admin", _("Site administrator")
     ANALYST = "analyst", _("Analyst")
+    COPRODUCTION_LEAD = "coproduction_lead", _("Co-production lead")
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -86,6 +86,19 @@ PERSONAS = [
     ("analyst", "Chloe Martin", "Performance analyst", None, "council", Role.ANALYST),
 ]
 
+# Personas added after the first ones: made after every other member of staff, so that the random
+# draws for everyone else (and so the rest of the seeded site) stay as they were.
+LATE_PERSONAS = [
+    (
+        "coproduction.lead",
+        "Amara Okafor",
+        "Co-production and involvement lead",
+        None,
+        "trust",
+        Role.COPRODUCTION_LEAD,
+    ),
+]
+
 PARTNER_KEYS = ["mind", "housing", "money", "work", "carers", "arts", "peer"]
 
 
@@ -214,6 +227,13 @@ def build_network(
                 title = rng.choice(data.JOB_TITLES[str(this_role)])
             u = new_user(username, f"{given} {family}", title, False, make_password(None))
             net.staff[key].append(member(u, key, org_key, this_role))
+
+    for username, display, title, team_key, org_key, role in LATE_PERSONAS:
+        if username in existing:
+            net.personas[username] = _existing_staff(net, username, team_key)
+            continue
+        u = new_user(username, display, title, True, demo_password_hash)
+        net.personas[username] = member(u, team_key, org_key, role)
 
     User.objects.bulk_create(users, batch_size=500)
     Membership.objects.bulk_create(memberships, batch_size=500)

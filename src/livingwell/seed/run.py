@@ -169,6 +169,12 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
         _run_hook(
             "Improvement", _build_improvement, random.Random(f"{options.seed}:improvement"), now
         )
+        _run_hook(
+            "Co-production",
+            _build_coproduction,
+            random.Random(f"{options.seed}:coproduction"),
+            now,
+        )
     # The running totals of introductions received, new and in support (the actions keep them
     # from now on).
     from livingwell.intake.models import IntroductionTally
@@ -415,5 +421,12 @@ def _build_insight(rng: random.Random) -> None:
 def _build_improvement(rng: random.Random, now: datetime) -> None:
     """A few improvement projects and learning responses (livingwell.improvement.demo)."""
     from livingwell.improvement.demo import build_demo
+
+    build_demo(rng, now)
+
+
+def _build_coproduction(rng: random.Random, now: datetime) -> None:
+    """A year of involvement, decisions and payments (livingwell.coproduction.demo)."""
+    from livingwell.coproduction.demo import build_demo
 
     build_demo(rng, now)

@@ -91,6 +91,16 @@ ACCEPTS_POST = frozenset(
         "improvement:response_new",
         "improvement:study",
         "improvement:summary",
+        "coproduction:activity_new",
+        "coproduction:activity_rate",
+        "coproduction:attendance_add",
+        "coproduction:decision_new",
+        "coproduction:decision_finalise",
+        "coproduction:person_new",
+        "coproduction:payment",
+        "coproduction:expense_add",
+        "coproduction:rate_card_new",
+        "coproduction:settings",
     }
 )
 # Actions with no page of their own: POST only.
@@ -106,6 +116,8 @@ POST_ONLY = frozenset(
         "improvement:action_done",
         "improvement:prediction_remove",
         "improvement:start_do",
+        "coproduction:decision_feedback",
+        "coproduction:decision_publish",
     }
 )
 

@@ -35,6 +35,7 @@ PERSONAS = [
     "privacy.officer",
     "site.admin",
     "analyst",
+    "coproduction.lead",
 ]
 
 

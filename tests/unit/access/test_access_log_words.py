@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from livingwell.access.models import AuditEvent
 from livingwell.access.queries import describe
-from livingwell.access.views import _csv_safe
+from livingwell.core.exports import formula_safe
 
 
 def _event(**fields):
@@ -66,6 +66,6 @@ def test_the_log_carries_nothing_but_the_event_fields():
 
 
 def test_csv_cells_cannot_start_a_formula():
-    assert _csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert _csv_safe("@sum") == "'@sum"
-    assert _csv_safe("Sam Patel") == "Sam Patel"
+    assert formula_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert formula_safe("@sum") == "'@sum"
+    assert formula_safe("Sam Patel") == "Sam Patel"

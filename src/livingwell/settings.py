@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",  # background work (TASKS below)
+    "django_tasks_db",  # its database backend: the queue is a table, no extra server
     "livingwell.core",
     "livingwell.accounts",
     "livingwell.access",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "livingwell.directory",
     "livingwell.insight",
     "livingwell.improvement",
+    "livingwell.operations",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 
@@ -274,6 +277,22 @@ LIVINGWELL_PUBLIC_URL = env_url(
 LIVINGWELL_MESSAGE_BACKEND = env_str(
     "LIVINGWELL_MESSAGE_BACKEND", "livingwell.core.messaging.ConsoleBackend"
 )
+
+# --- Background work (django-tasks): the one place its configuration lives -----------------------
+# Every app's tasks (``<app>/tasks.py``, ``@task()`` from django_tasks or
+# ``core.background.task_with_retries``) run on the "default" backend below. A site runs the
+# database backend: the queue is a table in the site's own database, written in the same
+# transaction as the work that queued it (a message queued by an action is sent if and only if the
+# action commits), and `livingwell worker` (beside the web server; `make run` starts one) runs it.
+# The tests run each task at once, in the caller's thread (the immediate backend); a test that is
+# about queueing itself switches to the database backend.
+TASKS_BACKEND = env_str(
+    "LIVINGWELL_TASKS_BACKEND",
+    "django_tasks.backends.immediate.ImmediateBackend"
+    if ENVIRONMENT == "test"
+    else "django_tasks_db.DatabaseBackend",
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": []}}
 
 # --- Logging: no person data in logs; request paths carry only opaque identifiers ----------------
 LOGGING = {

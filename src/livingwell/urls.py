@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("livingwell.outcomes.urls")),
     path("", include("livingwell.directory.urls")),
     path("api/oruk/", oruk_api_urls()),
+    path("operations/", include("livingwell.operations.urls")),
 ]
 
 handler400 = "livingwell.core.errors.bad_request"

@@ -53,6 +53,7 @@ class Permission(StrEnum):
     TAKE_OWNERSHIP = "take_ownership"  # hold an introduction for the Hub
     LEAD_IMPROVEMENT = "lead_improvement"  # start and run improvement projects (PDSA cycles)
     LEAD_LEARNING_RESPONSE = "lead_learning_response"  # raise and lead learning responses
+    VIEW_BACKGROUND_TASKS = "view_background_tasks"  # the queued, running and failed tasks
 
 
 P = Permission
@@ -113,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_INSIGHT,
             P.REFRESH_INSIGHT,
             P.LEAD_IMPROVEMENT,
+            P.VIEW_BACKGROUND_TASKS,  # they run the site: they see whether its work gets done
         }
     ),
     # Analysts support improvement teams with their measures; they lead no learning response.

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from livingwell.operations import views
+
+app_name = "operations"
+
+urlpatterns = [
+    path("background-tasks/", views.background_tasks, name="background_tasks"),
+]

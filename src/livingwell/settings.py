@@ -7,6 +7,7 @@ and demo mode fails its deploy check.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "livingwell.directory",
     "livingwell.insight",
     "livingwell.improvement",
+    "livingwell.notifications",
     "livingwell.operations",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
@@ -277,8 +279,39 @@ LIVINGWELL_PUBLIC_URL = env_url(
 LIVINGWELL_MESSAGE_BACKEND = env_str(
     "LIVINGWELL_MESSAGE_BACKEND", "livingwell.core.messaging.ConsoleBackend"
 )
+# The sender of e-mails sent through Django (LIVINGWELL_MESSAGE_BACKEND=...EmailBackend).
+DEFAULT_FROM_EMAIL = env_str("LIVINGWELL_FROM_EMAIL", "Living Well <no-reply@localhost>")
+# GOV.UK Notify (LIVINGWELL_MESSAGE_BACKEND=livingwell.core.messaging.NotifyBackend): the API key,
+# the template of each kind of message by channel (made in the site's Notify account; the values
+# a template may use are in docs/adr/0020), and the bearer token Notify's delivery receipts carry
+# to /notifications/notify/receipts/. A deploy check refuses Notify without a key or a token.
+LIVINGWELL_NOTIFY_API_KEY = env_str("LIVINGWELL_NOTIFY_API_KEY", "")
+LIVINGWELL_NOTIFY_BASE_URL = env_str(
+    "LIVINGWELL_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+LIVINGWELL_NOTIFY_TIMEOUT_SECONDS = env_int("LIVINGWELL_NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+LIVINGWELL_NOTIFY_CALLBACK_TOKEN = env_str("LIVINGWELL_NOTIFY_CALLBACK_TOKEN", "")
+LIVINGWELL_NOTIFY_TEMPLATES = {
+    "measure_link": {
+        "sms": env_str("LIVINGWELL_NOTIFY_TEMPLATE_MEASURE_LINK_SMS", ""),
+        "email": env_str("LIVINGWELL_NOTIFY_TEMPLATE_MEASURE_LINK_EMAIL", ""),
+    },
+    "work_alert": {"email": env_str("LIVINGWELL_NOTIFY_TEMPLATE_WORK_ALERT_EMAIL", "")},
+}
 
-# --- Background work (django-tasks): the one place its configuration lives -----------------------
+# --- Health and metrics ---------------------------------------------------------------------
+# The addresses (or networks, e.g. 10.0.5.0/24) of the site's monitoring: only they reach /metrics
+# and see the detail of /health/ (anyone else gets up or down). The client's address is read as
+# everywhere else (core/client_address.py). Default: this machine only.
+LIVINGWELL_MONITORING_ADDRESSES = env_list("LIVINGWELL_MONITORING_ADDRESSES", ["127.0.0.1", "::1"])
+try:
+    LIVINGWELL_MONITORING_NETWORKS = [
+        ipaddress.ip_network(a, strict=False) for a in LIVINGWELL_MONITORING_ADDRESSES
+    ]
+except ValueError as exc:
+    raise ConfigError(f"LIVINGWELL_MONITORING_ADDRESSES: {exc}") from None
+
+# --- Background work (django-tasks): the one place its configuration lives ---------------
 # Every app's tasks (``<app>/tasks.py``, ``@task()`` from django_tasks or
 # ``core.background.task_with_retries``) run on the "default" backend below. A site runs the
 # database backend: the queue is a table in the site's own database, written in the same

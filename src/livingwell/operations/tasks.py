@@ -53,3 +53,19 @@ def verify_audit() -> bool:
     finally:
         run_again_after(verify_audit, AUDIT_VERIFY_EVERY)
     return result.ok
+
+
+ALERTS_EVERY = timedelta(hours=24)
+
+
+@task()
+def send_work_alerts() -> int:
+    """E-mail each worker with handovers waiting past their reply date or overdue safety
+    actions (operations/alerts.py), once a day."""
+    from livingwell.operations.alerts import send_due_alerts
+
+    try:
+        sent = send_due_alerts()
+    finally:
+        run_again_after(send_work_alerts, ALERTS_EVERY)
+    return sent

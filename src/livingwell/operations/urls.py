@@ -5,5 +5,5 @@ from livingwell.operations import views
 app_name = "operations"
 
 urlpatterns = [
-    path("background-tasks/", views.background_tasks, name="background_tasks"),
+    path("operations/background-tasks/", views.background_tasks, name="background_tasks"),
 ]

@@ -106,6 +106,8 @@ POST_ONLY = frozenset(
         "improvement:action_done",
         "improvement:prediction_remove",
         "improvement:start_do",
+        "outcomes:send_link_again",
+        "notifications:notify_receipt",
     }
 )
 

@@ -86,17 +86,22 @@ def test_each_periodic_task_is_queued_once_and_comes_round_again(personas, setti
     site = SiteConfig.current()
     site.insight_refresh_minutes = 40
     site.save(update_fields=["insight_refresh_minutes"])
-    assert sorted(schedule.ensure_scheduled()) == ["refresh_insight", "verify_audit"]
+    assert sorted(schedule.ensure_scheduled()) == [
+        "refresh_insight",
+        "send_work_alerts",
+        "verify_audit",
+    ]
     assert schedule.ensure_scheduled() == []  # one run waiting each: nothing more
     start = timezone.now()
     run_worker()
     waiting = {r.task_name: r for r in DBTaskResult.objects.filter(status=TaskResultStatus.READY)}
-    assert set(waiting) == {"refresh_insight", "verify_audit"}
+    assert set(waiting) == {"refresh_insight", "verify_audit", "send_work_alerts"}
     # Half the site's interval, so stored figures are never older than the interval itself.
     refresh_at = waiting["refresh_insight"].run_after
     assert start + timedelta(minutes=20) <= refresh_at <= timezone.now() + timedelta(minutes=20)
     assert waiting["verify_audit"].run_after >= start + timedelta(hours=24)
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
+    assert waiting["send_work_alerts"].run_after >= start + timedelta(hours=24)
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 3
 
 
 @pytest.mark.django_db
@@ -117,4 +122,4 @@ def test_the_worker_command_schedules_then_runs_what_is_due(personas, settings):
             "task_path", flat=True
         )
     )
-    assert names == {tasks.refresh_insight.module_path, tasks.verify_audit.module_path}
+    assert names == {task.module_path for task in schedule.PERIODIC}

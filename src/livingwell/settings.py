@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",  # background work (TASKS below)
     "django_tasks_db",  # its database backend: the queue is a table, no extra server
+    "health_check",  # /health/ (livingwell.operations.health)
+    "django_prometheus",  # request metrics for /metrics (livingwell.operations.metrics)
     "livingwell.core",
     "livingwell.accounts",
     "livingwell.access",
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: the latency measured covers all the rest (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,6 +95,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "livingwell.core.middleware.PrivacyHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "livingwell.urls"
@@ -303,13 +308,25 @@ LIVINGWELL_NOTIFY_TEMPLATES = {
 # The addresses (or networks, e.g. 10.0.5.0/24) of the site's monitoring: only they reach /metrics
 # and see the detail of /health/ (anyone else gets up or down). The client's address is read as
 # everywhere else (core/client_address.py). Default: this machine only.
-LIVINGWELL_MONITORING_ADDRESSES = env_list("LIVINGWELL_MONITORING_ADDRESSES", ["127.0.0.1", "::1"])
+LIVINGWELL_MONITORING_ADDRESSES = env_list(
+    "LIVINGWELL_MONITORING_ADDRESSES", [] if ENVIRONMENT == "test" else ["127.0.0.1", "::1"]
+)
 try:
     LIVINGWELL_MONITORING_NETWORKS = [
         ipaddress.ip_network(a, strict=False) for a in LIVINGWELL_MONITORING_ADDRESSES
     ]
 except ValueError as exc:
     raise ConfigError(f"LIVINGWELL_MONITORING_ADDRESSES: {exc}") from None
+# /health/: the oldest due task may wait this long before the worker is reported (a warning),
+# and less free disk than this is "down" (a write may then fail).
+LIVINGWELL_HEALTH_MAX_TASK_WAIT_SECONDS = env_int(
+    "LIVINGWELL_HEALTH_MAX_TASK_WAIT_SECONDS", 600, minimum=1
+)
+LIVINGWELL_HEALTH_MIN_FREE_DISK_PERCENT = env_int(
+    "LIVINGWELL_HEALTH_MIN_FREE_DISK_PERCENT", 5, minimum=0
+)
+# django-prometheus: no query of the migrations at start-up (/health/ reports them).
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # --- Background work (django-tasks): the one place its configuration lives ---------------
 # Every app's tasks (``<app>/tasks.py``, ``@task()`` from django_tasks or

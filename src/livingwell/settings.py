@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before all else: every log line of the request carries its id.
+    "livingwell.core.logs.RequestIdMiddleware",
     # First and last: the latency measured covers all the rest (django-prometheus).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -345,9 +347,33 @@ TASKS_BACKEND = env_str(
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": []}}
 
 # --- Logging: no person data in logs; request paths carry only opaque identifiers ----------------
+# One line per record, each with the request's id (core/logs.py); JSON in production (or with
+# LIVINGWELL_LOG_FORMAT=json), for the site's log collector.
+LOG_FORMAT = env_str("LIVINGWELL_LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ConfigError(f"LIVINGWELL_LOG_FORMAT={LOG_FORMAT!r}: use json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "livingwell.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LIVINGWELL_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # GOV.UK Notify's client logs Notify's error message, which may quote what was sent.
+        "notifications_python_client": {"level": "ERROR"},
+    },
 }

@@ -172,3 +172,11 @@ def test_django_email_cannot_send_a_text_and_says_so(personas, django_email):
     assert mail.outbox == []
     assert link.message.status == Message.Status.FAILED
     assert link.message.failure_reason == "no_sms"
+
+
+def test_the_demo_console_masks_the_address(personas, settings, capsys):
+    settings.LIVINGWELL_MESSAGE_BACKEND = "livingwell.core.messaging.ConsoleBackend"
+    intro, _link, raw = send_phq9(personas)
+    printed = capsys.readouterr().out
+    assert f"/measure/{raw}/" in printed  # the demo's user opens the link from here
+    assert intro.person.phone not in printed and "to=***123" in printed

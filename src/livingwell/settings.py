@@ -286,7 +286,14 @@ LIVINGWELL_PUBLIC_URL = env_url(
 LIVINGWELL_MESSAGE_BACKEND = env_str(
     "LIVINGWELL_MESSAGE_BACKEND", "livingwell.core.messaging.ConsoleBackend"
 )
-# The sender of e-mails sent through Django (LIVINGWELL_MESSAGE_BACKEND=...EmailBackend).
+# Django's e-mail over SMTP (LIVINGWELL_MESSAGE_BACKEND=livingwell.core.messaging.EmailBackend with
+# LIVINGWELL_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the server and the sender.
+EMAIL_HOST = env_str("LIVINGWELL_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LIVINGWELL_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("LIVINGWELL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("LIVINGWELL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LIVINGWELL_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("LIVINGWELL_FROM_EMAIL", "Living Well <no-reply@localhost>")
 # GOV.UK Notify (LIVINGWELL_MESSAGE_BACKEND=livingwell.core.messaging.NotifyBackend): the API key,
 # the template of each kind of message by channel (made in the site's Notify account; the values

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.utils import timezone
@@ -74,6 +75,21 @@ class AuditVerified(HealthCheck):
             raise ServiceWarning("The audit trail has not been verified for over 48 hours.")
 
 
+class ClosingExecutor(ThreadPoolExecutor):
+    """Threads for the checks that close their database connections when each check ends:
+    Django opens one per thread, and a thread of the event loop's default executor would keep
+    it open after the request (one more open connection for each call of /health/)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        def run():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                connections.close_all()
+
+        return super().submit(run)
+
+
 class SiteHealthView(HealthCheckView):
     checks = (
         "health_check.checks.Database",
@@ -82,6 +98,9 @@ class SiteHealthView(HealthCheckView):
         TaskQueue,
         AuditVerified,
     )
+
+    def get_executor(self):
+        return ClosingExecutor(max_workers=len(self.checks))
 
     async def get(self, request, *args, **kwargs):
         await super().get(request, *args, **kwargs)  # runs the checks into self.results

@@ -322,7 +322,7 @@ def send_link_again(*, by, link: ResponseLink, at=None) -> tuple[ResponseLink, s
     """Send a new link for the same measure and occasion after the message carrying ``link``
     was not delivered (the new link withdraws the old one, as any newer link does). The link is
     locked first, so a button pressed twice sends one new link."""
-    link = ResponseLink.objects.select_for_update().select_related("message").get(pk=link.pk)
+    link = ResponseLink.objects.select_for_update().get(pk=link.pk)
     message = link.message
     if message is None or message.status != Message.Status.FAILED:
         raise OutcomesError("Only a link whose message was not delivered can be sent again.")

@@ -10,7 +10,12 @@ from livingwell.operations import tasks
 
 # Each periodic task queues its own next run when it finishes (operations/tasks.py). Add new ones
 # here (work alerts, ...): a worker starting queues any that has no run waiting.
-PERIODIC = [tasks.refresh_insight, tasks.verify_audit, tasks.send_work_alerts]
+PERIODIC = [
+    tasks.refresh_insight,
+    tasks.verify_audit,
+    tasks.send_work_alerts,
+    tasks.prune_finished_tasks,
+]
 
 
 def waiting(task_object) -> bool:

@@ -69,3 +69,24 @@ def send_work_alerts() -> int:
     finally:
         run_again_after(send_work_alerts, ALERTS_EVERY)
     return sent
+
+
+PRUNE_EVERY = timedelta(hours=24)
+
+
+@task()
+def prune_finished_tasks() -> None:
+    """Delete finished tasks' rows after 14 days, failed ones after 60 (the administrators'
+    page shows them until then), with django-tasks-db's own command, daily."""
+    from django.core.management import call_command
+
+    try:
+        call_command(
+            "prune_db_task_results",
+            queue_name="*",
+            min_age_days=14,
+            failed_min_age_days=60,
+            verbosity=0,
+        )
+    finally:
+        run_again_after(prune_finished_tasks, PRUNE_EVERY)

@@ -87,6 +87,7 @@ def test_each_periodic_task_is_queued_once_and_comes_round_again(personas, setti
     site.insight_refresh_minutes = 40
     site.save(update_fields=["insight_refresh_minutes"])
     assert sorted(schedule.ensure_scheduled()) == [
+        "prune_finished_tasks",
         "refresh_insight",
         "send_work_alerts",
         "verify_audit",
@@ -95,13 +96,13 @@ def test_each_periodic_task_is_queued_once_and_comes_round_again(personas, setti
     start = timezone.now()
     run_worker()
     waiting = {r.task_name: r for r in DBTaskResult.objects.filter(status=TaskResultStatus.READY)}
-    assert set(waiting) == {"refresh_insight", "verify_audit", "send_work_alerts"}
+    assert set(waiting) == {t.name for t in schedule.PERIODIC}
     # Half the site's interval, so stored figures are never older than the interval itself.
     refresh_at = waiting["refresh_insight"].run_after
     assert start + timedelta(minutes=20) <= refresh_at <= timezone.now() + timedelta(minutes=20)
     assert waiting["verify_audit"].run_after >= start + timedelta(hours=24)
     assert waiting["send_work_alerts"].run_after >= start + timedelta(hours=24)
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 3
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 4
 
 
 @pytest.mark.django_db
@@ -123,3 +124,21 @@ def test_the_worker_command_schedules_then_runs_what_is_due(personas, settings):
         )
     )
     assert names == {task.module_path for task in schedule.PERIODIC}
+
+
+@WORKER
+def test_finished_tasks_are_pruned_after_their_time(personas, settings):
+    settings.TASKS = DATABASE_TASKS
+    broken_for_good.enqueue()
+    tasks.refresh_insight.enqueue()
+    run_worker()
+    DBTaskResult.objects.exclude(status=TaskResultStatus.READY).update(
+        finished_at=timezone.now() - timedelta(days=30)
+    )
+    tasks.prune_finished_tasks.enqueue()
+    run_worker()
+    left = set(DBTaskResult.objects.values_list("task_path", "status"))
+    # The failed one stays (60 days); the refresh done 30 days ago goes; this run's prune stays.
+    assert (broken_for_good.module_path, "FAILED") in left
+    assert (tasks.refresh_insight.module_path, "SUCCESSFUL") not in left
+    assert (tasks.prune_finished_tasks.module_path, "SUCCESSFUL") in left

@@ -26,3 +26,14 @@ REASONS = {
 
 def in_words(reason: str) -> str:
     return str(REASONS.get(reason, _("The message was not delivered.")))
+
+
+# Backends whose gateway sends delivery receipts: only their "sent" waits for one.
+WITH_RECEIPTS = {"notify"}
+
+
+def status_in_words(message) -> str:
+    """A message's status as the worker who sent it reads it."""
+    if message.status == message.Status.SENT and message.backend not in WITH_RECEIPTS:
+        return str(_("Sent"))
+    return str(message.get_status_display())

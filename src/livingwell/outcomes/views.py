@@ -14,7 +14,7 @@ from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import public, staff
 from livingwell.access.sharing import visible_plan_filter
-from livingwell.notifications.reasons import in_words
+from livingwell.notifications.reasons import in_words, status_in_words
 from livingwell.outcomes import actions, queries
 from livingwell.outcomes.chart import Series, render_chart, scale_for
 from livingwell.outcomes.definitions import MEASURES, get_definition
@@ -319,7 +319,7 @@ def _links(intro) -> dict:
             {
                 "link": link,
                 "title": get_definition(link.measure).title,
-                "status": message.get_status_display() if message else _("Sent"),
+                "status": status_in_words(message) if message else _("Sent"),
                 "failed": bool(message and message.status == message.Status.FAILED),
                 "reason": in_words(message.failure_reason) if message else "",
             }

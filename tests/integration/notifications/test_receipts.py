@@ -129,3 +129,14 @@ def test_bad_receipts_get_a_clear_400_and_change_nothing(client, personas, recei
     assert receipt(client, "delivered", gateway_id="not-ours").json() == {"recorded": False}
     link.message.refresh_from_db()
     assert link.message.status == Message.Status.SENT
+
+
+def test_a_link_sent_without_receipts_says_sent_and_with_notify_waits_for_delivery(
+    client, personas, receipts
+):
+    intro, link = sent_link(personas)
+    login(client, personas.hub_worker)
+    url = reverse("outcomes:person", args=[intro.pk])
+    assert "waiting for delivery" not in client.get(url).content.decode()  # no receipt will come
+    Message.objects.filter(pk=link.message_id).update(backend="notify")
+    assert "Sent, waiting for delivery" in client.get(url).content.decode()

@@ -35,10 +35,15 @@ migrate: install
 seed: migrate
 	$(BIN)/livingwell seed --people $(SEED_PEOPLE) --years $(SEED_YEARS) --seed 1 --if-empty
 
+# The background worker (messages, the dashboard's scheduled recalculation, alerts) runs beside
+# the server and stops with it.
 run: seed
 	@echo ""
 	@$(BIN)/livingwell demo_logins
-	LIVINGWELL_DEMO_MODE=true LIVINGWELL_PUBLIC_URL=http://127.0.0.1:$(PORT) $(BIN)/livingwell runserver 127.0.0.1:$(PORT)
+	export LIVINGWELL_DEMO_MODE=true LIVINGWELL_PUBLIC_URL=http://127.0.0.1:$(PORT); \
+	$(BIN)/livingwell worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/livingwell runserver 127.0.0.1:$(PORT)
 
 test: install
 	bash scripts/test.sh

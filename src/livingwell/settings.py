@@ -7,6 +7,7 @@ and demo mode fails its deploy check.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",  # background work (TASKS below)
+    "django_tasks_db",  # its database backend: the queue is a table, no extra server
+    "health_check",  # /health/ (livingwell.operations.health)
+    "django_prometheus",  # request metrics for /metrics (livingwell.operations.metrics)
     "livingwell.core",
     "livingwell.accounts",
     "livingwell.access",
@@ -70,10 +75,16 @@ INSTALLED_APPS = [
     "livingwell.improvement",
     "livingwell.backups",
     "livingwell.coproduction",
+    "livingwell.notifications",
+    "livingwell.operations",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 
 MIDDLEWARE = [
+    # Before all else: every log line of the request carries its id.
+    "livingwell.core.logs.RequestIdMiddleware",
+    # First and last: the latency measured covers all the rest (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +99,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "livingwell.core.middleware.PrivacyHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "livingwell.urls"
@@ -276,13 +288,103 @@ LIVINGWELL_PUBLIC_URL = env_url(
 LIVINGWELL_MESSAGE_BACKEND = env_str(
     "LIVINGWELL_MESSAGE_BACKEND", "livingwell.core.messaging.ConsoleBackend"
 )
+# Django's e-mail over SMTP (LIVINGWELL_MESSAGE_BACKEND=livingwell.core.messaging.EmailBackend with
+# LIVINGWELL_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the server and the sender.
+EMAIL_HOST = env_str("LIVINGWELL_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LIVINGWELL_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("LIVINGWELL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("LIVINGWELL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LIVINGWELL_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("LIVINGWELL_FROM_EMAIL", "Living Well <no-reply@localhost>")
+# GOV.UK Notify (LIVINGWELL_MESSAGE_BACKEND=livingwell.core.messaging.NotifyBackend): the API key,
+# the template of each kind of message by channel (made in the site's Notify account; the values
+# a template may use are in docs/adr/0020), and the bearer token Notify's delivery receipts carry
+# to /notifications/notify/receipts/. A deploy check refuses Notify without a key or a token.
+LIVINGWELL_NOTIFY_API_KEY = env_str("LIVINGWELL_NOTIFY_API_KEY", "")
+LIVINGWELL_NOTIFY_BASE_URL = env_str(
+    "LIVINGWELL_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+LIVINGWELL_NOTIFY_TIMEOUT_SECONDS = env_int("LIVINGWELL_NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+LIVINGWELL_NOTIFY_CALLBACK_TOKEN = env_str("LIVINGWELL_NOTIFY_CALLBACK_TOKEN", "")
+LIVINGWELL_NOTIFY_TEMPLATES = {
+    "measure_link": {
+        "sms": env_str("LIVINGWELL_NOTIFY_TEMPLATE_MEASURE_LINK_SMS", ""),
+        "email": env_str("LIVINGWELL_NOTIFY_TEMPLATE_MEASURE_LINK_EMAIL", ""),
+    },
+    "work_alert": {"email": env_str("LIVINGWELL_NOTIFY_TEMPLATE_WORK_ALERT_EMAIL", "")},
+}
+
+# --- Health and metrics ---------------------------------------------------------------------
+# The addresses (or networks, e.g. 10.0.5.0/24) of the site's monitoring: only they reach /metrics
+# and see the detail of /health/ (anyone else gets up or down). The client's address is read as
+# everywhere else (core/client_address.py). Default: this machine only.
+LIVINGWELL_MONITORING_ADDRESSES = env_list(
+    "LIVINGWELL_MONITORING_ADDRESSES", [] if ENVIRONMENT == "test" else ["127.0.0.1", "::1"]
+)
+try:
+    LIVINGWELL_MONITORING_NETWORKS = [
+        ipaddress.ip_network(a, strict=False) for a in LIVINGWELL_MONITORING_ADDRESSES
+    ]
+except ValueError as exc:
+    raise ConfigError(f"LIVINGWELL_MONITORING_ADDRESSES: {exc}") from None
+# /health/: the oldest due task may wait this long before the worker is reported (a warning),
+# and less free disk than this is "down" (a write may then fail).
+LIVINGWELL_HEALTH_MAX_TASK_WAIT_SECONDS = env_int(
+    "LIVINGWELL_HEALTH_MAX_TASK_WAIT_SECONDS", 600, minimum=1
+)
+LIVINGWELL_HEALTH_MIN_FREE_DISK_PERCENT = env_int(
+    "LIVINGWELL_HEALTH_MIN_FREE_DISK_PERCENT", 5, minimum=0
+)
+# django-prometheus: no query of the migrations at start-up (/health/ reports them).
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# --- Background work (django-tasks): the one place its configuration lives ---------------
+# Every app's tasks (``<app>/tasks.py``, ``@task()`` from django_tasks or
+# ``core.background.task_with_retries``) run on the "default" backend below. A site runs the
+# database backend: the queue is a table in the site's own database, written in the same
+# transaction as the work that queued it (a message queued by an action is sent if and only if the
+# action commits), and `livingwell worker` (beside the web server; `make run` starts one) runs it.
+# The tests run each task at once, in the caller's thread (the immediate backend); a test that is
+# about queueing itself switches to the database backend.
+TASKS_BACKEND = env_str(
+    "LIVINGWELL_TASKS_BACKEND",
+    "django_tasks.backends.immediate.ImmediateBackend"
+    if ENVIRONMENT == "test"
+    else "django_tasks_db.DatabaseBackend",
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": []}}
 
 # --- Logging: no person data in logs; request paths carry only opaque identifiers ----------------
+# One line per record, each with the request's id (core/logs.py); JSON in production (or with
+# LIVINGWELL_LOG_FORMAT=json), for the site's log collector.
+LOG_FORMAT = env_str("LIVINGWELL_LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ConfigError(f"LIVINGWELL_LOG_FORMAT={LOG_FORMAT!r}: use json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "livingwell.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LIVINGWELL_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # GOV.UK Notify's client logs Notify's error message, which may quote what was sent.
+        "notifications_python_client": {"level": "ERROR"},
+    },
 }
 
 # --- Backups and audit checkpoints (ADR 0021) -----------------------------------------------

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("livingwell.outcomes.urls")),
     path("", include("livingwell.directory.urls")),
     path("api/oruk/", oruk_api_urls()),
+    path("", include("livingwell.operations.urls")),
+    path("notifications/", include("livingwell.notifications.urls")),
 ]
 
 handler400 = "livingwell.core.errors.bad_request"

@@ -14,6 +14,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+# Every log record of the browser suite is scanned for the people it made (names, NHS numbers,
+# dates of birth, phones, e-mails); the session fails at its end if one is found.
+from tests.logscan import no_person_data_in_logs  # noqa: F401 (a session-wide fixture)
+
 # Playwright's sync API keeps an event loop in this thread; Django's ORM calls made by the test
 # itself (building fixtures) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -54,6 +54,7 @@ class Permission(StrEnum):
     LEAD_IMPROVEMENT = "lead_improvement"  # start and run improvement projects (PDSA cycles)
     LEAD_LEARNING_RESPONSE = "lead_learning_response"  # raise and lead learning responses
     LEAD_COPRODUCTION = "lead_coproduction"  # record involvement, decisions and payments
+    VIEW_BACKGROUND_TASKS = "view_background_tasks"  # the queued, running and failed tasks
 
 
 P = Permission
@@ -114,6 +115,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_INSIGHT,
             P.REFRESH_INSIGHT,
             P.LEAD_IMPROVEMENT,
+            P.VIEW_BACKGROUND_TASKS,  # they run the site: they see whether its work gets done
         }
     ),
     # Analysts support improvement teams with their measures; they lead no learning response.

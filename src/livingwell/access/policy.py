@@ -9,20 +9,35 @@
   relationship and records the read.
 - `authenticated_only`: a signed-in user part-way through sign-in (MFA steps) or managing their
   own account.
+- `bearer_token(setting)`: a machine calling back (GOV.UK Notify's delivery receipts) with the
+  shared secret the site set in `setting`, in an `Authorization: Bearer` header.
+- `monitoring_only`: the site's monitoring (Prometheus), from the addresses in
+  `LIVINGWELL_MONITORING_ADDRESSES`; anyone else finds nothing there (404).
 """
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.core.public import public
 
-__all__ = ["PUBLIC_URL_NAMES", "authenticated_only", "public", "staff"]
+__all__ = [
+    "PUBLIC_URL_NAMES",
+    "authenticated_only",
+    "bearer_token",
+    "monitoring_only",
+    "public",
+    "staff",
+]
 
 PUBLIC_URL_NAMES = frozenset(
     {
@@ -41,6 +56,7 @@ PUBLIC_URL_NAMES = frozenset(
         "outcomes:respond",
         "outcomes:respond_done",
         "coproduction:you_said_we_did",
+        "operations:health",  # up or down only; the detail is for the site's monitoring
     }
 )
 
@@ -76,6 +92,55 @@ def staff(permission: Permission):
         return wrapper
 
     return decorator
+
+
+def bearer_token(setting: str):
+    """A machine caller presenting the secret in ``settings.<setting>``; with none set, the
+    address does not exist (404). A wrong or missing token is a 401 with a JSON reason."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            expected = getattr(settings, setting, "")
+            if not expected:
+                raise Http404
+            scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(
+                token.strip().encode(), expected.encode()
+            ):
+                response = JsonResponse({"error": "A valid bearer token is required."}, status=401)
+                response["WWW-Authenticate"] = "Bearer"
+                return response
+            return view(request, *args, **kwargs)
+
+        wrapper.access_policy = f"token:{setting}"
+        return wrapper
+
+    return decorator
+
+
+def from_monitoring(request) -> bool:
+    """Does ``request`` come from one of the site's monitoring addresses (a setting)?"""
+    from livingwell.core.client_address import client_address
+
+    address = client_address(request)
+    if address is None:
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip in network for network in settings.LIVINGWELL_MONITORING_NETWORKS)
+
+
+def monitoring_only(view):
+    """The site's monitoring only (``LIVINGWELL_MONITORING_ADDRESSES``); others get a 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not from_monitoring(request):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapper.access_policy = "monitoring"
+    return wrapper
 
 
 # Where each role starts after signing in, and where the site name in the header leads: the first

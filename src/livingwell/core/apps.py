@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from livingwell.core import checks  # noqa: F401  (registers the deploy checks)
+        from livingwell.core import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            logs,  # noqa: F401  (the request id's signals)
+        )

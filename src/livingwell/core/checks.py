@@ -92,3 +92,71 @@ def backup_destination_configured(app_configs, **kwargs):
             )
         ]
     return []
+
+
+NOTIFY_BACKEND = "livingwell.core.messaging.NotifyBackend"
+
+
+@register(Tags.security, deploy=True)
+def notify_configured(app_configs, **kwargs):
+    """With GOV.UK Notify as the message backend, every message would fail without its key, and
+    no delivery receipt could be accepted without the callback's token."""
+    if settings.LIVINGWELL_MESSAGE_BACKEND != NOTIFY_BACKEND:
+        return []
+    errors = []
+    if not settings.LIVINGWELL_NOTIFY_API_KEY:
+        errors.append(
+            Error(
+                "GOV.UK Notify is the message backend but LIVINGWELL_NOTIFY_API_KEY is not set: "
+                "no text or e-mail could be sent.",
+                hint="Set LIVINGWELL_NOTIFY_API_KEY to the site's live API key from Notify.",
+                id="livingwell.E004",
+            )
+        )
+    if not settings.LIVINGWELL_NOTIFY_CALLBACK_TOKEN:
+        errors.append(
+            Error(
+                "LIVINGWELL_NOTIFY_CALLBACK_TOKEN is not set: Notify's delivery receipts would "
+                "be refused, and no one would see that a message failed.",
+                hint="Choose a long random token; give Notify it and the address "
+                "https://<site>/notifications/notify/receipts/ as the callback.",
+                id="livingwell.E005",
+            )
+        )
+    missing = [
+        f"LIVINGWELL_NOTIFY_TEMPLATE_{kind.upper()}_{channel.upper()}"
+        for kind, channels in settings.LIVINGWELL_NOTIFY_TEMPLATES.items()
+        for channel, template in channels.items()
+        if not template
+    ]
+    if missing:
+        errors.append(
+            Error(
+                f"No Notify template for: {', '.join(missing)}; those messages would fail.",
+                hint="Make each template in Notify and set its id (docs/adr/0020 lists the "
+                "values each template may use).",
+                id="livingwell.E006",
+            )
+        )
+    return errors
+
+
+DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
+
+
+@register(Tags.compatibility, deploy=True)
+def background_work_queued(app_configs, **kwargs):
+    """Any other task backend runs work inside the request that asked for it (or not at all):
+    no retries, and no scheduled work without the database backend's queue."""
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend != DATABASE_TASKS:
+        return [
+            Error(
+                f"The background work backend is {backend}: messages would not be retried and "
+                "the scheduled work (the dashboard's figures, alerts, the audit check) would "
+                "not run.",
+                hint="Unset LIVINGWELL_TASKS_BACKEND and run `livingwell worker`.",
+                id="livingwell.E007",
+            )
+        ]
+    return []

@@ -41,6 +41,12 @@ class SiteConfig(models.Model):
         default=60,
         validators=[MinValueValidator(1), MaxValueValidator(1440)],
     )
+    # A text or e-mail with a link to a measure says only which site is asking: the name of the
+    # questionnaire (e.g. one about depression) is health information on a phone's lock screen.
+    # A site whose people agreed to see it may turn this on (and use ((measure)) in its template).
+    link_messages_name_the_measure = models.BooleanField(
+        _("messages with a link to a questionnaire name the questionnaire"), default=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -539,3 +539,9 @@ def reconciliation() -> dict:
         "unexplained": unknown,
         "balanced": unknown == 0,
     }
+
+
+def reply_overdue_q(now) -> Q:
+    """A handover offer still waiting for a reply after its reply date: its owner is alerted
+    (operations/alerts.py)."""
+    return Q(state=Handover.State.OFFERED, reply_due_at__lt=now)

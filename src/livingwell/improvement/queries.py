@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -321,12 +321,17 @@ def portfolio(projects) -> list[dict]:
 # Safety actions
 
 
+def overdue_q(today: date) -> Q:
+    """A safety action is overdue when it is open and its due date has passed."""
+    return Q(status=SafetyAction.Status.OPEN, due_date__lt=today)
+
+
 def overdue_safety_actions(user, *, today: date | None = None):
     """Open safety actions the user owns whose due date has passed, oldest due first: for the
     owner's board (the huddle board can show them with this one call) and their own list."""
     today = today or timezone.localdate()
     return (
-        SafetyAction.objects.filter(owner=user, status=SafetyAction.Status.OPEN, due_date__lt=today)
+        SafetyAction.objects.filter(overdue_q(today), owner=user)
         .select_related("response")
         .order_by("due_date", "created_at")
     )

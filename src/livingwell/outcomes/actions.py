@@ -15,12 +15,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from livingwell.access import audit
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.core import messaging, record_dates
 from livingwell.core.models import SiteConfig
 from livingwell.intake.models import Introduction
+from livingwell.notifications import outbox
+from livingwell.notifications.models import Message
 from livingwell.outcomes import due
 from livingwell.outcomes.definitions import MEASURES, get_definition
 from livingwell.outcomes.errors import MeasureInputError
@@ -239,8 +242,9 @@ def create_response_link(
 ) -> tuple[ResponseLink, str]:
     """Make a single-use link and send it. Returns (link, raw_token); only a hash is stored.
 
-    The message names no one: it says which site is asking and gives the link and its expiry.
-    If sending fails, the link is not kept.
+    The message names no one: it says which site is asking and gives the link and its expiry
+    (and the questionnaire's name only where the site turned that on). It is sent in the
+    background; its status (delivered, or why not) shows with the link, which can be sent again.
     """
     _check_measure(measure)
     at = at or timezone.now()
@@ -273,17 +277,30 @@ def create_response_link(
         expires_at=at + valid_for,
         channel=channel,
     )
-    site = SiteConfig.current().name
+    site = SiteConfig.current()
     expires = timezone.localtime(link.expires_at).strftime("%-d %B %Y")
-    body = (
-        f"{site} has asked you to fill in a short questionnaire ({get_definition(measure).title}). "
-        f"Open this link on your phone or computer: {link_url(raw)} . "
-        f"It works once and until {expires}. If you were not expecting this, you can ignore it."
+    personalisation = {"site_name": site.name, "link": link_url(raw), "expires": expires}
+    # The questionnaire's name only where the site's people agreed to it (SiteConfig).
+    asking = _("%(site)s has asked you to fill in a short questionnaire") % {"site": site.name}
+    if site.link_messages_name_the_measure:
+        personalisation["measure"] = get_definition(measure).title
+        asking += f" ({personalisation['measure']})"
+    body = _(
+        "%(asking)s. Open this link on your phone or computer: %(link)s . It works once and "
+        "until %(expires)s. If you were not expecting this, you can ignore it."
+    ) % {"asking": asking, **personalisation}
+    link.message = outbox.send(
+        by=by,
+        kind=Message.Kind.MEASURE_LINK,
+        channel=channel,
+        to=to,
+        subject=_("%(site)s: a short questionnaire") % {"site": site.name},
+        body=body,
+        personalisation=personalisation,
+        person_id=introduction.person_id,
+        at=at,
     )
-    try:
-        messaging.send(to, f"{site}: a short questionnaire", body)
-    except messaging.MessageError as exc:
-        raise OutcomesError("The link could not be sent. Please try again later.") from exc
+    link.save(update_fields=["message"])
     audit.record(
         by=by,
         action="measure.link.create",
@@ -298,6 +315,29 @@ def create_response_link(
         },
     )
     return link, raw
+
+
+@transaction.atomic
+def send_link_again(*, by, link: ResponseLink, at=None) -> tuple[ResponseLink, str]:
+    """Send a new link for the same measure and occasion after the message carrying ``link``
+    was not delivered (the new link withdraws the old one, as any newer link does). The link is
+    locked first, so a button pressed twice sends one new link."""
+    link = ResponseLink.objects.select_for_update().get(pk=link.pk)
+    message = link.message
+    if message is None or message.status != Message.Status.FAILED:
+        raise OutcomesError("Only a link whose message was not delivered can be sent again.")
+    if link.used_at is not None:
+        raise OutcomesError("This link has been used: the answers were received.")
+    if link.withdrawn_at is not None:
+        raise OutcomesError("A newer link for this questionnaire has been sent already.")
+    return create_response_link(
+        by=by,
+        introduction=link.introduction,
+        measure=link.measure,
+        occasion=link.occasion,
+        valid_for=link.expires_at - link.created_at,
+        at=at,
+    )
 
 
 _LINK_MESSAGES = {

@@ -51,6 +51,11 @@ class ResponseLink(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # How it was sent ("email" or "sms"); never the address itself.
     channel = models.CharField(max_length=10, blank=True)
+    # The message that carried it: its status (delivered, failed and why) shows on the outcomes
+    # page. Links made before messages were kept have none.
+    message = models.ForeignKey(
+        "notifications.Message", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

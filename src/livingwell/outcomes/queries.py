@@ -24,6 +24,7 @@ from livingwell.outcomes.models import (
     MeasureSchedule,
     Occasion,
     OutcomeFrameworkVersion,
+    ResponseLink,
 )
 
 # A closure measure is looked for in the weeks around closing, and asked for up to this long after.
@@ -260,3 +261,16 @@ def _due_for(intro, schedule: MeasureSchedule, last: date | None, today: date) -
     if schedule.review_every_weeks:
         return make(Occasion.REVIEW, last + timedelta(weeks=schedule.review_every_weeks))
     return None
+
+
+LINKS_SHOWN = 10
+
+
+def recent_links(introduction: Introduction):
+    """The latest links sent for this introduction with the message that carried each (its
+    delivery status), newest first, and how many there are."""
+    links = ResponseLink.objects.filter(introduction=introduction)
+    return (
+        list(links.select_related("message").order_by("-created_at", "-pk")[:LINKS_SHOWN]),
+        links.count(),
+    )

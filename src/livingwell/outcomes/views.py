@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import public, staff
 from livingwell.access.sharing import visible_plan_filter
+from livingwell.notifications.reasons import in_words, status_in_words
 from livingwell.outcomes import actions, queries
 from livingwell.outcomes.chart import Series, render_chart, scale_for
 from livingwell.outcomes.definitions import MEASURES, get_definition
@@ -122,11 +123,32 @@ def send_link(request, introduction_id):
             how = _("by text message") if link.channel == "sms" else _("by email")
             messages.success(
                 request,
-                _("A link to %(title)s was sent %(how)s. It works once.")
+                _(
+                    "A link to %(title)s is being sent %(how)s. It works once. Whether it was "
+                    "delivered shows under Links sent."
+                )
                 % {"title": get_definition(link.measure).title, "how": how},
             )
             return redirect("outcomes:person", introduction_id=intro.pk)
     return render(request, "outcomes/send_link.html", {"intro": intro, "form": form})
+
+
+@require_POST
+@staff(Permission.RECORD_CONTACT)
+def send_link_again(request, introduction_id, link_id):
+    intro, _rel = open_introduction(
+        request, introduction_id, category=CATEGORY, permission=Permission.RECORD_CONTACT
+    )
+    link = intro.measure_links.select_related("message").filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    try:
+        actions.send_link_again(by=request.user, link=link)
+    except actions.OutcomesError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("A new link was sent. The one that failed no longer works."))
+    return redirect("outcomes:person", introduction_id=intro.pk)
 
 
 # --- the person's outcomes over time ---------------------------------------------------------
@@ -283,8 +305,26 @@ def person_outcomes(request, introduction_id):
             "sections": sections,
             "measures": measures,
             "talking_therapies": _talking_therapies(grouped),
+            "links": _links(intro),
         },
     )
+
+
+def _links(intro) -> dict:
+    links, total = queries.recent_links(intro)
+    rows = []
+    for link in links:
+        message = link.message
+        rows.append(
+            {
+                "link": link,
+                "title": get_definition(link.measure).title,
+                "status": status_in_words(message) if message else _("Sent"),
+                "failed": bool(message and message.status == message.Status.FAILED),
+                "reason": in_words(message.failure_reason) if message else "",
+            }
+        )
+    return {"rows": rows, "total": total}
 
 
 # --- the person's own link (public) ----------------------------------------------------------

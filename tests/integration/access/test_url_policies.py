@@ -118,6 +118,8 @@ POST_ONLY = frozenset(
         "improvement:start_do",
         "coproduction:decision_feedback",
         "coproduction:decision_publish",
+        "outcomes:send_link_again",
+        "notifications:notify_receipt",
     }
 )
 

@@ -107,3 +107,44 @@ def test_a_short_checkpoint_key_fails_the_deploy_check(tmp_path):
     result = run_check(tmp_path, LIVINGWELL_AUDIT_CHECKPOINT_KEY="short")
     assert result.returncode != 0
     assert "livingwell.E021" in result.stdout + result.stderr
+NOTIFY = {
+    "LIVINGWELL_MESSAGE_BACKEND": "livingwell.core.messaging.NotifyBackend",
+    "LIVINGWELL_NOTIFY_API_KEY": "live-00000000-0000-0000-0000-000000000000-"
+    "00000000-0000-0000-0000-000000000000",
+    "LIVINGWELL_NOTIFY_CALLBACK_TOKEN": secrets.token_urlsafe(32),
+    "LIVINGWELL_NOTIFY_TEMPLATE_MEASURE_LINK_SMS": "a-template",
+    "LIVINGWELL_NOTIFY_TEMPLATE_MEASURE_LINK_EMAIL": "a-template",
+    "LIVINGWELL_NOTIFY_TEMPLATE_WORK_ALERT_EMAIL": "a-template",
+}
+
+
+@pytest.mark.slow
+def test_notify_with_its_key_token_and_templates_passes_the_deploy_check(tmp_path):
+    result = run_check(tmp_path, **NOTIFY)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_notify_without_its_key_or_token_or_a_template_fails_the_deploy_check(tmp_path):
+    result = run_check(
+        tmp_path,
+        **NOTIFY
+        | {
+            "LIVINGWELL_NOTIFY_API_KEY": "",
+            "LIVINGWELL_NOTIFY_CALLBACK_TOKEN": "",
+            "LIVINGWELL_NOTIFY_TEMPLATE_WORK_ALERT_EMAIL": "",
+        },
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "livingwell.E004" in output and "livingwell.E005" in output
+    assert "livingwell.E006" in output and "LIVINGWELL_NOTIFY_TEMPLATE_WORK_ALERT_EMAIL" in output
+
+
+@pytest.mark.slow
+def test_background_work_run_in_the_request_fails_the_deploy_check(tmp_path):
+    result = run_check(
+        tmp_path, LIVINGWELL_TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend"
+    )
+    assert result.returncode != 0
+    assert "livingwell.E007" in result.stdout + result.stderr

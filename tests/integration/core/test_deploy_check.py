@@ -107,6 +107,8 @@ def test_a_short_checkpoint_key_fails_the_deploy_check(tmp_path):
     result = run_check(tmp_path, LIVINGWELL_AUDIT_CHECKPOINT_KEY="short")
     assert result.returncode != 0
     assert "livingwell.E021" in result.stdout + result.stderr
+
+
 NOTIFY = {
     "LIVINGWELL_MESSAGE_BACKEND": "livingwell.core.messaging.NotifyBackend",
     "LIVINGWELL_NOTIFY_API_KEY": "live-00000000-0000-0000-0000-000000000000-"

@@ -15,6 +15,7 @@ STAFF_NAV = [
     ("directory:my_listings", _("Your listings"), Permission.EDIT_OWN_DIRECTORY),
     ("insight:dashboard", _("Insight"), Permission.VIEW_INSIGHT),
     ("improvement:portfolio", _("Improvement"), Permission.LEAD_IMPROVEMENT),
+    ("stories:collections", _("Stories"), Permission.VIEW_STORIES),
     ("access:privacy_workspace", _("Privacy"), Permission.REVIEW_ACCESS),
 ]
 

@@ -53,6 +53,9 @@ class Permission(StrEnum):
     TAKE_OWNERSHIP = "take_ownership"  # hold an introduction for the Hub
     LEAD_IMPROVEMENT = "lead_improvement"  # start and run improvement projects (PDSA cycles)
     LEAD_LEARNING_RESPONSE = "lead_learning_response"  # raise and lead learning responses
+    COLLECT_STORIES = "collect_stories"  # record a story with someone, send them a story link
+    VIEW_STORIES = "view_stories"  # pattern pages; stories with consent for network learning
+    RUN_STORY_PANELS = "run_story_panels"  # collections, selection panels, public text checks
 
 
 P = Permission
@@ -75,6 +78,8 @@ _CARE = {
     P.TAKE_OWNERSHIP,  # on the Hub's relationship only (PERMISSION_BASES)
     P.LEAD_IMPROVEMENT,
     P.LEAD_LEARNING_RESPONSE,
+    P.COLLECT_STORIES,
+    P.VIEW_STORIES,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -98,10 +103,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             # Any partner tests changes and raises learning responses, council and VCS included.
             P.LEAD_IMPROVEMENT,
             P.LEAD_LEARNING_RESPONSE,
+            P.COLLECT_STORIES,
+            P.VIEW_STORIES,
         }
     ),
     Role.TEAM_LEAD: frozenset(
         _CARE | {P.ALLOCATE, P.REOPEN, P.RESOLVE_MATCHES, P.RESPOND_HANDOVER}
+        # Team leads convene the story panels with the lived-experience collaborative.
+        | {P.RUN_STORY_PANELS}
     ),
     Role.PRIVACY_OFFICER: frozenset({P.REVIEW_ACCESS, P.VIEW_ACCESS_LOG}),
     # Editing all listings includes editing "own" ones: the directory pages check ownership.
@@ -113,10 +122,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_INSIGHT,
             P.REFRESH_INSIGHT,
             P.LEAD_IMPROVEMENT,
+            P.VIEW_STORIES,
+            P.RUN_STORY_PANELS,
         }
     ),
     # Analysts support improvement teams with their measures; they lead no learning response.
-    Role.ANALYST: frozenset({P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT}),
+    Role.ANALYST: frozenset(
+        {P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT, P.VIEW_STORIES}
+    ),
 }
 
 B = Basis

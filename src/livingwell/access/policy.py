@@ -40,6 +40,9 @@ PUBLIC_URL_NAMES = frozenset(
         "oruk-api",  # the whole ORUK API namespace (django-ninja), public and read-only
         "outcomes:respond",
         "outcomes:respond_done",
+        "stories:tell",
+        "stories:tell_done",
+        "stories:impact",
     }
 )
 

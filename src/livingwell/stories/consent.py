@@ -10,25 +10,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from livingwell.stories.models import Audience, ConsentEntry, Identity, Story
 
 
-def _latest(audience: str) -> QuerySet:
-    return ConsentEntry.objects.filter(story=OuterRef("pk"), audience=audience).order_by("-id")
-
-
 def allowed_q(audience: str, today: date | None = None) -> Q:
-    """Stories whose consent in force for ``audience`` allows the use today."""
+    """Stories whose consent in force for ``audience`` allows the use today: a line that
+    permits it, within its review date, with no later line for that audience."""
     today = today or timezone.localdate()
-    latest_id = Subquery(_latest(audience).values("id")[:1])
-    in_force = ConsentEntry.objects.filter(
-        pk=latest_id,
-        permitted=True,
-    ).filter(Q(review_on__isnull=True) | Q(review_on__gte=today))
-    # The subquery is correlated on the outer story through latest_id.
+    later = ConsentEntry.objects.filter(
+        story=OuterRef("story"), audience=audience, id__gt=OuterRef("id")
+    )
+    in_force = (
+        ConsentEntry.objects.filter(story=OuterRef("pk"), audience=audience, permitted=True)
+        .filter(Q(review_on__isnull=True) | Q(review_on__gte=today))
+        .filter(~Exists(later))
+    )
     return Q(Exists(in_force))
 
 

@@ -91,6 +91,11 @@ ACCEPTS_POST = frozenset(
         "improvement:response_new",
         "improvement:study",
         "improvement:summary",
+        "stories:tell_with_worker",
+        "stories:tell",
+        "stories:consent",
+        "stories:public_text",
+        "stories:panel",
     }
 )
 # Actions with no page of their own: POST only.
@@ -106,6 +111,8 @@ POST_ONLY = frozenset(
         "improvement:action_done",
         "improvement:prediction_remove",
         "improvement:start_do",
+        "stories:send_link",
+        "stories:feedback",
     }
 )
 

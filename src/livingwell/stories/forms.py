@@ -285,10 +285,7 @@ class FilterForm(forms.Form):
     )
     team = forms.ChoiceField(label=_("Team"), required=False)
     tier = forms.ChoiceField(label=_("Tier"), required=False)
-    dimension = forms.ChoiceField(label=_("Equity group: dimension"), required=False)
-    group = forms.CharField(
-        label=_("Equity group: group (its code)"), required=False, max_length=40
-    )
+    equity = forms.ChoiceField(label=_("Equity group"), required=False)
 
     def __init__(self, *args, collection, **kwargs):
         from livingwell.accounts.models import Team

@@ -63,10 +63,11 @@ def story(c, *, by=None, consents=None, introduction=None, risk_now="no", domain
         "why_it_matters": "I feel less alone.",
         "source": "person",
         "channel": "conversation",
-        "answers": answers(c),
         "told_on": date.today(),
     }
     fields.update(kw)
+    if "answers" not in fields:
+        fields["answers"] = answers(c)
     return actions.record_story(
         by=by,
         collection=c,

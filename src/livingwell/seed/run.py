@@ -169,6 +169,7 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
         _run_hook(
             "Improvement", _build_improvement, random.Random(f"{options.seed}:improvement"), now
         )
+        _run_hook("Stories", _build_stories, random.Random(f"{options.seed}:stories"), now)
     # The running totals of introductions received, new and in support (the actions keep them
     # from now on).
     from livingwell.intake.models import IntroductionTally
@@ -415,5 +416,13 @@ def _build_insight(rng: random.Random) -> None:
 def _build_improvement(rng: random.Random, now: datetime) -> None:
     """A few improvement projects and learning responses (livingwell.improvement.demo)."""
     from livingwell.improvement.demo import build_demo
+
+    build_demo(rng, now)
+
+
+def _build_stories(rng: random.Random, now: datetime) -> None:
+    """Story collections, a few hundred synthetic stories and the panels' choices
+    (livingwell.stories.demo)."""
+    from livingwell.stories.demo import build_demo
 
     build_demo(rng, now)

@@ -13,7 +13,7 @@ urlpatterns = [
         views.send_link,
         name="send_link",
     ),
-    path("stories/<uuid:collection_id>/panel/<int:level>/", views.panel, name="panel"),
+    path("stories/<uuid:collection_id>/panel/<str:level>/", views.panel, name="panel"),
     path("stories/<uuid:collection_id>/monitoring/", views.monitoring, name="monitoring"),
     path("stories/story/<uuid:story_id>/", views.story, name="story"),
     path("stories/story/<uuid:story_id>/consent/", views.story_consent, name="consent"),

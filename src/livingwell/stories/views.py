@@ -305,7 +305,9 @@ def public_text(request, story_id):
 @require_http_methods(["GET", "POST"])
 def panel(request, collection_id, level):
     collection = _collection(collection_id)
-    panel_obj = get_object_or_404(Panel, collection=collection, level=level)
+    if not str(level).isdigit():
+        raise Http404
+    panel_obj = get_object_or_404(Panel, collection=collection, level=int(level))
     domains = []
     posted_domain = request.POST.get("domain")
     for domain in collection.domains.all():

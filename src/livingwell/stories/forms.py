@@ -315,3 +315,61 @@ class FilterForm(forms.Form):
 
     def is_filtered(self) -> bool:
         return self.is_valid() and any(self.cleaned_data.get(k) for k in self.fields)
+
+
+class CollectionForm(lw_forms.Form):
+    """A new collection, as the site and its lived-experience panel define it."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    prompt = forms.CharField(
+        label=_("The prompting question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    period_start = forms.DateField(
+        label=_("Reporting period starts (YYYY-MM-DD)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    period_end = forms.DateField(
+        label=_("Reporting period ends (YYYY-MM-DD)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    domains = forms.CharField(
+        label=_("Domains of change"),
+        help_text=_("One a line, for example “Quality of life”; include “Any other change”."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    signifiers = forms.CharField(
+        label=_("Signifiers"),
+        required=False,
+        help_text=_(
+            "One a line: the kind (triad, dyad or choice), a colon, the question, then its "
+            "anchors, poles or options, each after a bar. For example "
+            "“triad: What made the difference? | People around me | Support | Myself”."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean_signifiers(self):
+        out = []
+        for n, line in enumerate(self.cleaned_data["signifiers"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            kind, _sep, rest = line.partition(":")
+            parts = [p.strip() for p in rest.split("|")]
+            if kind.strip().lower() not in Signifier.Kind.values or len(parts) < 3:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write the kind, a colon, the question and its labels.")
+                    % {"n": n}
+                )
+            out.append({"kind": kind.strip().lower(), "question": parts[0], "labels": parts[1:]})
+        return out
+
+    def collection_fields(self) -> dict:
+        c = self.cleaned_data
+        return {
+            "title": c["title"],
+            "prompt": c["prompt"],
+            "period_start": c["period_start"],
+            "period_end": c["period_end"],
+            "domains": c["domains"].splitlines(),
+            "signifiers": c["signifiers"],
+        }

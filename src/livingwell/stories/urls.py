@@ -6,6 +6,7 @@ app_name = "stories"
 
 urlpatterns = [
     path("stories/", views.collections, name="collections"),
+    path("stories/new/", views.collection_new, name="collection_new"),
     path("stories/<uuid:collection_id>/", views.pattern, name="pattern"),
     path("stories/<uuid:collection_id>/tell/", views.tell_with_worker, name="tell_with_worker"),
     path(

@@ -16,9 +16,11 @@ from livingwell.access.permissions import Permission, has_permission
 from livingwell.access.policy import public, staff
 from livingwell.insight import metrics
 from livingwell.intake.actions import URGENT_RISK
+from livingwell.intake.models import Introduction
 from livingwell.stories import actions, consent, impact, patterns, queries
 from livingwell.stories.forms import (
     ApproveForm,
+    CollectionForm,
     ConsentForm,
     FeedbackForm,
     FilterForm,
@@ -49,12 +51,28 @@ def collections(request):
     )
 
 
+@staff(Permission.RUN_STORY_PANELS)
+@require_http_methods(["GET", "POST"])
+def collection_new(request):
+    form = CollectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            collection = actions.create_collection(by=request.user, **form.collection_fields())
+        except actions.StoryError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("Collection “%(t)s” created.") % {"t": collection.title})
+            return redirect("stories:pattern", collection_id=collection.pk)
+    return render(request, "stories/collection_new.html", {"form": form})
+
+
 def _set(collection, data, disclosure, prefix):
     form = FilterForm(data, collection=collection, prefix=prefix)
     chosen = form.cleaned_data if form.is_valid() else {}
     stories = queries.filtered(collection, chosen)
     return {
         "form": form,
+        "invalid": form.is_bound and not form.is_valid(),
         "stories": stories,
         "count": disclosure.count(len(stories)),
         "figures": patterns.figures(stories, collection.signifiers.all(), disclosure),
@@ -93,6 +111,15 @@ def tell_with_worker(request, collection_id):
     (opened through the access helpers: the worker's relationship is checked and audited)."""
     collection = _collection(collection_id)
     introduction = None
+    reference = (request.GET.get("reference") or "").strip().upper()
+    if reference:
+        # No such reference and no relationship look the same: an audited 404.
+        found = Introduction.objects.filter(reference=reference).values_list("pk", flat=True)
+        introduction, _rel = open_introduction(
+            request, found.first(), category="story", permission=Permission.RECORD_CONTACT
+        )
+        url = reverse("stories:tell_with_worker", args=[collection.pk])
+        return redirect(f"{url}?introduction={introduction.pk}")
     intro_id = request.GET.get("introduction") or request.POST.get("introduction")
     if intro_id:
         introduction, _rel = open_introduction(
@@ -149,7 +176,8 @@ def send_link(request, collection_id, introduction_id):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("A link to tell their story has been sent."))
-    return redirect(reverse("hub:record", args=[introduction.pk]))
+    url = reverse("stories:tell_with_worker", args=[collection.pk])
+    return redirect(f"{url}?introduction={introduction.pk}")
 
 
 @public

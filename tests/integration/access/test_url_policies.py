@@ -92,6 +92,7 @@ ACCEPTS_POST = frozenset(
         "improvement:study",
         "improvement:summary",
         "stories:tell_with_worker",
+        "stories:collection_new",
         "stories:tell",
         "stories:consent",
         "stories:public_text",

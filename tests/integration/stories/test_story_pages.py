@@ -224,3 +224,46 @@ def test_a_panel_page_records_a_choice_with_reasons(client, personas):
     assert good.status_code == 302
     selection = s.selections.get()
     assert selection.attendance == {"Peer worker": 2, "Lived experience": 3}
+
+
+def test_a_site_defines_a_collection_with_its_signifiers(client, personas):
+    lead = factories.user("lead", team=personas.hub_team, role="team_lead")
+    factories.login(client, lead)
+    url = reverse("stories:collection_new")
+    data = {
+        "title": "Winter stories",
+        "prompt": "What changed?",
+        "period_start": "2026-01-01",
+        "period_end": "2026-03-31",
+        "domains": "Quality of life\nAny other change",
+        "signifiers": "triad: What helped? | People | Support | Me\ndyad: Say? | None | All",
+    }
+    bad = client.post(url, data | {"signifiers": "triad: What helped? | People | Support"})
+    assert bad.status_code == 200 and "three anchors" in bad.content.decode()
+    assert client.post(url, data).status_code == 302
+    from livingwell.stories.models import Collection
+
+    c = Collection.objects.get(title="Winter stories")
+    assert [s.kind for s in c.signifiers.all()] == ["triad", "dyad"]
+    assert c.panels.count() == 3
+    factories.login(client, personas.analyst)
+    assert client.get(url).status_code == 403
+
+
+def test_a_worker_links_a_story_by_reference_only_to_someone_in_their_care(client, personas):
+    intro = factories.introduction()
+    c = helpers.collection()
+    url = reverse("stories:tell_with_worker", args=[c.pk])
+    factories.login(client, personas.unrelated_worker)
+    assert client.get(url, {"reference": intro.reference}).status_code == 404
+    assert client.get(url, {"reference": "NOSUCHREF"}).status_code == 404
+    factories.login(client, personas.hub_worker)
+    response = client.get(url, {"reference": intro.reference.lower()})
+    assert response.status_code == 302 and str(intro.pk) in response["Location"]
+
+
+def test_filters_the_site_does_not_know_are_refused_with_a_message(client, personas):
+    c = helpers.collection()
+    factories.login(client, personas.analyst)
+    page = client.get(reverse("stories:pattern", args=[c.pk]), {"a-tier": "nope"}).content
+    assert b"were not applied" in page

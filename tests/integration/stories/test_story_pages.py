@@ -267,3 +267,21 @@ def test_filters_the_site_does_not_know_are_refused_with_a_message(client, perso
     factories.login(client, personas.analyst)
     page = client.get(reverse("stories:pattern", args=[c.pk]), {"a-tier": "nope"}).content
     assert b"were not applied" in page
+
+
+def test_the_impact_page_serves_the_stored_figures_and_never_waits_for_a_recalculation(personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from livingwell.core.models import SiteConfig
+    from livingwell.insight import metrics, snapshots
+    from livingwell.insight.models import DashboardSnapshot
+    from livingwell.stories import impact
+
+    site = SiteConfig.current()
+    snapshots.compute(metrics.Filters.default(), site)
+    old = timezone.now() - timedelta(days=2)
+    DashboardSnapshot.objects.update(computed_at=old)
+    assert impact.context()["figures_at"] == old
+    assert DashboardSnapshot.objects.count() == 1

@@ -19,6 +19,7 @@ urlpatterns = [
     path("stories/story/<uuid:story_id>/", views.story, name="story"),
     path("stories/story/<uuid:story_id>/consent/", views.story_consent, name="consent"),
     path("stories/story/<uuid:story_id>/public-text/", views.public_text, name="public_text"),
+    path("stories/pdsa-cycle/<uuid:cycle_id>/", views.cycle_stories, name="cycle"),
     path("stories/selection/<uuid:selection_id>/feedback/", views.feedback, name="feedback"),
     # The person's own link: no login, the token is the only thing in the URL.
     path("tell/thank-you/", views.tell_done, name="tell_done"),

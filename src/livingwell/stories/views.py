@@ -452,3 +452,51 @@ def monitoring(request, collection_id):
 @require_GET
 def impact_page(request):
     return render(request, "stories/impact.html", impact.context())
+
+
+@staff(Permission.VIEW_STORIES)
+@require_GET
+def cycle_stories(request, cycle_id):
+    """The stories told in a PDSA cycle's window (Do start to Study date, or today), beside the
+    same length of time before it, per collection: a process change read in people's words."""
+    from datetime import timedelta
+
+    from livingwell.improvement.models import PDSACycle
+
+    cycle = get_object_or_404(PDSACycle.objects.select_related("project"), pk=cycle_id)
+    disclosure = metrics.Disclosure.from_site()
+    parts = []
+    if cycle.do_started_on:
+        end = cycle.study_date or timezone.localdate()
+        length = max(timedelta(days=1), end - cycle.do_started_on)
+        windows = [
+            (
+                _("Before the cycle"),
+                cycle.do_started_on - length,
+                cycle.do_started_on - timedelta(days=1),
+            ),
+            (_("In the cycle's window"), cycle.do_started_on, end),
+        ]
+        teams = list(cycle.project.teams.values_list("pk", flat=True))
+        for collection in Collection.objects.filter(
+            period_end__gte=windows[0][1], period_start__lte=end
+        ):
+            sets = []
+            for label, start, stop in windows:
+                stories = queries.filtered(collection, {"start": start, "end": stop})
+                if teams:
+                    stories = [s for s in stories if s.team_id in teams]
+                sets.append(
+                    {
+                        "label": label,
+                        "start": start,
+                        "end": stop,
+                        "count": disclosure.count(len(stories)),
+                        "stories": stories[:20] if label == windows[1][0] else [],
+                        "figures": patterns.figures(
+                            stories, collection.signifiers.all(), disclosure
+                        ),
+                    }
+                )
+            parts.append({"collection": collection, "sets": sets})
+    return render(request, "stories/cycle.html", {"cycle": cycle, "parts": parts})

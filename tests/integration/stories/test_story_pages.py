@@ -285,3 +285,36 @@ def test_the_impact_page_serves_the_stored_figures_and_never_waits_for_a_recalcu
     DashboardSnapshot.objects.update(computed_at=old)
     assert impact.context()["figures_at"] == old
     assert DashboardSnapshot.objects.count() == 1
+
+
+def test_a_pdsa_cycles_window_shows_the_stories_told_in_it(client, personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from livingwell.improvement import actions as improvement
+
+    today = timezone.localdate()
+    c = helpers.collection()
+    helpers.story(c, title="Before the change", told_on=today - timedelta(days=20))
+    helpers.story(c, title="During the change", told_on=today - timedelta(days=2))
+    project = improvement.create_project(
+        by=personas.hub_worker,
+        title="Warmer welcomes",
+        aim_statement="Everyone feels welcome by March.",
+        data_from=today - timedelta(days=200),
+    )
+    driver = improvement.add_driver(
+        by=personas.hub_worker, project=project, level="primary", text="Welcome"
+    )
+    idea = improvement.add_change_idea(
+        by=personas.hub_worker, project=project, driver=driver, text="A greeter"
+    )
+    cycle = improvement.plan_cycle(
+        by=personas.hub_worker, project=project, change_idea=idea, purpose="Try a greeter"
+    )
+    improvement.start_do(by=personas.hub_worker, cycle=cycle, on=today - timedelta(days=7))
+    factories.login(client, personas.analyst)
+    page = client.get(reverse("stories:cycle", args=[cycle.pk])).content.decode()
+    assert "During the change" in page and "Before the change" not in page
+    assert "Before the cycle" in page

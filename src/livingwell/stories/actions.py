@@ -547,7 +547,7 @@ def open_link(raw_token: str, *, for_update: bool = False) -> TellerLink:
         raise LinkError(str(_LINK_MESSAGES["unknown"]), "token")
     queryset = TellerLink.objects.select_related("introduction__person", "collection", "story")
     if for_update:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))
     link = queryset.filter(token_hash=hash_token(raw_token)).first()
     if link is None:
         raise LinkError(str(_LINK_MESSAGES["unknown"]), "token")

@@ -13,9 +13,10 @@ arithmetic mean of shares is biased towards the centre and is deliberately not o
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
-__all__ = ["GeometryError", "closed", "mean", "to_xy", "zone", "ZONES"]
+__all__ = ["GeometryError", "closed", "dyad_bin", "mean", "to_xy", "zone", "ZONES"]
 
 # Comparisons at the zone boundaries allow for the rounding of shares that were typed exactly
 # (0.6 + 0.3 + 0.1 is 0.9999999999999999 in binary floating point), so that an answer written
@@ -89,3 +90,15 @@ def zone(a: float, b: float, c: float) -> str:
             others = [names[i] for i in range(3) if i != left]
             return "+".join(others)
     return "centre"
+
+
+# A dyad's five zones: left (up to 0.2), centre-left (to 0.4), centre (to 0.6), centre-right
+# (to 0.8), right (above 0.8); each upper edge belongs to the zone below it.
+DYAD_EDGES = (0.2, 0.4, 0.6, 0.8)
+
+
+def dyad_bin(value: float) -> int:
+    """The zone (0 to 4, left to right) of a dyad position from 0 to 1."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise GeometryError(f"a dyad position must be from 0 to 1, not {value!r}")
+    return bisect_left(DYAD_EDGES, value)

@@ -23,8 +23,6 @@ SIDE = 240.0
 MARGIN_X = 40.0
 MARGIN_TOP = 30.0
 HEIGHT = SIDE * (3**0.5) / 2
-# Dyad bins: the usual five (left, centre-left, centre, centre-right, right).
-DYAD_BINS = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.0)]
 EQUITY = metrics.EQUITY_DIMENSIONS
 
 
@@ -123,10 +121,9 @@ def _triad(fig: Figure, given, disclosure) -> None:
 
 def _dyad(fig: Figure, given, disclosure) -> None:
     left, right = fig.signifier.labels
-    counts = [0] * len(DYAD_BINS)
+    counts = [0] * (len(geometry.DYAD_EDGES) + 1)
     for a in given:
-        index = min(int(a.first * len(DYAD_BINS)), len(DYAD_BINS) - 1)
-        counts[index] += 1
+        counts[geometry.dyad_bin(a.first)] += 1
     names = [
         _("Near “%(pole)s”") % {"pole": left},
         _("Towards “%(pole)s”") % {"pole": left},

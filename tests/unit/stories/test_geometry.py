@@ -155,3 +155,31 @@ def test_every_answer_has_exactly_one_known_zone(point):
         "second+third",
         "centre",
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.0, 0),
+        (0.2, 0),  # left: up to and including 20
+        (0.21, 1),
+        (0.4, 1),
+        (0.5, 2),
+        (0.6, 2),
+        (0.8, 3),  # centre-right: up to and including 80
+        (0.81, 4),  # right: above 80
+        (1.0, 4),
+    ],
+)
+def test_dyad_bins_follow_the_usual_five_zones(value, expected):
+    from livingwell.stories.geometry import dyad_bin
+
+    assert dyad_bin(value) == expected
+
+
+@pytest.mark.parametrize("value", [-0.01, 1.01, math.nan])
+def test_dyad_bin_refuses_a_position_off_the_line(value):
+    from livingwell.stories.geometry import dyad_bin
+
+    with pytest.raises(GeometryError):
+        dyad_bin(value)

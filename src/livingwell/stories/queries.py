@@ -63,8 +63,9 @@ def open_story(request, story_id) -> tuple[Story, str]:
 
 
 def open_story_for_consent(request, story_id) -> Story:
-    """The story, for recording or withdrawing its consent: whoever may change it must be in
-    the linked person's care (or, for a story told by no one on record, may collect stories)."""
+    """The story, for recording or withdrawing its consent: whoever changes it must be in the
+    linked person's care (or, for a story on no one's record, be its collector or run the
+    story panels)."""
     pk = _uuid(story_id)
     story = (
         Story.objects.select_related("collection", "person").filter(pk=pk).first() if pk else None
@@ -73,7 +74,11 @@ def open_story_for_consent(request, story_id) -> Story:
         refuse(request, category=CATEGORY)
     if story.person_id:
         check_person(request, story.person, permission=Permission.RECORD_CONTACT, category=CATEGORY)
-    elif not has_permission(request.user, Permission.COLLECT_STORIES):
+    elif not (
+        story.collected_by_id == request.user.pk
+        or has_permission(request.user, Permission.RUN_STORY_PANELS)
+    ):
+        # A story on no one's record: its collector, or those who run the story panels.
         refuse(request, category=CATEGORY)
     audit.record(
         by=request.user,

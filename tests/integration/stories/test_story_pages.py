@@ -318,3 +318,44 @@ def test_a_pdsa_cycles_window_shows_the_stories_told_in_it(client, personas):
     page = client.get(reverse("stories:cycle", args=[cycle.pk])).content.decode()
     assert "During the change" in page and "Before the change" not in page
     assert "Before the cycle" in page
+
+
+def test_consent_on_a_story_is_changed_only_by_the_persons_care_team_or_its_collector(
+    client, personas
+):
+    intro = factories.introduction()
+    c = helpers.collection()
+    linked = helpers.story(c, introduction=intro)
+    unlinked = helpers.story(c, by=personas.key_worker)
+    factories.login(client, personas.unrelated_worker)
+    for s in (linked, unlinked):
+        url = reverse("stories:consent", args=[s.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"withdraw": "1"}).status_code == 404
+    factories.login(client, personas.key_worker)
+    assert (
+        client.post(reverse("stories:consent", args=[unlinked.pk]), {"withdraw": "1"}).status_code
+        == 302
+    )
+    factories.login(client, personas.hub_worker)
+    assert (
+        client.post(reverse("stories:consent", args=[linked.pk]), {"withdraw": "1"}).status_code
+        == 302
+    )
+    assert linked.consents.filter(kind="withdrawn").count() == 6
+
+
+def test_the_equity_filter_narrows_to_one_group(client, personas):
+    c = helpers.collection()
+    women = factories.introduction(person=factories.person_details(sex="female"))
+    men = factories.introduction(person=factories.person_details(sex="male"))
+    for _n in range(9):
+        helpers.story(c, introduction=women, title="Told by a woman")
+    helpers.story(c, introduction=men, title="Told by a man")
+    from livingwell.stories import queries
+
+    assert len(queries.filtered(c, {"equity": "sex:female"})) == 9
+    assert len(queries.filtered(c, {"equity": "sex:male"})) == 1
+    factories.login(client, personas.analyst)
+    page = client.get(reverse("stories:pattern", args=[c.pk]), {"a-equity": "sex:male"})
+    assert "Too few stories" in page.content.decode()

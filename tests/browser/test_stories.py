@@ -45,6 +45,7 @@ def test_a_person_tells_a_story_on_a_phone_with_the_triad_by_keyboard(
     page.keyboard.type("30")
     page.keyboard.press("Tab")
     page.keyboard.type("30")  # adds up to 110: refused beside the triad, words kept
+    assert page.locator(".lw-triad-total").inner_text() == "Total: 110 of 100"
     page.get_by_label("Learning across the network").check()
     page.get_by_label("The public website").check()
     page.get_by_role("button", name="Send my story").click()

@@ -18,6 +18,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -156,7 +157,8 @@ class Story(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or str(_("A story"))
+        # Shown on staff pages only (never in an audit event or a message).
+        return self.title or Truncator(self.what_happened).words(8)
 
 
 class Answer(models.Model):

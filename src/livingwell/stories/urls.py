@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("stories/<uuid:collection_id>/panel/<str:level>/", views.panel, name="panel"),
     path("stories/<uuid:collection_id>/monitoring/", views.monitoring, name="monitoring"),
+    path("stories/person/<uuid:introduction_id>/", views.person_stories, name="person"),
     path("stories/story/<uuid:story_id>/", views.story, name="story"),
     path("stories/story/<uuid:story_id>/consent/", views.story_consent, name="consent"),
     path("stories/story/<uuid:story_id>/public-text/", views.public_text, name="public_text"),

@@ -500,3 +500,25 @@ def cycle_stories(request, cycle_id):
                 )
             parts.append({"collection": collection, "sets": sets})
     return render(request, "stories/cycle.html", {"cycle": cycle, "parts": parts})
+
+
+@staff(Permission.COLLECT_STORIES)
+@require_GET
+def person_stories(request, introduction_id):
+    """A person's stories, for their care team (opened through the access helpers, audited):
+    those whose care-team consent is in force, and the collections to add one to."""
+    introduction, _rel = open_introduction(
+        request, introduction_id, category="story", permission=Permission.VIEW_RECORD
+    )
+    stories = consent.allowed(
+        Story.objects.filter(person_id=introduction.person_id), Audience.CARE_TEAM
+    ).select_related("collection", "domain")
+    return render(
+        request,
+        "stories/person_stories.html",
+        {
+            "introduction": introduction,
+            "stories": stories,
+            "collections": Collection.objects.filter(is_open=True),
+        },
+    )

@@ -359,3 +359,19 @@ def test_the_equity_filter_narrows_to_one_group(client, personas):
     factories.login(client, personas.analyst)
     page = client.get(reverse("stories:pattern", args=[c.pk]), {"a-equity": "sex:male"})
     assert "Too few stories" in page.content.decode()
+
+
+def test_a_persons_stories_are_listed_for_their_care_team_only(client, personas):
+    intro = factories.introduction()
+    c = helpers.collection()
+    helpers.story(c, introduction=intro, title="Shared with the care team")
+    helpers.story(c, introduction=intro, title="Kept for learning", consents=helpers.LEARNING_ONLY)
+    url = reverse("stories:person", args=[intro.pk])
+    factories.login(client, personas.unrelated_worker)
+    assert client.get(url).status_code == 404
+    factories.login(client, personas.hub_worker)
+    page = client.get(url).content.decode()
+    assert "Shared with the care team" in page and "Kept for learning" not in page
+    assert AuditEvent.objects.filter(
+        category="story", action="read", person_id=intro.person_id
+    ).exists()

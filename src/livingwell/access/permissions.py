@@ -108,7 +108,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         }
     ),
     Role.TEAM_LEAD: frozenset(
-        _CARE | {P.ALLOCATE, P.REOPEN, P.RESOLVE_MATCHES, P.RESPOND_HANDOVER}
+        _CARE
+        | {P.ALLOCATE, P.REOPEN, P.RESOLVE_MATCHES, P.RESPOND_HANDOVER}
         # Team leads convene the story panels with the lived-experience collaborative.
         | {P.RUN_STORY_PANELS}
     ),

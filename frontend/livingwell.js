@@ -19,3 +19,22 @@ for (const group of document.querySelectorAll("[data-lw-reveal-group]")) {
   for (const radio of radios) radio.addEventListener("change", update);
   update();
 }
+
+// Stories: a triad's three numbers say their running total as the teller types, so that they
+// can make them add up to 100 before sending (the server checks it too; without JavaScript the
+// message comes after sending). Text only, through textContent.
+for (const triad of document.querySelectorAll("[data-lw-signifier=triad]")) {
+  const inputs = triad.querySelectorAll("input[type=number]");
+  const status = document.createElement("p");
+  status.className = "nhsuk-body-s lw-triad-total";
+  status.setAttribute("aria-live", "polite");
+  const template = triad.dataset.lwTotal || "Total: {n} of 100";
+  const update = () => {
+    let total = 0;
+    for (const input of inputs) total += Number.parseInt(input.value, 10) || 0;
+    status.textContent = template.replace("{n}", String(total));
+  };
+  for (const input of inputs) input.addEventListener("input", update);
+  inputs[inputs.length - 1]?.closest(".nhsuk-form-group")?.after(status);
+  update();
+}

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "livingwell.coproduction",
     "livingwell.notifications",
     "livingwell.operations",
+    "livingwell.stories",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 

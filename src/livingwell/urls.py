@@ -12,6 +12,7 @@ urlpatterns = [
     path("insight/", include("livingwell.insight.urls")),
     path("improvement/", include("livingwell.improvement.urls")),
     path("coproduction/", include("livingwell.coproduction.urls")),
+    path("", include("livingwell.stories.urls")),
     path("", include("livingwell.outcomes.urls")),
     path("", include("livingwell.directory.urls")),
     path("api/oruk/", oruk_api_urls()),

@@ -16,6 +16,7 @@ STAFF_NAV = [
     ("insight:dashboard", _("Insight"), Permission.VIEW_INSIGHT),
     ("improvement:portfolio", _("Improvement"), Permission.LEAD_IMPROVEMENT),
     ("coproduction:activities", _("Co-production"), Permission.LEAD_COPRODUCTION),
+    ("stories:collections", _("Stories"), Permission.VIEW_STORIES),
     ("access:privacy_workspace", _("Privacy"), Permission.REVIEW_ACCESS),
     ("operations:background_tasks", _("Background work"), Permission.VIEW_BACKGROUND_TASKS),
 ]

@@ -55,6 +55,9 @@ class Permission(StrEnum):
     LEAD_LEARNING_RESPONSE = "lead_learning_response"  # raise and lead learning responses
     LEAD_COPRODUCTION = "lead_coproduction"  # record involvement, decisions and payments
     VIEW_BACKGROUND_TASKS = "view_background_tasks"  # the queued, running and failed tasks
+    COLLECT_STORIES = "collect_stories"  # record a story with someone, send them a story link
+    VIEW_STORIES = "view_stories"  # pattern pages; stories with consent for network learning
+    RUN_STORY_PANELS = "run_story_panels"  # collections, selection panels, public text checks
 
 
 P = Permission
@@ -77,6 +80,8 @@ _CARE = {
     P.TAKE_OWNERSHIP,  # on the Hub's relationship only (PERMISSION_BASES)
     P.LEAD_IMPROVEMENT,
     P.LEAD_LEARNING_RESPONSE,
+    P.COLLECT_STORIES,
+    P.VIEW_STORIES,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -100,10 +105,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             # Any partner tests changes and raises learning responses, council and VCS included.
             P.LEAD_IMPROVEMENT,
             P.LEAD_LEARNING_RESPONSE,
+            P.COLLECT_STORIES,
+            P.VIEW_STORIES,
         }
     ),
     Role.TEAM_LEAD: frozenset(
-        _CARE | {P.ALLOCATE, P.REOPEN, P.RESOLVE_MATCHES, P.RESPOND_HANDOVER}
+        _CARE
+        | {P.ALLOCATE, P.REOPEN, P.RESOLVE_MATCHES, P.RESPOND_HANDOVER}
+        # Team leads convene the story panels with the lived-experience collaborative.
+        | {P.RUN_STORY_PANELS}
     ),
     Role.PRIVACY_OFFICER: frozenset({P.REVIEW_ACCESS, P.VIEW_ACCESS_LOG}),
     # Editing all listings includes editing "own" ones: the directory pages check ownership.
@@ -116,10 +126,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.REFRESH_INSIGHT,
             P.LEAD_IMPROVEMENT,
             P.VIEW_BACKGROUND_TASKS,  # they run the site: they see whether its work gets done
+            P.VIEW_STORIES,
+            P.RUN_STORY_PANELS,
         }
     ),
     # Analysts support improvement teams with their measures; they lead no learning response.
-    Role.ANALYST: frozenset({P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT}),
+    Role.ANALYST: frozenset(
+        {P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT, P.VIEW_STORIES}
+    ),
     # The co-production lead keeps the involvement record: activities, the people involved (their
     # own records, never care records), decisions and payments. No permission about a person in
     # care: the role opens no one's record.

@@ -57,6 +57,9 @@ PUBLIC_URL_NAMES = frozenset(
         "outcomes:respond_done",
         "coproduction:you_said_we_did",
         "operations:health",  # up or down only; the detail is for the site's monitoring
+        "stories:tell",
+        "stories:tell_done",
+        "stories:impact",
     }
 )
 

@@ -175,6 +175,7 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
             random.Random(f"{options.seed}:coproduction"),
             now,
         )
+        _run_hook("Stories", _build_stories, random.Random(f"{options.seed}:stories"), now)
     # The running totals of introductions received, new and in support (the actions keep them
     # from now on).
     from livingwell.intake.models import IntroductionTally
@@ -428,5 +429,13 @@ def _build_improvement(rng: random.Random, now: datetime) -> None:
 def _build_coproduction(rng: random.Random, now: datetime) -> None:
     """A year of involvement, decisions and payments (livingwell.coproduction.demo)."""
     from livingwell.coproduction.demo import build_demo
+
+    build_demo(rng, now)
+
+
+def _build_stories(rng: random.Random, now: datetime) -> None:
+    """Story collections, a few hundred synthetic stories and the panels' choices
+    (livingwell.stories.demo)."""
+    from livingwell.stories.demo import build_demo
 
     build_demo(rng, now)

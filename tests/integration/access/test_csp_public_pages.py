@@ -14,6 +14,7 @@ PUBLIC_PAGES = [
     "/introduce/for-someone-else/",
     "/account/sign-in/",
     "/support/",
+    "/impact/",
 ]
 
 

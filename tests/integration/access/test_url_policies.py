@@ -101,6 +101,12 @@ ACCEPTS_POST = frozenset(
         "coproduction:expense_add",
         "coproduction:rate_card_new",
         "coproduction:settings",
+        "stories:tell_with_worker",
+        "stories:collection_new",
+        "stories:tell",
+        "stories:consent",
+        "stories:public_text",
+        "stories:panel",
     }
 )
 # Actions with no page of their own: POST only.
@@ -120,6 +126,8 @@ POST_ONLY = frozenset(
         "coproduction:decision_publish",
         "outcomes:send_link_again",
         "notifications:notify_receipt",
+        "stories:send_link",
+        "stories:feedback",
     }
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Max
 
+from livingwell.coproduction.public import published_decisions
 from livingwell.core.models import SiteConfig
 from livingwell.insight import metrics, snapshots
 from livingwell.insight.models import DashboardSnapshot
@@ -58,6 +59,8 @@ def context() -> dict:
         "headlines": parts["headlines"],
         "readings": readings,
         "stories": list(chosen_public_stories()),
+        # Co-production's "You said, we did": only what its decision log marks public.
+        "decisions": published_decisions(),
         "figures_at": snapshot.computed_at,
         "filters": filters,
         "threshold": site.suppression_threshold,

@@ -213,7 +213,7 @@ def test_expenses_csv_and_the_receipt_download(signed_in, by):
     expense.receipt.delete(save=False)
 
 
-def test_the_public_page_shows_only_public_decisions(client, by):
+def test_the_public_pages_show_only_public_decisions(client, by):
     a = activity(by)
     common = {
         "people_said": "Said",
@@ -242,9 +242,11 @@ def test_the_public_page_shows_only_public_decisions(client, by):
         **common,
     )
     actions.log_decision(by=by, activity=a, title="Still a draft", **common)
-    page = client.get(url("you_said_we_did")).content.decode()
-    assert "Published one" in page
-    assert "Final, not public" not in page and "Still a draft" not in page
+    # Its own page, and the "You said, we did" section of the public impact page.
+    for address in (url("you_said_we_did"), reverse("stories:impact")):
+        page = client.get(address).content.decode()
+        assert "Published one" in page, address
+        assert "Final, not public" not in page and "Still a draft" not in page
 
 
 def test_the_network_page_hides_small_groups_of_people(signed_in, by):

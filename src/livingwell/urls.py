@@ -13,6 +13,7 @@ urlpatterns = [
     path("improvement/", include("livingwell.improvement.urls")),
     path("", include("livingwell.outcomes.urls")),
     path("", include("livingwell.directory.urls")),
+    path("my/", include("livingwell.portal.urls")),
     path("api/oruk/", oruk_api_urls()),
 ]
 

@@ -9,6 +9,10 @@
   relationship and records the read.
 - `authenticated_only`: a signed-in user part-way through sign-in (MFA steps) or managing their
   own account.
+- `person_portal`: the person, or a proxy they named, signed in to the portal (access/person.py).
+  A staff session is refused (403): staff never act as a person. Pages then load the person
+  through `access.helpers.open_own_record`, which checks the person's own relationship or the
+  proxy's grant and records the read.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.shortcuts import redirect
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.core.public import public
 
-__all__ = ["PUBLIC_URL_NAMES", "authenticated_only", "public", "staff"]
+__all__ = ["PUBLIC_URL_NAMES", "authenticated_only", "person_portal", "public", "staff"]
 
 PUBLIC_URL_NAMES = frozenset(
     {
@@ -40,6 +44,9 @@ PUBLIC_URL_NAMES = frozenset(
         "oruk-api",  # the whole ORUK API namespace (django-ninja), public and read-only
         "outcomes:respond",
         "outcomes:respond_done",
+        "portal:sign_in",
+        "portal:code",
+        "portal:signed_out",
     }
 )
 
@@ -52,6 +59,36 @@ def authenticated_only(view):
         return view(request, *args, **kwargs)
 
     wrapper.access_policy = "authenticated"
+    return wrapper
+
+
+def person_portal(view):
+    """The person or their proxy, signed in to the portal, not idle for longer than staff may be
+    (settings.IDLE_TIMEOUT_MINUTES). Sets `request.portal_viewer`."""
+    import time
+
+    from django.conf import settings
+
+    from livingwell.access.person import LAST_ACTIVITY, viewer_from_session
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        viewer = viewer_from_session(request.session)
+        if viewer is None:
+            return redirect("portal:sign_in")
+        now = time.time()
+        last = request.session.get(LAST_ACTIVITY)
+        if last is None or now - float(last) > settings.IDLE_TIMEOUT_MINUTES * 60:
+            request.session.flush()
+            return redirect("portal:signed_out")
+        if now - float(last) >= 60:  # as the staff middleware: at most one write a minute
+            request.session[LAST_ACTIVITY] = int(now)
+        request.portal_viewer = viewer
+        return view(request, *args, **kwargs)
+
+    wrapper.access_policy = "person"
     return wrapper
 
 

@@ -362,3 +362,27 @@ def give_feedback(*, by: PortalViewer, person, helpfulness: int, comment: str = 
     )
     audit.record(by=by, action="feedback.give", person=person, category="feedback", obj=item)
     return item
+
+
+@transaction.atomic
+def mark_request_handled(*, by, item: PortalRequest, at=None) -> PortalRequest:
+    """The privacy officer has answered a person's question (outside the platform, as the
+    person asked to be contacted)."""
+    from livingwell.access.permissions import Permission, has_permission
+
+    if not has_permission(by, Permission.REVIEW_ACCESS):
+        raise PortalError(_("Only a privacy officer can answer these questions."))
+    item = PortalRequest.objects.select_for_update().get(pk=item.pk)
+    if item.handled_at is not None:
+        raise PortalError(_("This has already been answered."))
+    item.handled_by, item.handled_at = by, at or timezone.now()
+    item.save(update_fields=["handled_by", "handled_at"])
+    audit.record(
+        by=by,
+        action="portal.question_answered",
+        person_id=item.person_id,
+        category="access_review",
+        purpose="privacy_review",
+        obj=item,
+    )
+    return item

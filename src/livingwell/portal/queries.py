@@ -96,3 +96,34 @@ def outstanding_links(intro) -> list:
             expires_at__gt=timezone.now(),
         ).order_by("created_at")
     )
+
+
+def proposals_for_worker(user):
+    """Proposed changes to plans the worker works with, not yet seen (their board links here)."""
+    from livingwell.portal.actions import open_proposals_q
+    from livingwell.portal.models import PlanContribution
+
+    return (
+        PlanContribution.objects.filter(open_proposals_q(user))
+        .select_related("introduction__person")
+        .order_by("written_at")
+    )
+
+
+def come_back_for_worker(user):
+    """For the Hub: people asking to come back while the Hub holds their door open."""
+    from livingwell.access.memberships import user_hub_team_ids
+    from livingwell.portal.models import PortalRequest
+
+    if not user_hub_team_ids(user):
+        return PortalRequest.objects.none()
+    return (
+        PortalRequest.objects.filter(
+            kind=PortalRequest.Kind.COME_BACK,
+            handled_at__isnull=True,
+            introduction__state=Introduction.State.CLOSED,
+            introduction__open_door_until__gt=timezone.now(),
+        )
+        .select_related("introduction__person")
+        .order_by("at")
+    )

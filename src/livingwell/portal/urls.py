@@ -1,6 +1,6 @@
 from django.urls import path
 
-from livingwell.portal import downloads, views
+from livingwell.portal import downloads, staff_views, views
 
 app_name = "portal"
 
@@ -23,4 +23,23 @@ urlpatterns = [
     path("my-information/record.json", downloads.download_json, name="download_json"),
     path("my-information/record.pdf", downloads.download_pdf, name="download_pdf"),
     path("feedback/", views.feedback, name="feedback"),
+    # The workers' side: under /my/staff/, staff policies.
+    path("staff/from-people/", staff_views.inbox, name="inbox"),
+    path(
+        "staff/proposals/<str:contribution_id>/seen/",
+        staff_views.proposal_seen,
+        name="proposal_seen",
+    ),
+    path("staff/contacts/<str:contact_id>/withhold/", staff_views.withhold, name="withhold"),
+    path("staff/privacy/", staff_views.privacy_questions, name="privacy_questions"),
+    path(
+        "staff/privacy/withheld/<str:withholding_id>/",
+        staff_views.review_withholding,
+        name="review_withholding",
+    ),
+    path(
+        "staff/privacy/questions/<str:request_id>/answered/",
+        staff_views.question_answered,
+        name="question_answered",
+    ),
 ]

@@ -99,6 +99,7 @@ ACCEPTS_POST = frozenset(
         "portal:sharing",
         "portal:proxies",
         "portal:feedback",
+        "portal:withhold",
     }
 )
 # Actions with no page of their own: POST only.
@@ -117,6 +118,9 @@ POST_ONLY = frozenset(
         "portal:sign_out",
         "portal:come_back",
         "portal:proxy_revoke",
+        "portal:proposal_seen",
+        "portal:review_withholding",
+        "portal:question_answered",
     }
 )
 
@@ -201,7 +205,7 @@ def test_private_pages_refuse_anonymous_visitors(client, route, name):
     assert response.status_code in {302, 403, 404, 405}, route
     if response.status_code == 302:
         # The person's portal sends a visitor to its own sign-in; every other page to staff's.
-        portal = route.startswith("my/")
+        portal = route.startswith("my/") and not route.startswith("my/staff/")
         sign_in = "/my/sign-in/" if portal else "/account/sign-in/"
         assert response["Location"].startswith(sign_in), route
 

@@ -1,0 +1,17 @@
+"""The board's notice of what people sent from their portal: counts and a link only (who and
+what are on the inbox page, under the same access rules)."""
+
+from django import template
+
+from livingwell.portal import queries
+
+register = template.Library()
+
+
+@register.inclusion_tag("portal/staff/_board_notice.html", takes_context=True)
+def portal_board_notice(context):
+    user = context["request"].user
+    return {
+        "proposals": queries.proposals_for_worker(user).count(),
+        "come_back": queries.come_back_for_worker(user).count(),
+    }

@@ -182,3 +182,20 @@ def test_i_want_to_come_back_goes_to_the_hub_inside_the_open_door(client, person
     assert "Things are hard again" in hub_client.get(reverse("portal:inbox")).content.decode()
     record.intro.refresh_from_db()
     assert record.intro.open_door_until > timezone.now() + timedelta(days=1)
+
+
+def test_about_me_is_the_persons_and_workers_with_a_relationship_see_it(client, personas):
+    record = shared_record(personas)
+    sign_in(client, self_viewer(record.person))
+    client.post(reverse("portal:about_me"), {"what_helps": "A quiet room and a cup of tea"})
+    worker = factories.login(type(client)(), personas.key_worker)
+    page = worker.get(reverse("hub:record", args=[record.intro.pk])).content.decode()
+    assert "A quiet room and a cup of tea" in page
+    g = grant(record.person, parts=["about_me"])
+    proxy = sign_in(type(client)(), proxy_viewer(g))
+    assert "A quiet room" in proxy.get(reverse("portal:about_me")).content.decode()
+    proxy.post(reverse("portal:about_me"), {"what_helps": "Rewritten by the proxy"})
+    assert (
+        "Rewritten"
+        not in worker.get(reverse("hub:record", args=[record.intro.pk])).content.decode()
+    )

@@ -15,3 +15,12 @@ def portal_board_notice(context):
         "proposals": queries.proposals_for_worker(user).count(),
         "come_back": queries.come_back_for_worker(user).count(),
     }
+
+
+@register.inclusion_tag("portal/staff/_about_me_panel.html")
+def about_me_panel(person_id):
+    """The person's own About me and crisis plan, on the record page (which has already checked
+    the worker's relationship and audited the read)."""
+    from livingwell.portal.models import AboutMe
+
+    return {"about_me": AboutMe.objects.filter(person_id=person_id).order_by("-at").first()}

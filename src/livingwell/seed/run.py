@@ -169,6 +169,7 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
         _run_hook(
             "Improvement", _build_improvement, random.Random(f"{options.seed}:improvement"), now
         )
+        _run_hook("Portal", _build_portal, random.Random(f"{options.seed}:portal"), now)
     # The running totals of introductions received, new and in support (the actions keep them
     # from now on).
     from livingwell.intake.models import IntroductionTally
@@ -410,6 +411,13 @@ def _build_insight(rng: random.Random) -> None:
 
     load_demo_population()
     build_feedback(rng, Introduction.objects.all())
+
+
+def _build_portal(rng: random.Random, now: datetime) -> None:
+    """People with portal access, and a proxy (livingwell.portal.demo)."""
+    from livingwell.portal.demo import build_demo
+
+    build_demo(rng, now)
 
 
 def _build_improvement(rng: random.Random, now: datetime) -> None:

@@ -276,6 +276,13 @@ LIVINGWELL_MESSAGE_BACKEND = env_str(
     "LIVINGWELL_MESSAGE_BACKEND", "livingwell.core.messaging.ConsoleBackend"
 )
 
+# --- NHS login for the person's portal (OpenID Connect; ADR 0016). Enabled only when all three
+# are set: the provider's discovery address, our client id, and the file holding our private key
+# (NHS login authenticates clients with private_key_jwt).
+NHS_LOGIN_METADATA_URL = env_str("LIVINGWELL_NHS_LOGIN_METADATA_URL", "")
+NHS_LOGIN_CLIENT_ID = env_str("LIVINGWELL_NHS_LOGIN_CLIENT_ID", "")
+NHS_LOGIN_PRIVATE_KEY_FILE = env_str("LIVINGWELL_NHS_LOGIN_PRIVATE_KEY_FILE", "")
+
 # --- Logging: no person data in logs; request paths carry only opaque identifiers ----------------
 LOGGING = {
     "version": 1,

@@ -47,6 +47,8 @@ PUBLIC_URL_NAMES = frozenset(
         "portal:sign_in",
         "portal:code",
         "portal:signed_out",
+        "portal:nhs_login",
+        "portal:nhs_login_callback",
     }
 )
 

@@ -386,3 +386,54 @@ def mark_request_handled(*, by, item: PortalRequest, at=None) -> PortalRequest:
         obj=item,
     )
     return item
+
+
+# --- NHS login --------------------------------------------------------------------------------
+
+P9 = "P9"
+
+
+@transaction.atomic
+def sign_in_with_nhs_login(*, claims: dict) -> tuple[PortalViewer | None, str]:
+    """The viewer NHS login signs in, or None with the reason ("level": identity proven below
+    P9, which sees nothing of a record; "no_record": no one person with that NHS number).
+    `claims` are the checked ID token's (and userinfo's) claims."""
+    from livingwell.people.models import Person
+
+    level = str(claims.get("identity_proofing_level") or "")
+    nhs_number = re.sub(r"\D", "", str(claims.get("nhs_number") or ""))
+    if level != P9:
+        audit.record(
+            by=None,
+            action="portal.nhs_login",
+            category="portal",
+            purpose="sign_in",
+            outcome=AuditEvent.Outcome.REFUSED,
+            detail={"reason": "level", "level": level[:10]},
+        )
+        return None, "level"
+    people = list(
+        Person.objects.filter(nhs_number=nhs_number, merged_into__isnull=True)[:2]
+        if len(nhs_number) == 10
+        else []
+    )
+    if len(people) != 1:
+        audit.record(
+            by=None,
+            action="portal.nhs_login",
+            category="portal",
+            purpose="sign_in",
+            outcome=AuditEvent.Outcome.REFUSED,
+            detail={"reason": "no_record" if not people else "several_records"},
+        )
+        return None, "no_record"
+    person = people[0]
+    viewer = PortalViewer(person_id=str(person.pk), kind=Kind.SELF)
+    audit.record(
+        by=viewer,
+        action="portal.sign_in",
+        person=person,
+        category="portal",
+        detail={"method": "nhs_login"},
+    )
+    return viewer, ""

@@ -16,6 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -69,7 +70,9 @@ def sign_in(request):
         request.session[PENDING_CODE] = str(row.pk) if row else ""
         request.session[PENDING_CONTACT] = contact
         return redirect("portal:code")
-    return render(request, "portal/sign_in.html", {"form": form})
+    from livingwell.portal import nhs_login as oidc
+
+    return render(request, "portal/sign_in.html", {"form": form, "nhs_login": oidc.enabled()})
 
 
 @public
@@ -369,3 +372,44 @@ def feedback(request):
             messages.success(request, _("Thank you. Your feedback helps the network improve."))
             return redirect("portal:feedback")
     return _page(request, "portal/feedback.html", {"person": person, "form": form})
+
+
+# --- NHS login ----------------------------------------------------------------------------------
+
+
+@public
+@never_cache
+@require_GET
+def nhs_login(request):
+    from livingwell.portal import nhs_login as oidc
+
+    if not oidc.enabled():
+        raise Http404
+    callback = request.build_absolute_uri(reverse("portal:nhs_login_callback"))
+    return oidc.client().authorize_redirect(request, callback, vtr=oidc.P9_VECTORS)
+
+
+@public
+@never_cache
+@require_GET
+def nhs_login_callback(request):
+    from livingwell.portal import nhs_login as oidc
+
+    if not oidc.enabled():
+        raise Http404
+    client = oidc.client()
+    try:
+        token = client.authorize_access_token(request)
+        claims = oidc.claims_from(client, token)
+    except oidc.SIGN_IN_FAILED:  # refused, cancelled, unreachable, or a token failing its checks
+        messages.error(request, _("NHS login did not sign you in. Try again, or use a code."))
+        return redirect("portal:sign_in")
+    viewer, reason = actions.sign_in_with_nhs_login(claims=claims)
+    if viewer is None:
+        return render(request, "portal/nhs_login_refused.html", {"reason": reason}, status=403)
+    if request.user.is_authenticated:
+        logout(request)
+    request.session.flush()
+    request.session[SESSION_KEY] = viewer.as_session()
+    request.session[LAST_ACTIVITY] = int(time.time())
+    return redirect("portal:home")

@@ -62,6 +62,11 @@ ACTION_WORDS = {
     "access_report.export": gettext_lazy("downloaded"),
     "insight.drilldown": gettext_lazy("looked at"),
     "find": gettext_lazy("searched for"),
+    "portal.code_sent": gettext_lazy("asked for a sign-in code to"),
+    "portal.sign_in": gettext_lazy("signed in to"),
+    "proxy.grant": gettext_lazy("gave someone they trust access to"),
+    "proxy.revoke": gettext_lazy("ended someone's access to"),
+    "withholding.mark": gettext_lazy("marked an entry not for the person's view in"),
 }
 
 PURPOSE_WORDS = {

@@ -64,6 +64,9 @@ def measures_for(intro) -> list[dict]:
     from livingwell.outcomes.errors import MeasureInputError
     from livingwell.outcomes.records import describe_change, response_summary
 
+    goal_texts = {
+        g["key"]: g["text"] for plan in intro.plan_versions.order_by("version") for g in plan.goals
+    }
     sections = []
     for measure, responses in queries.by_measure(queries.responses_for(intro)).items():
         change = []
@@ -76,7 +79,17 @@ def measures_for(intro) -> list[dict]:
             {
                 "title": get_definition(measure).title,
                 "rows": [
-                    {"when": r.completed_at, "summary": response_summary(measure, r)}
+                    {
+                        "when": r.completed_at,
+                        "summary": response_summary(measure, r),
+                        # Goal-based outcomes: each goal in the person's words with its rating.
+                        "goals": [
+                            (goal_texts.get(r.goal_keys.get(link_id), ""), rating)
+                            for link_id, rating in r.answers.items()
+                        ]
+                        if measure == "gbo"
+                        else [],
+                    }
                     for r in responses
                 ],
                 "change": change,

@@ -199,3 +199,31 @@ def test_about_me_is_the_persons_and_workers_with_a_relationship_see_it(client, 
         "Rewritten"
         not in worker.get(reverse("hub:record", args=[record.intro.pk])).content.decode()
     )
+
+
+def test_my_measures_say_the_change_in_plain_words_and_the_goal_ratings(client, personas):
+    from livingwell.outcomes import actions as outcomes
+
+    record = shared_record(personas)
+    plan = record.intro.plan_versions.get()
+    received = timezone.localdate(record.intro.received_at)
+    for score in (3, 0):  # the same day, recorded in this order
+        outcomes.record_response(
+            by=personas.key_worker,
+            introduction=record.intro,
+            measure="gad7",
+            answers={str(n): score for n in range(1, 8)},
+            completed_at=received,
+        )
+    outcomes.record_response(
+        by=personas.key_worker,
+        introduction=record.intro,
+        measure="gbo",
+        answers={"1": 7},
+        completed_at=received,
+        goal_keys={"1": plan.goals[0]["key"]},
+    )
+    sign_in(client, self_viewer(record.person))
+    page = client.get(reverse("portal:measures")).content.decode()
+    assert "improved by 21" in page and "reliable improvement" in page
+    assert f"{plan.goals[0]['text']}: 7 out of 10" in page

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from livingwell.insight.models import ClosureFeedback
+
 
 class Writer(models.TextChoices):
     PERSON = "person", _("you")
@@ -125,14 +127,10 @@ class AboutMe(models.Model):
 
 
 class Feedback(models.Model):
-    """Feedback at any time, from the person or their proxy (the experience lens reads it)."""
+    """Feedback at any time, from the person or their proxy, on the same scale as the feedback
+    at closure (insight.ClosureFeedback.Helpfulness), so the experience lens reads both alike."""
 
-    class Helpfulness(models.IntegerChoices):
-        NOT_AT_ALL = 1, _("Not at all helpful")
-        A_LITTLE = 2, _("A little helpful")
-        SOMEWHAT = 3, _("Somewhat helpful")
-        VERY = 4, _("Very helpful")
-        EXTREMELY = 5, _("Extremely helpful")
+    Helpfulness = ClosureFeedback.Helpfulness
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")

@@ -227,3 +227,18 @@ def test_my_measures_say_the_change_in_plain_words_and_the_goal_ratings(client, 
     page = client.get(reverse("portal:measures")).content.decode()
     assert "improved by 21" in page and "reliable improvement" in page
     assert f"{plan.goals[0]['text']}: 7 out of 10" in page
+
+
+def test_feedback_given_in_the_portal_reaches_the_experience_lens(client, personas):
+    from livingwell.insight.experience import portal_helpfulness
+    from livingwell.insight.metrics import Dataset, Filters
+
+    record = shared_record(personas)
+    sign_in(client, self_viewer(record.person))
+    assert client.post(reverse("portal:feedback"), {"helpfulness": "9"}).status_code == 200
+    response = client.post(reverse("portal:feedback"), {"helpfulness": "5", "comment": "Kind"})
+    assert response.status_code == 302
+    table = portal_helpfulness(Dataset(Filters.default()))
+    assert table.rows[0][:2] == ["5: Extremely helpful", 1]
+    event = AuditEvent.objects.get(action="feedback.give")
+    assert event.acting_role == "person" and "Kind" not in str(event.detail)

@@ -14,6 +14,7 @@ from axes.utils import reset as reset_failed_attempts
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -236,7 +237,14 @@ def access_log(request):
                 request, _("Your question has gone to the privacy officer, who will reply.")
             )
             return redirect("portal:access_log")
-    events = list(AuditEvent.objects.filter(person_id=person.pk).order_by("-at", "-id")[:200])
+    # The person's own reading of their portal is left out of their list (it would bury the
+    # others'); what a proxy read, and everything anyone changed, stays in.
+    own_reads = Q(acting_role="person", action="read")
+    events = list(
+        AuditEvent.objects.filter(person_id=person.pk)
+        .exclude(own_reads)
+        .order_by("-at", "-id")[:200]
+    )
     rows = [(e.pk, access_queries.describe(e)) for e in events]
     return _page(request, "portal/access_log.html", {"person": person, "rows": rows, "form": form})
 

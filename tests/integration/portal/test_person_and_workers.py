@@ -148,6 +148,10 @@ def test_a_withheld_entry_is_counted_for_the_person_never_shown_and_reviewed(cli
 def test_the_person_questions_one_access_and_it_reaches_the_privacy_officer(client, personas):
     record = shared_record(personas)
     sign_in(client, self_viewer(record.person))
+    client.get(reverse("portal:plan"))
+    page = client.get(reverse("portal:access_log")).content.decode()
+    assert "Key Worker" in page
+    assert "The person, in their portal, looked at" not in page  # their own reading left out
     event = AuditEvent.objects.filter(person_id=record.person.pk, actor=personas.key_worker)[0]
     response = client.post(
         reverse("portal:access_log"), {"event": event.pk, "message": "Who is this?"}

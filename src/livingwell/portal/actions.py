@@ -137,8 +137,10 @@ def send_sign_in_code(*, contact: str, date_of_birth, at=None) -> SignInCode | N
 def sign_in_with_code(*, code_id, code: str, at=None) -> PortalViewer | None:
     """The viewer the code signs in, or None (wrong, used or expired: audited as refused)."""
     at = at or timezone.now()
+    # Only the code's own row is locked (PostgreSQL cannot lock the empty side of the outer join
+    # to a proxy grant).
     row = (
-        SignInCode.objects.select_for_update()
+        SignInCode.objects.select_for_update(of=("self",))
         .select_related("person", "proxy_grant")
         .filter(pk=code_id)
         .first()

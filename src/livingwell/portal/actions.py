@@ -268,7 +268,10 @@ def ask_to_come_back(*, by: PortalViewer, introduction, message: str = "", at=No
     if introduction.open_door_until is None or introduction.open_door_until <= at:
         raise PortalError(_("The open door has closed: you can make a new introduction."))
     if PortalRequest.objects.filter(
-        introduction=introduction, kind=PortalRequest.Kind.COME_BACK, handled_at__isnull=True
+        introduction=introduction,
+        kind=PortalRequest.Kind.COME_BACK,
+        handled_at__isnull=True,
+        at__gte=introduction.closed_at,
     ).exists():
         raise PortalError(_("You have already asked to come back: the Hub will contact you."))
     return _request(

@@ -3,6 +3,7 @@ record, always through the access rules (sharing.person_visible_contact_q for en
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils import timezone
 
 from livingwell.access.sharing import person_visible_contact_q, withheld_ids
@@ -136,6 +137,9 @@ def come_back_for_worker(user):
             handled_at__isnull=True,
             introduction__state=Introduction.State.CLOSED,
             introduction__open_door_until__gt=timezone.now(),
+            # Asked since this closure: a request answered by a return before an earlier
+            # closure is not asked again.
+            at__gte=F("introduction__closed_at"),
         )
         .select_related("introduction__person")
         .order_by("at")

@@ -187,6 +187,22 @@ def test_i_want_to_come_back_goes_to_the_hub_inside_the_open_door(client, person
     record.intro.refresh_from_db()
     assert record.intro.open_door_until > timezone.now() + timedelta(days=1)
 
+    # The Hub brings them back with its own return action; closed again later, the old request
+    # is not shown as a new one, and the person can ask again.
+    from livingwell.hub.models import Tier
+
+    tier = Tier.objects.filter(is_active=True).first()
+    hub.return_within_open_door(by=personas.hub_worker, introduction=record.intro, tier=tier)
+    assert "asking to come back" not in hub_client.get(reverse("hub:board")).content.decode()
+    record.intro.refresh_from_db()
+    hub.close(by=personas.hub_worker, introduction=record.intro, reason="supported")
+    assert "asking to come back" not in hub_client.get(reverse("hub:board")).content.decode()
+    assert client.post(reverse("portal:come_back"), {}).status_code == 302
+    assert PortalRequest.objects.count() == 2
+    assert (
+        "1 person is asking to come back" in hub_client.get(reverse("hub:board")).content.decode()
+    )
+
 
 def test_about_me_is_the_persons_and_workers_with_a_relationship_see_it(client, personas):
     record = shared_record(personas)

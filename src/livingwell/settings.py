@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "livingwell.notifications",
     "livingwell.operations",
     "livingwell.stories",
+    "livingwell.portal",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 
@@ -355,6 +356,13 @@ TASKS_BACKEND = env_str(
     else "django_tasks_db.DatabaseBackend",
 )
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": []}}
+
+# --- NHS login for the person's portal (OpenID Connect; ADR 0016). Enabled only when all three
+# are set: the provider's discovery address, our client id, and the file holding our private key
+# (NHS login authenticates clients with private_key_jwt).
+NHS_LOGIN_METADATA_URL = env_str("LIVINGWELL_NHS_LOGIN_METADATA_URL", "")
+NHS_LOGIN_CLIENT_ID = env_str("LIVINGWELL_NHS_LOGIN_CLIENT_ID", "")
+NHS_LOGIN_PRIVATE_KEY_FILE = env_str("LIVINGWELL_NHS_LOGIN_PRIVATE_KEY_FILE", "")
 
 # --- Logging: no person data in logs; request paths carry only opaque identifiers ----------------
 # One line per record, each with the request's id (core/logs.py); JSON in production (or with

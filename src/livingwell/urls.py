@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("livingwell.stories.urls")),
     path("", include("livingwell.outcomes.urls")),
     path("", include("livingwell.directory.urls")),
+    path("my/", include("livingwell.portal.urls")),
     path("api/oruk/", oruk_api_urls()),
     path("", include("livingwell.operations.urls")),
     path("notifications/", include("livingwell.notifications.urls")),

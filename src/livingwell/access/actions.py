@@ -7,7 +7,7 @@ rows (which only the right people see), never in the audit trail's detail.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,9 +17,11 @@ from livingwell.access import audit
 from livingwell.access.models import (
     AuditEvent,
     BreakGlass,
+    ProxyGrant,
     ReviewFields,
     SafeguardingOverride,
     SharingPreference,
+    Withholding,
 )
 from livingwell.access.permissions import NotPermitted, Permission, has_permission, require
 from livingwell.access.relationships import relationship
@@ -70,6 +72,51 @@ def set_sharing(
     is needed when the choice widens who may see the record, and kept with the choice.
     """
     _relationship_allowing(by, person, Permission.RECORD_SHARING)
+    if expressed == SharingPreference.Expressed.PORTAL:
+        raise AccessError(_("Say how the person told you: choose one of the ways listed."))
+    return _record_choice(
+        actor=by,
+        set_by=by,
+        person=person,
+        organisation=organisation,
+        choice=(share_out, share_in, open_record),
+        expressed=expressed,
+        note=note,
+        at=at,
+    )
+
+
+@transaction.atomic
+def set_sharing_by_person(
+    *, by, person, organisation, share_out: bool, share_in: bool, open_record: bool = False, at=None
+) -> SharingPreference:
+    """The person changes their own sharing choice in the portal (`by` is their PortalViewer).
+
+    Only the person themselves: never a proxy (person.PROXY_PARTS leaves sharing out), so the
+    relationship must be the person's own and allow the sharing part. It takes effect at the
+    next request anyone makes (choices are read afresh: sharing.current_preferences)."""
+    from livingwell.access.person import Part
+    from livingwell.access.relationships import person_relationship
+
+    rel = person_relationship(by, person)
+    if rel is None or rel.basis != "self" or not rel.allows(Part.SHARING):
+        raise AccessError(_("Only the person can change their sharing choices."))
+    return _record_choice(
+        actor=by,
+        set_by=None,
+        person=person,
+        organisation=organisation,
+        choice=(share_out, share_in, open_record),
+        expressed=SharingPreference.Expressed.PORTAL,
+        note="",
+        at=at,
+    )
+
+
+def _record_choice(
+    *, actor, set_by, person, organisation, choice, expressed, note, at
+) -> SharingPreference:
+    share_out, share_in, open_record = choice
     if open_record and not share_in:
         raise AccessError(
             _("An organisation the person wants to open their record must also share in.")
@@ -106,12 +153,12 @@ def set_sharing(
         open_record=open_record,
         widens_access=widens,
         expressed=expressed,
-        set_by=by,
+        set_by=set_by,
         set_at=at or timezone.now(),
         note=note,
     )
     audit.record(
-        by=by,
+        by=actor,
         action="sharing.set",
         person=person,
         category="sharing",
@@ -224,4 +271,124 @@ def review_override(
 ):
     return _review(
         by=by, item=override, appropriate=appropriate, note=note, action="sharing.review", at=at
+    )
+
+
+# --- the person's portal: proxies, and entries not for the person's view ----------------------
+
+MAX_PROXY_DAYS = 366  # a grant is renewed on purpose, at least once a year
+
+
+def _own_relationship(by, person):
+    """The portal viewer's relationship, when it is the person's own: only the person names or
+    revokes a proxy (a proxy never holds person.Part.PROXIES)."""
+    from livingwell.access.person import Part
+    from livingwell.access.relationships import person_relationship
+
+    rel = person_relationship(by, person)
+    if rel is None or rel.basis != "self" or not rel.allows(Part.PROXIES):
+        raise AccessError(_("Only the person can choose who they trust with their record."))
+    return rel
+
+
+@transaction.atomic
+def grant_proxy(
+    *,
+    by,
+    person,
+    name: str,
+    date_of_birth,
+    parts: list[str],
+    ends_on,
+    phone: str = "",
+    email: str = "",
+    at=None,
+) -> ProxyGrant:
+    """The person names someone they trust to see chosen parts of their portal until `ends_on`."""
+    from livingwell.access.person import PROXY_PARTS
+
+    _own_relationship(by, person)
+    at = at or timezone.now()
+    name, phone, email = (name or "").strip(), (phone or "").strip(), (email or "").strip()
+    if not name:
+        raise AccessError(_("Give the name of the person you trust."))
+    if not phone and not email:
+        raise AccessError(_("Give their mobile phone or email, so that they can sign in."))
+    chosen = [p for p in PROXY_PARTS if p in set(parts or [])]
+    if not chosen or len(chosen) != len(set(parts)):
+        raise AccessError(_("Choose at least one part of your record they may see."))
+    if date_of_birth is None or date_of_birth >= at.date():
+        raise AccessError(_("Give their date of birth, in the past."))
+    # Access lasts to the end of the chosen day, in the site's time zone.
+    ends_at = timezone.make_aware(datetime.combine(ends_on, time.min)) + timedelta(days=1)
+    if ends_at <= at or ends_at > at + timedelta(days=MAX_PROXY_DAYS):
+        raise AccessError(_("Choose an end date after today and within a year."))
+    grant = ProxyGrant.objects.create(
+        person=person,
+        name=name,
+        phone=phone,
+        email=email,
+        date_of_birth=date_of_birth,
+        parts=[str(p) for p in chosen],
+        started_at=at,
+        ends_at=ends_at,
+    )
+    audit.record(
+        by=by,
+        action="proxy.grant",
+        person=person,
+        category="proxies",
+        obj=grant,
+        detail={"parts": grant.parts, "ends_at": ends_at.isoformat()},
+    )
+    return grant
+
+
+@transaction.atomic
+def revoke_proxy(*, by, grant: ProxyGrant, at=None) -> ProxyGrant:
+    """The person ends a proxy's access now (the proxy's next request is refused)."""
+    _own_relationship(by, grant.person)
+    grant = ProxyGrant.objects.select_for_update().get(pk=grant.pk)
+    at = at or timezone.now()
+    if grant.revoked_at is not None or grant.ends_at <= at:
+        raise AccessError(_("This person's access has already ended."))
+    grant.revoked_at = at
+    grant.save(update_fields=["revoked_at"])
+    audit.record(by=by, action="proxy.revoke", person=grant.person, category="proxies", obj=grant)
+    return grant
+
+
+@transaction.atomic
+def withhold_from_person(*, by, contact, reason: str, at=None) -> Withholding:
+    """A worker marks a contact "not for the person's view", with a reason from the fixed list;
+    the privacy officer reviews it. The worker needs a relationship that may record contacts."""
+    person = contact.introduction.person
+    _relationship_allowing(by, person, Permission.RECORD_CONTACT)
+    if reason not in Withholding.Reason.values:
+        raise AccessError(_("Choose the reason from the list."))
+    if Withholding.objects.filter(entry=Withholding.Entry.CONTACT, entry_id=contact.pk).exists():
+        raise AccessError(_("This entry is already not for the person's view."))
+    item = Withholding.objects.create(
+        user=by,
+        person=person,
+        entry=Withholding.Entry.CONTACT,
+        entry_id=contact.pk,
+        reason=reason,
+        at=at or timezone.now(),
+    )
+    audit.record(
+        by=by,
+        action="withholding.mark",
+        person=person,
+        category="withholding",
+        obj=item,
+        detail={"reason": reason, "entry": item.entry},
+    )
+    return item
+
+
+@transaction.atomic
+def review_withholding(*, by, item: Withholding, appropriate: bool, note: str = "", at=None):
+    return _review(
+        by=by, item=item, appropriate=appropriate, note=note, action="withholding.review", at=at
     )

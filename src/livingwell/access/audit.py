@@ -41,13 +41,21 @@ def record(
     obj=None,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit event. `detail` must never carry clinical content."""
+    """Append one audit event. `detail` must never carry clinical content.
+
+    `by` is a member of staff (a User), None (the public website), or a portal viewer (the
+    person or their proxy: access.person.PortalViewer), named in the event by their role
+    "person" or "proxy" and, for a proxy, their name."""
     role, org_name = acting_context(by)
     signed_in = getattr(by, "is_authenticated", False)
+    actor_name = str(by) if signed_in else ""
+    if getattr(by, "is_portal_viewer", False):
+        role, actor_name = by.acting_role, by.name
+        detail = {**(detail or {}), "portal": str(by.kind)}
     event = AuditEvent(
         at=timezone.now(),
         actor=by if signed_in else None,
-        actor_name=str(by) if signed_in else "",
+        actor_name=actor_name,
         acting_role=role,
         organisation_name=org_name,
         person_id=person.pk if person is not None else person_id,

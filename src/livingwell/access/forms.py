@@ -90,7 +90,12 @@ class SharingForm(lw_forms.Form):
             "These are the person's choices, recorded on their behalf: they are shown as the "
             "person's decision, told to you."
         ),
-        choices=SharingPreference.Expressed.choices,
+        # "Through the portal" is the person's own act, never a worker's to record.
+        choices=[
+            c
+            for c in SharingPreference.Expressed.choices
+            if c[0] != SharingPreference.Expressed.PORTAL
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Say how the person told you")},
     )

@@ -217,3 +217,35 @@ def _purpose(rel: Relationship) -> str:
 
 def _severity(rel: Relationship) -> str:
     return AuditEvent.Severity.HIGH if rel.basis == "break_glass" else AuditEvent.Severity.NORMAL
+
+
+# --- the person's own record (the portal) -----------------------------------------------------
+
+
+def open_own_record(request, part, *, category: str = ""):
+    """Load the signed-in portal viewer's person for one part of the portal, or 404.
+
+    The person's own relationship, or a proxy's within their grant
+    (relationships.person_relationship); a refusal is a 404 and an audited event, and every
+    read is audited with the viewer named as the person or their proxy. `part` None: any part
+    (the portal's front page, which lists only the parts the viewer may open)."""
+    from livingwell.access.relationships import person_relationship
+    from livingwell.people.models import Person
+
+    viewer = getattr(request, "portal_viewer", None)
+    pid = _as_uuid(viewer.person_id) if viewer is not None else None
+    person = Person.objects.filter(pk=pid).first() if pid else None
+    rel = person_relationship(viewer, person)
+    category = category or str(part)
+    if rel is None or (part is not None and not rel.allows(part)):
+        audit.record(
+            by=viewer,
+            action="read",
+            person_id=pid,
+            category=category,
+            purpose=rel.basis if rel else "",
+            outcome=AuditEvent.Outcome.REFUSED,
+        )
+        raise Http404
+    audit.record(by=viewer, action="read", person=person, category=category, purpose=rel.basis)
+    return person, rel

@@ -153,6 +153,8 @@ class SharingPreference(models.Model):
         PHONE = "phone", _("on the phone")
         VIDEO = "video", _("on a video call")
         IN_WRITING = "in_writing", _("in writing (a letter, email or form they signed)")
+        # The person changed it themselves, signed in to their portal (no worker recorded it).
+        PORTAL = "portal", _("by the person through the portal")
 
     id = models.BigAutoField(primary_key=True)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
@@ -172,8 +174,11 @@ class SharingPreference(models.Model):
     expressed = models.CharField(
         _("how the person told the worker"), max_length=20, choices=Expressed.choices, blank=True
     )
-    # The worker who recorded the choice on the person's behalf.
-    set_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # The worker who recorded the choice on the person's behalf; empty when the person made it
+    # themselves through the portal (expressed = "portal").
+    set_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     set_at = models.DateTimeField()
     # When and where the person's wishes were given (e.g. "3 March, at the drop-in"): not clinical
     # content.
@@ -189,6 +194,11 @@ class SharingPreference(models.Model):
             models.CheckConstraint(
                 condition=Q(widens_access=False) | ~Q(expressed=""),
                 name="sharing_widening_says_how_told",
+            ),
+            models.CheckConstraint(
+                condition=(Q(set_by__isnull=False) & ~Q(expressed="portal"))
+                | Q(set_by__isnull=True, expressed="portal"),
+                name="sharing_set_by_worker_or_person",
             ),
         ]
 
@@ -236,5 +246,77 @@ class SafeguardingOverride(ReviewFields):
                 condition=Q(review="pending", reviewed_at__isnull=True)
                 | (~Q(review="pending") & Q(reviewed_at__isnull=False)),
                 name="override_review_pair",
+            ),
+        ]
+
+
+class ProxyGrant(models.Model):
+    """Someone the person trusts (a carer, a relative), named by the person, who may sign in as
+    themselves and see the parts of the person's portal the person chose, until a date the
+    person chose or until the person revokes it. Rows are kept after they end (the history of
+    who could see what). What a proxy may see is decided in relationships.person_relationship.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("their name"), max_length=150)
+    # Where their sign-in code goes, and the date of birth they confirm it with.
+    phone = models.CharField(_("their mobile phone"), max_length=30, blank=True)
+    email = models.EmailField(_("their email"), blank=True)
+    date_of_birth = models.DateField(_("their date of birth"))
+    # The portal parts (access.person.Part values) the person chose to share with them.
+    parts = models.JSONField(default=list)
+    started_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("started_at")), name="proxy_grant_ends_after"
+            ),
+            models.CheckConstraint(
+                condition=~Q(phone="", email=""), name="proxy_grant_has_somewhere_to_send"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Withholding(ReviewFields):
+    """A worker marked an entry "not for the person's view", with a reason from a fixed list.
+
+    The person sees that something was withheld (and may ask about it), never what; the privacy
+    officer reviews every one. `entry` is the kind of entry, `entry_id` its id.
+    """
+
+    class Reason(models.TextChoices):
+        THIRD_PARTY = "third_party", _("It is information about another person")
+        SERIOUS_HARM = (
+            "serious_harm",
+            _("Seeing it is likely to cause serious harm to the person or someone else"),
+        )
+
+    class Entry(models.TextChoices):
+        CONTACT = "contact", _("a contact")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    entry = models.CharField(max_length=20, choices=Entry.choices)
+    entry_id = models.UUIDField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "entry_id"], name="withholding_once"),
+            models.CheckConstraint(
+                condition=Q(review="pending", reviewed_at__isnull=True)
+                | (~Q(review="pending") & Q(reviewed_at__isnull=False)),
+                name="withholding_review_pair",
             ),
         ]

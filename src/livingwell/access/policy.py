@@ -13,6 +13,10 @@
   shared secret the site set in `setting`, in an `Authorization: Bearer` header.
 - `monitoring_only`: the site's monitoring (Prometheus), from the addresses in
   `LIVINGWELL_MONITORING_ADDRESSES`; anyone else finds nothing there (404).
+- `person_portal`: the person, or a proxy they named, signed in to the portal (access/person.py).
+  A staff session is refused (403): staff never act as a person. Pages then load the person
+  through `access.helpers.open_own_record`, which checks the person's own relationship or the
+  proxy's grant and records the read.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ __all__ = [
     "authenticated_only",
     "bearer_token",
     "monitoring_only",
+    "person_portal",
     "public",
     "staff",
 ]
@@ -60,6 +65,11 @@ PUBLIC_URL_NAMES = frozenset(
         "stories:tell",
         "stories:tell_done",
         "stories:impact",
+        "portal:sign_in",
+        "portal:code",
+        "portal:signed_out",
+        "portal:nhs_login",
+        "portal:nhs_login_callback",
     }
 )
 
@@ -72,6 +82,36 @@ def authenticated_only(view):
         return view(request, *args, **kwargs)
 
     wrapper.access_policy = "authenticated"
+    return wrapper
+
+
+def person_portal(view):
+    """The person or their proxy, signed in to the portal, not idle for longer than staff may be
+    (settings.IDLE_TIMEOUT_MINUTES). Sets `request.portal_viewer`."""
+    import time
+
+    from django.conf import settings
+
+    from livingwell.access.person import LAST_ACTIVITY, viewer_from_session
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        viewer = viewer_from_session(request.session)
+        if viewer is None:
+            return redirect("portal:sign_in")
+        now = time.time()
+        last = request.session.get(LAST_ACTIVITY)
+        if last is None or now - float(last) > settings.IDLE_TIMEOUT_MINUTES * 60:
+            request.session.flush()
+            return redirect("portal:signed_out")
+        if now - float(last) >= 60:  # as the staff middleware: at most one write a minute
+            request.session[LAST_ACTIVITY] = int(now)
+        request.portal_viewer = viewer
+        return view(request, *args, **kwargs)
+
+    wrapper.access_policy = "person"
     return wrapper
 
 

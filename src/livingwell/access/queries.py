@@ -32,6 +32,20 @@ CATEGORY_WORDS = {
     "access_review": gettext_lazy("a review of access to the record"),
     "outcomes": gettext_lazy("the outcome measures"),
     "introduction": gettext_lazy("the introduction"),
+    "about_me": gettext_lazy("what matters to the person and their crisis plan"),
+    "support": gettext_lazy("the support and contacts"),
+    "measures": gettext_lazy("the outcome measures"),
+    "proxies": gettext_lazy("who the person trusts to see their record"),
+    "download": gettext_lazy("a copy of everything held"),
+    "feedback": gettext_lazy("feedback"),
+    "withholding": gettext_lazy("an entry not for the person's view"),
+    "portal": gettext_lazy("the person's portal"),
+}
+
+# Who acted, when it was the person or their proxy in the portal (audit.record names them so).
+PORTAL_WHO = {
+    "person": gettext_lazy("The person, in their portal,"),
+    "proxy": gettext_lazy("someone the person trusts, in the person's portal"),
 }
 
 ACTION_WORDS = {
@@ -48,6 +62,11 @@ ACTION_WORDS = {
     "access_report.export": gettext_lazy("downloaded"),
     "insight.drilldown": gettext_lazy("looked at"),
     "find": gettext_lazy("searched for"),
+    "portal.code_sent": gettext_lazy("asked for a sign-in code to"),
+    "portal.sign_in": gettext_lazy("signed in to"),
+    "proxy.grant": gettext_lazy("gave someone they trust access to"),
+    "proxy.revoke": gettext_lazy("ended someone's access to"),
+    "withholding.mark": gettext_lazy("marked an entry not for the person's view in"),
 }
 
 PURPOSE_WORDS = {
@@ -101,6 +120,10 @@ def describe(event: AuditEvent) -> LogRow:
     """One audit event as a plain-language row, with no clinical content."""
     who = event.actor_name or _("Someone using the public website")
     role = _role_label(event.acting_role) if event.acting_role else ""
+    if event.acting_role == "person":
+        who, role = str(PORTAL_WHO["person"]), ""
+    elif event.acting_role == "proxy":
+        role = str(PORTAL_WHO["proxy"])
     org = event.organisation_name
     context = ", ".join(x for x in (org, role) if x)
     thing = CATEGORY_WORDS.get(event.category, gettext_lazy("the record"))
@@ -112,7 +135,7 @@ def describe(event: AuditEvent) -> LogRow:
         what = f"{ACTION_WORDS[event.action]} {thing}"
     else:
         what = _("updated %(thing)s") % {"thing": thing}
-    staff = bool(event.actor_name)
+    staff = bool(event.actor_name) and event.acting_role not in PORTAL_WHO
     allowed = event.outcome == AuditEvent.Outcome.ALLOWED
     says_why = allowed and staff and event.action not in PURPOSE_IN_WORDS
     why = str(PURPOSE_WORDS.get(event.purpose, "")) if says_why else ""

@@ -196,3 +196,54 @@ def relationship(user, person, *, held_open: bool | None = None) -> Relationship
     if handovers:
         return Relationship(Basis.HANDOVER_OFFER, organisation_id=handovers[0][1])
     return None
+
+
+# --- the person's own relationship (the portal) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRelationship:
+    """A portal viewer's relationship with a record: the person's own ("self"), or a proxy's
+    (the person named them, for chosen parts, until a chosen date)."""
+
+    basis: str  # "self" or "proxy"
+    parts: frozenset
+    grant_id: object | None = None
+
+    def allows(self, part) -> bool:
+        return part in self.parts
+
+
+def current_proxy_grant_q(now) -> Q:
+    """Proxy grants in force: not revoked, not yet ended."""
+    return Q(revoked_at__isnull=True, started_at__lte=now, ends_at__gt=now)
+
+
+def person_relationship(viewer, person) -> PersonRelationship | None:
+    """The portal viewer's relationship with `person`, or None (deny by default).
+
+    The person themselves sees every part of their own record (never team-restricted or
+    withheld entries: sharing.person_visible_contact_q). A proxy sees only the parts the person
+    chose, while the grant is in force, and only parts a proxy may ever hold (person.PROXY_PARTS).
+    The grant is read afresh on every request, so a revocation stops the next one.
+    """
+    from livingwell.access.models import ProxyGrant
+    from livingwell.access.person import PROXY_PARTS, Kind, Part
+
+    if viewer is None or person is None or person.merged_into_id is not None:
+        return None
+    if str(person.pk) != viewer.person_id:
+        return None
+    if viewer.kind == Kind.SELF:
+        return PersonRelationship("self", frozenset(Part))
+    grant = (
+        ProxyGrant.objects.filter(pk=viewer.grant_id or None, person_id=person.pk)
+        .filter(current_proxy_grant_q(timezone.now()))
+        .first()
+        if viewer.grant_id
+        else None
+    )
+    if grant is None:
+        return None
+    parts = frozenset(p for p in grant.parts if p in PROXY_PARTS)
+    return PersonRelationship("proxy", frozenset(Part(p) for p in parts), grant_id=grant.pk)

@@ -182,3 +182,21 @@ def visible_plan_filter(user, person, *, view: SharingView | None = None) -> Q:
     if view.blocked_out:
         return ~Q(authored_by(view.blocked_out)) | Q(authored_by(view.own_orgs))
     return Q()
+
+
+def withheld_ids(person_id, entry: str) -> set:
+    """Ids of this person's entries of kind `entry` marked "not for the person's view"."""
+    from livingwell.access.models import Withholding
+
+    return set(
+        Withholding.objects.filter(person_id=person_id, entry=entry).values_list(
+            "entry_id", flat=True
+        )
+    )
+
+
+def person_visible_contact_q(person_id) -> Q:
+    """A Q over Contact rows: what the person (or their proxy) sees in their portal. Every
+    organisation's entries (the sharing choices are the person's own, about others), but never an
+    entry restricted to its team, nor one a worker marked "not for the person's view"."""
+    return Q(restricted=False) & ~Q(pk__in=withheld_ids(person_id, "contact"))

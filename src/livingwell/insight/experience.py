@@ -72,8 +72,28 @@ def listened(data: Dataset) -> Table:
     return table
 
 
+def portal_helpfulness(data: Dataset) -> Table:
+    """Feedback people gave at any time in their portal (the same 1 to 5 scale as at closure)."""
+    counts = Counter(data.portal_feedback)
+    total = sum(counts.values())
+    table = Table(
+        "experience_portal",
+        _("How helpful is the support? (feedback at any time, in people's portal)"),
+        [
+            Column(_("Answer")),
+            Column(_("People"), "count"),
+            Column(_("Share of answers"), "rate"),
+        ],
+    )
+    for value, label in reversed(ClosureFeedback.Helpfulness.choices):
+        table.rows.append(
+            [f"{value}: {label}", counts.get(value, 0), (counts.get(value, 0), total)]
+        )
+    return table
+
+
 def experience_tables(data: Dataset) -> list[Table]:
-    return [response_rate(data), helpfulness(data), listened(data)]
+    return [response_rate(data), helpfulness(data), listened(data), portal_helpfulness(data)]
 
 
 def shareable_comments(data: Dataset, threshold: int, limit: int = 10) -> list[dict] | None:

@@ -610,6 +610,21 @@ class Dataset:
         )
 
     @cached_property
+    def portal_feedback(self) -> list[int]:
+        """How helpful people said their support was, in feedback given at any time in their
+        portal during the period (experience lens); ratings only, never the comments."""
+        from livingwell.intake.models import Introduction
+        from livingwell.portal.models import Feedback
+
+        start, end = self.filters.window
+        people = scope_introductions(Introduction.objects.all(), self.filters).values("person_id")
+        return list(
+            Feedback.objects.filter(at__gte=start, at__lt=end, person_id__in=people).values_list(
+                "helpfulness", flat=True
+            )
+        )
+
+    @cached_property
     def access_count(self) -> int:
         from livingwell.hub.models import Contact
         from livingwell.intake.models import Introduction

@@ -176,6 +176,7 @@ def _seed(options: SeedOptions, *, now: datetime, progress, with_hooks: bool) ->
             now,
         )
         _run_hook("Stories", _build_stories, random.Random(f"{options.seed}:stories"), now)
+        _run_hook("Portal", _build_portal, random.Random(f"{options.seed}:portal"), now)
     # The running totals of introductions received, new and in support (the actions keep them
     # from now on).
     from livingwell.intake.models import IntroductionTally
@@ -417,6 +418,13 @@ def _build_insight(rng: random.Random) -> None:
 
     load_demo_population()
     build_feedback(rng, Introduction.objects.all())
+
+
+def _build_portal(rng: random.Random, now: datetime) -> None:
+    """People with portal access, and a proxy (livingwell.portal.demo)."""
+    from livingwell.portal.demo import build_demo
+
+    build_demo(rng, now)
 
 
 def _build_improvement(rng: random.Random, now: datetime) -> None:

@@ -596,3 +596,69 @@ def _all_patterns():
     from tests.integration.access.test_url_policies import ALL
 
     return ALL
+
+
+# --- the person's own relationship, and proxies (the portal) ----------------------------------
+# (viewer, sharing setting, page, status, entries shown). The person sees every organisation's
+# entries whatever their sharing choices (the choices are about others), never the restricted
+# one; a proxy sees only the parts granted (here the plan and support); another person's session
+# finds nothing of this record; a staff session is refused (403) whatever its relationship.
+PORTAL_CONTACTS = {"KWC", "VCS"}
+PORTAL_MATRIX = [
+    ("person", "default", "support", 200, PORTAL_CONTACTS),
+    ("person", "default", "plan", 200, {"PLAN"}),
+    ("person", "trust objects to sharing out", "support", 200, PORTAL_CONTACTS),
+    ("person", "Riverside Mind refuses sharing in", "support", 200, PORTAL_CONTACTS),
+    ("proxy", "default", "support", 200, PORTAL_CONTACTS),
+    ("proxy", "default", "plan", 200, {"PLAN"}),
+    ("proxy", "default", "measures", 404, set()),
+    ("proxy", "default", "sharing", 404, set()),
+    ("proxy", "default", "download_json", 404, set()),
+    ("revoked_proxy", "default", "plan", 404, set()),
+    ("other_person", "default", "support", 200, set()),
+    ("other_person", "default", "plan", 200, set()),
+    ("key_worker", "default", "support", 403, set()),
+    ("key_worker", "default", "plan", 403, set()),
+]
+
+
+@pytest.mark.parametrize(
+    "viewer,setting,page,status,shown",
+    PORTAL_MATRIX,
+    ids=[f"{r[0]}-{r[1].replace(' ', '_')}-{r[2]}" for r in PORTAL_MATRIX],
+)
+def test_portal_access_matrix(client, personas, viewer, setting, page, status, shown):
+    from tests.integration.portal.portal_support import (
+        grant,
+        other_person_record,
+        proxy_viewer,
+        self_viewer,
+        sign_in,
+    )
+
+    shared = build_shared_record(personas)
+    _apply(shared, setting, viewer)
+    if viewer == "person":
+        sign_in(client, self_viewer(shared.person))
+    elif viewer in {"proxy", "revoked_proxy"}:
+        g = grant(shared.person, parts=["plan", "support"])
+        if viewer == "revoked_proxy":
+            actions.revoke_proxy(by=self_viewer(shared.person), grant=g)
+        sign_in(client, proxy_viewer(g))
+    elif viewer == "other_person":
+        sign_in(client, self_viewer(other_person_record().person))
+    else:
+        factories.login(client, getattr(personas, viewer))
+        sign_in(client, self_viewer(shared.person))  # a planted person identity changes nothing
+    before = _last_event_id()
+    response = client.get(reverse(f"portal:{page}"))
+    assert response.status_code == status
+    body = response.content.decode()
+    for key, text in ALL_MARKERS.items():
+        assert (text in body) == (key in shown), f"{key} on {page}"
+    if status == 404:
+        refused = AuditEvent.objects.filter(id__gt=before).last()
+        assert refused.outcome == "refused" and refused.person_id == shared.person.pk
+    if status == 200 and viewer != "other_person":
+        read = AuditEvent.objects.filter(id__gt=before, action="read").last()
+        assert read.person_id == shared.person.pk and read.acting_role in {"person", "proxy"}

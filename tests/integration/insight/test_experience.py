@@ -143,7 +143,7 @@ def four_closures(personas):
 
 
 def test_experience_tables_by_hand(four_closures):
-    responses, helpful, listened = experience_tables(four_closures)
+    responses, helpful, listened, _portal = experience_tables(four_closures)
     assert responses.rows == [["All closures", 4, 3, (3, 4)]]
     counts = [r[1] for r in helpful.rows]
     assert counts == [1, 1, 0, 1, 0, 2]  # 5, 4, 3, 2, 1, then "4 or 5"

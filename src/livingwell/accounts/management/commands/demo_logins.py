@@ -48,3 +48,18 @@ class Command(BaseCommand):
             "In demo mode (LIVINGWELL_DEMO_MODE=true, as `make run` sets it) the MFA step shows "
             "the current code for demo personas. Production refuses demo mode."
         )
+        self._portal_sign_ins()
+
+    def _portal_sign_ins(self):
+        from livingwell.portal.demo import demo_sign_ins
+
+        rows = demo_sign_ins()
+        if not rows:
+            return
+        self.stdout.write(self.style.MIGRATE_HEADING("\nDemo people's portal sign-ins (/my/)"))
+        for who, email, born, what in rows:
+            self.stdout.write(f"  {email}  born {born:%d %m %Y}  {who}, {what}")
+        self.stdout.write(
+            "Enter the e-mail address and date of birth at /my/sign-in/; the one-time code is "
+            "printed in the terminal that runs the site (the console message backend)."
+        )

@@ -21,7 +21,7 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -215,8 +215,11 @@ def _conditions(scope: Scope) -> dict[str, Q]:
     section use these, so they cannot disagree)."""
     in_scope = scope.rows_in_scope()
     return {
-        "urgent": Q(state=S.NEW, urgent=True),
-        "new": Q(state=S.NEW, urgent=False),
+        # urgent = true/false compared as values: Django writes `urgent=False` as "NOT urgent",
+        # which SQLite cannot match to the index of waiting introductions, and then joined and
+        # sorted every new introduction to find the oldest ten.
+        "urgent": Q(state=S.NEW, urgent=Value(True)),
+        "new": Q(state=S.NEW, urgent=Value(False)),
         "unallocated": Q(state=S.IN_SUPPORT, current_key_worker__isnull=True),
         "no-contact": Q(state=S.IN_SUPPORT, quiet_since__lt=scope.quiet_cutoff),
         "offered": offered_handover_q(scope.user),

@@ -69,3 +69,17 @@ def test_postgresql_does_not_compile_statements_just_in_time(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+@sqlite_only
+@pytest.mark.parametrize("urgent", [0, 1])
+def test_waiting_introductions_are_read_in_order_along_their_index(personas, urgent):
+    statements = _board_statements(personas.hub_worker)
+    read = _one(
+        statements,
+        'SELECT "intake_introduction"."id"',
+        f'"intake_introduction"."urgent" = {urgent}',
+    )
+    plan = _plan(read)
+    assert "USING INDEX intro_waiting (state=? AND urgent=?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan

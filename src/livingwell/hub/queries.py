@@ -93,6 +93,10 @@ class Scope:
     def introductions(self):
         return Introduction.objects.filter(self.in_scope())
 
+    @cached_property
+    def conditions(self) -> dict[str, Q]:
+        return _conditions(self)
+
 
 # --- sections -----------------------------------------------------------------------------------
 
@@ -212,7 +216,7 @@ def _specs(scope: Scope) -> list[SectionSpec]:
 
 def _conditions(scope: Scope) -> dict[str, Q]:
     """Each section's rule, as a Q over its table (the board's totals and every page of the
-    section use these, so they cannot disagree)."""
+    section use these, so they cannot disagree). Built once per board (Scope.conditions)."""
     in_scope = scope.rows_in_scope()
     return {
         # urgent = true/false compared as values: Django writes `urgent=False` as "NOT urgent",
@@ -308,7 +312,7 @@ def section_queryset(spec: SectionSpec, scope: Scope):
     """The section's rows in priority order, with what they show."""
     return (
         _table(spec.kind, scope)
-        .filter(_conditions(scope)[spec.slug])
+        .filter(scope.conditions[spec.slug])
         .select_related(*RELATED[spec.kind])
         .only(*COLUMNS[spec.kind])
         .order_by(*spec.order)
@@ -318,7 +322,7 @@ def section_queryset(spec: SectionSpec, scope: Scope):
 def _totals(specs: list[SectionSpec], scope: Scope) -> dict[str, int]:
     """Every section's total: one statement per table, a conditional count per section, over
     the rows any of them can count."""
-    conditions = _conditions(scope)
+    conditions = scope.conditions
     tables: dict[str, list[SectionSpec]] = {}
     for spec in specs:
         tables.setdefault("handover" if spec.kind == "returned" else spec.kind, []).append(spec)

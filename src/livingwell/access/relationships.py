@@ -103,31 +103,29 @@ def offered_handover_q(user) -> Q:
     return Q(to_organisation_id__in=user_organisation_ids(user), state=Handover.State.OFFERED)
 
 
-def caseload_q(user, via: str = "") -> Q:
+def caseload_q(user) -> Q:
     """Introductions on the caseload of someone outside the Hub: those they or their team
     key-work (current_allocation_q) and those their organisation has taken on
-    (taken_on_handover_q). A Q over introductions, or over rows that belong to one when `via`
-    names the path to it ("introduction__")."""
+    (taken_on_handover_q)."""
     from livingwell.hub.models import Allocation, Handover
 
     allocated = Allocation.objects.filter(current_allocation_q(user))
     taken_on = Handover.objects.filter(taken_on_handover_q(user))
-    return Q(**{f"{via}pk__in": allocated.values("introduction_id")}) | Q(
-        **{f"{via}pk__in": taken_on.values("introduction_id")}
+    return Q(pk__in=allocated.values("introduction_id")) | Q(
+        pk__in=taken_on.values("introduction_id")
     )
 
 
-def open_introductions_q(user, via: str = "") -> Q:
+def open_introductions_q(user) -> Q:
     """The open introductions (new or in support) a user works with: every one for a member of a
-    Hub team, otherwise their caseload. A Q over introductions, or through `via` over rows that
-    belong to one, so that a list of such rows joins its introduction instead of testing each
-    row against a list of every open introduction."""
+    Hub team, otherwise their caseload. A Q over introductions; rows that belong to one (a
+    handover, a measure due) ask it of their own introduction (hub.queries.Scope)."""
     from livingwell.intake.models import Introduction
 
-    open_ = Q(**{f"{via}state__in": [Introduction.State.NEW, Introduction.State.IN_SUPPORT]})
+    open_ = Q(state__in=[Introduction.State.NEW, Introduction.State.IN_SUPPORT])
     if user_hub_team_ids(user):
         return open_
-    return open_ & caseload_q(user, via)
+    return open_ & caseload_q(user)
 
 
 def open_introductions_for(user):

@@ -21,7 +21,7 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -71,20 +71,31 @@ class Scope:
         """Before this, no attended contact is "no contact for N days"."""
         return self.now - timedelta(days=self.config.no_contact_alert_days)
 
-    def in_scope(self, via: str = "") -> Q:
-        """The open introductions in scope, as a Q over introductions or, through `via`, over
-        rows that belong to one. The team and tier are the introduction's current ones, kept by
-        the actions (rebuild_board checks them)."""
-        found = open_introductions_q(self.user, via)
+    def in_scope(self) -> Q:
+        """The open introductions in scope, as a Q over introductions. The team and tier are the
+        introduction's current ones, kept by the actions (rebuild_board checks them)."""
+        found = open_introductions_q(self.user)
         if self.team:
-            found &= Q(**{f"{via}current_team": self.team})
+            found &= Q(current_team=self.team)
         if self.tier:
-            found &= Q(**{f"{via}current_tier": self.tier})
+            found &= Q(current_tier=self.tier)
         return found
+
+    def rows_in_scope(self) -> Q:
+        """Rows (handovers, measures due) whose introduction is in scope: the same Q, asked of
+        each row's own introduction by its key. Asked this way, both databases read a
+        section's rows in its order and look up each row's introduction, stopping at the
+        section's limit, instead of starting from every open introduction and sorting what
+        they find."""
+        return Q(Exists(self.introductions.filter(pk=OuterRef("introduction"))))
 
     @cached_property
     def introductions(self):
         return Introduction.objects.filter(self.in_scope())
+
+    @cached_property
+    def conditions(self) -> dict[str, Q]:
+        return _conditions(self)
 
 
 # --- sections -----------------------------------------------------------------------------------
@@ -205,11 +216,14 @@ def _specs(scope: Scope) -> list[SectionSpec]:
 
 def _conditions(scope: Scope) -> dict[str, Q]:
     """Each section's rule, as a Q over its table (the board's totals and every page of the
-    section use these, so they cannot disagree)."""
-    in_scope = scope.in_scope("introduction__")
+    section use these, so they cannot disagree). Built once per board (Scope.conditions)."""
+    in_scope = scope.rows_in_scope()
     return {
-        "urgent": Q(state=S.NEW, urgent=True),
-        "new": Q(state=S.NEW, urgent=False),
+        # urgent = true/false compared as values: Django writes `urgent=False` as "NOT urgent",
+        # which SQLite cannot match to the index of waiting introductions, and then joined and
+        # sorted every new introduction to find the oldest ten.
+        "urgent": Q(state=S.NEW, urgent=Value(True)),
+        "new": Q(state=S.NEW, urgent=Value(False)),
         "unallocated": Q(state=S.IN_SUPPORT, current_key_worker__isnull=True),
         "no-contact": Q(state=S.IN_SUPPORT, quiet_since__lt=scope.quiet_cutoff),
         "offered": offered_handover_q(scope.user),
@@ -298,7 +312,7 @@ def section_queryset(spec: SectionSpec, scope: Scope):
     """The section's rows in priority order, with what they show."""
     return (
         _table(spec.kind, scope)
-        .filter(_conditions(scope)[spec.slug])
+        .filter(scope.conditions[spec.slug])
         .select_related(*RELATED[spec.kind])
         .only(*COLUMNS[spec.kind])
         .order_by(*spec.order)
@@ -308,12 +322,17 @@ def section_queryset(spec: SectionSpec, scope: Scope):
 def _totals(specs: list[SectionSpec], scope: Scope) -> dict[str, int]:
     """Every section's total: one statement per table, a conditional count per section, over
     the rows any of them can count."""
-    conditions = _conditions(scope)
+    conditions = scope.conditions
     tables: dict[str, list[SectionSpec]] = {}
     for spec in specs:
         tables.setdefault("handover" if spec.kind == "returned" else spec.kind, []).append(spec)
     totals = {}
     for kind, on_table in tables.items():
+        if len(on_table) == 1:
+            # One section on the table: its rule once, not again in a filter on every row.
+            (spec,) = on_table
+            totals[spec.slug] = _table(kind, scope).filter(conditions[spec.slug]).count()
+            continue
         wanted = reduce(or_, (conditions[spec.slug] for spec in on_table))
         # Named apart from the table's columns ("urgent" is one).
         counted = (

@@ -133,6 +133,22 @@ class Introduction(models.Model):
                 condition=Q(current_key_worker__isnull=True),
                 name="intro_unallocated",
             ),
+            # The board's totals of open work (urgent, new, unallocated, no contact), counted
+            # from the index alone: every column the counts and the team and tier filters read,
+            # and the key.
+            models.Index(
+                fields=[
+                    "state",
+                    "urgent",
+                    "current_key_worker",
+                    "last_attended_contact_at",
+                    "first_conversation_at",
+                    "current_team",
+                    "current_tier",
+                    "id",
+                ],
+                name="intro_board_totals",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -223,6 +223,19 @@ class MeasureDue(models.Model):
             ),
             models.Index(fields=["closing", "due_on"], name="measure_due_count"),
             models.Index(fields=["until"], name="measure_due_until"),
+            # The same order and count over open work only (closing false), partial: "not
+            # closing" is no equality on a leading column for SQLite, which otherwise skips
+            # through both halves of the index or starts from the introductions and sorts.
+            models.Index(
+                fields=["overdue_after", "due_on", "id"],
+                condition=Q(closing=False),
+                name="measure_due_open_order",
+            ),
+            models.Index(
+                fields=["due_on", "introduction"],
+                condition=Q(closing=False),
+                name="measure_due_open_count",
+            ),
         ]
 
     def __str__(self) -> str:

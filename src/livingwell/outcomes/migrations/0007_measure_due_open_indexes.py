@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("intake", "0010_board_totals_index"),
-        ("outcomes", "0005_link_withdrawn_at"),
+        ("outcomes", "0006_link_message"),
     ]
 
     operations = [

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "livingwell.directory",
     "livingwell.insight",
     "livingwell.improvement",
+    "livingwell.simulation",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 

@@ -46,7 +46,7 @@ def network(personas):
     i3 = introduce(at(6, 9), route="gp")
     i4 = introduce(at(7, 9), route="family")
     i6 = introduce(at(7, 12), route="self")
-    i5 = introduce(at(15, 9), route="self")  # still waiting at the end
+    introduce(at(15, 9), route="self")  # still waiting at the end
     # Urgent i2: talked to the same afternoon, crisis outreach for three days, closed, back
     # through the open door four days later.
     converse(i2, hw, at(5, 14), "crisis-outreach")

@@ -19,6 +19,10 @@ scenario page and the STRESS-DES report can show it and a reader can check it. T
   they are (an empirical distribution). Episodes still open are left out (right-censored).
 - Places per tier: the largest number of open episodes at any week's start in the period (the
   network did not turn people away, so its caseload shows places at least that many).
+- The Hub's first try to reach a routine introduction: the observed days from the introduction
+  to the first contact or the conversation (the booking lead time; it holds whatever queueing the
+  period had, so the period's own capacity is taken as not binding and a scenario's change of
+  capacity adds or removes queueing beside it).
 - First-conversation attempts that fail (did not attend, not reached): such contacts before the
   first conversation per attempt (failed contacts plus conversations).
 - People who stop waiting: routine introductions closed before a first conversation (the person
@@ -70,6 +74,7 @@ class Calibration:
     tier_places: dict[str, int]
     tier_names: dict[str, str]
     attempt_failure_share: float
+    first_attempt_days: list[float]
     stop_waiting_per_day: float
     open_door_return_per_day: float
     open_door_days: float
@@ -93,7 +98,7 @@ class Calibration:
         return cls(**body)
 
 
-def _local_midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
@@ -115,7 +120,7 @@ def calibrate(start: date, end: date) -> Calibration:
         raise CalibrationError(_("The data period must end after it starts."))
     if (end - start).days < 14:
         raise CalibrationError(_("The data period must be at least two weeks long."))
-    lo, hi = _local_midnight(start), _local_midnight(end)
+    lo, hi = local_midnight(start), local_midnight(end)
     sources: dict[str, str] = {}
     period_text = f"{start.isoformat()} to {end.isoformat()} (end excluded)"
     weeks = (end - start).days / 7
@@ -273,6 +278,22 @@ def calibrate(start: date, end: date) -> Calibration:
         f"{failures + len(held)} attempts (those and the first conversations)"
     )
     routine = Introduction.objects.filter(received_at__gte=lo, received_at__lt=hi, urgent=False)
+    first_try = dict(
+        routine.filter(first_conversation_at__lt=hi).values_list("id", "first_conversation_at")
+    )
+    for intro_id, contact_at in Contact.objects.filter(
+        introduction__in=routine, at__lt=hi
+    ).values_list("introduction_id", "at"):
+        if intro_id not in first_try or contact_at < first_try[intro_id]:
+            first_try[intro_id] = contact_at
+    received_at = dict(routine.values_list("id", "received_at"))
+    first_attempt_days = sorted(
+        round(_days(when, received_at[i]), 4) for i, when in first_try.items()
+    )
+    sources["first_attempt_days"] = (
+        f"days from introduction to the Hub's first try to reach the person (a contact or the "
+        f"conversation) for {len(first_attempt_days)} routine introductions"
+    )
     exposure = 0.0
     stopped = 0
     for received, first, closed, reason in routine.values_list(
@@ -319,6 +340,7 @@ def calibrate(start: date, end: date) -> Calibration:
         tier_places=places,
         tier_names=tiers,
         attempt_failure_share=attempt_failure,
+        first_attempt_days=first_attempt_days,
         stop_waiting_per_day=_share(stopped, exposure),
         open_door_return_per_day=_share(returned, at_risk),
         open_door_days=open_door_days,

@@ -59,6 +59,7 @@ class ModelInputs:
     hub_rota: list[int]  # workers on each day, Monday .. Sunday
     conversations_per_worker_day: float
     attempt_failure_share: float
+    first_attempt_days: list[float]
     stop_waiting_per_day: float
     tiers: list[Tier]
     handover_share: float
@@ -76,16 +77,16 @@ class ModelInputs:
 
 
 class FailedAttempts(ciw.dists.Distribution):
-    """A whole day for each failed attempt to reach the person: geometric, from 0."""
+    """A gap for each failed attempt to reach the person (geometric count, from 0)."""
 
-    def __init__(self, failure_share: float):
-        self.failure_share = failure_share
+    def __init__(self, failure_share: float, gap_days: float):
+        self.failure_share, self.gap_days = failure_share, gap_days
 
     def sample(self, t=None, ind=None):
-        days = 0
-        while random.random() < self.failure_share and days < 30:
-            days += 1
-        return float(days)
+        tries = 0
+        while random.random() < self.failure_share and tries < 30:
+            tries += 1
+        return tries * self.gap_days
 
 
 class TruncatedExponential(ciw.dists.Distribution):
@@ -156,6 +157,10 @@ def build_network(inputs: ModelInputs):
         matrix[2 + k][door - 1] = closing * (1 - inputs.handover_share) * p_return
         matrix[door - 1][2 + k] = tier.first_share / share_sum
     matrix[partner - 1][door - 1] = p_return
+    for row in matrix:  # shares worked out apart can sum to 1 + 1e-16, which Ciw refuses
+        total = sum(row)
+        if total > 1:
+            row[:] = [p / total * (1 - 1e-12) for p in row]
 
     hub_minutes = (CLOSE_HOUR - OPEN_HOUR) / 24
     slot = hub_minutes / max(inputs.conversations_per_worker_day, 1e-9)
@@ -165,10 +170,16 @@ def build_network(inputs: ModelInputs):
     services.append(
         TruncatedExponential(inputs.open_door_return_per_day, max(inputs.open_door_days, 1e-9))
     )
-    services[0] = FailedAttempts(inputs.attempt_failure_share)
     servers = [float("inf"), _hub_schedule(inputs)]
     servers += [t.places if t.places > 0 else float("inf") for t in tiers]
     servers += [float("inf"), float("inf")]
+
+    # Reaching the person: routine ones after the observed lead time, then a day per failed
+    # attempt; urgent ones at once, tried again every two hours.
+    reach_routine = FailedAttempts(inputs.attempt_failure_share, 1.0)
+    if inputs.first_attempt_days:
+        reach_routine = ciw.dists.Empirical(inputs.first_attempt_days) + reach_routine
+    reach_urgent = FailedAttempts(inputs.attempt_failure_share, 2 / 24)
 
     def arrivals(share):
         return [_arrival_intervals(inputs, share)] + [None] * (n - 1)
@@ -183,7 +194,10 @@ def build_network(inputs: ModelInputs):
             URGENT: arrivals(inputs.urgent_share),
             ROUTINE: arrivals(1 - inputs.urgent_share),
         },
-        service_distributions={URGENT: services, ROUTINE: services},
+        service_distributions={
+            URGENT: [reach_urgent, *services[1:]],
+            ROUTINE: [reach_routine, *services[1:]],
+        },
         number_of_servers=servers,
         routing={URGENT: matrix, ROUTINE: matrix},
         priority_classes={URGENT: 0, ROUTINE: 1},
@@ -211,9 +225,10 @@ def _centile(values: list[float], q: float) -> float:
     return float(np.quantile(np.asarray(values), q))
 
 
-def run_once(inputs: ModelInputs, network, seed: int) -> Replication:
+def run_once(inputs: ModelInputs, seed: int) -> Replication:
     ciw.seed(seed)
-    simulation = ciw.Simulation(network)
+    # Built after seeding: Ciw's PoissonIntervals draws its arrival times when it is made.
+    simulation = ciw.Simulation(build_network(inputs))
     horizon, warmup = inputs.horizon, inputs.warmup
     simulation.simulate_until_max_time(horizon)
     records = simulation.get_all_records(include_incomplete=True)
@@ -326,10 +341,9 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Run the replications (replication k with seed + k) and summarise them across runs."""
-    network = build_network(inputs)
     reps = []
     for k, replication_seed in enumerate(replication_seeds(seed, replications)):
-        reps.append(run_once(inputs, network, replication_seed))
+        reps.append(run_once(inputs, replication_seed))
         if progress:
             progress(k + 1, replications)
     return summarise(reps, inputs)

@@ -118,6 +118,8 @@ def test_calibration_gives_the_inputs_worked_out_by_hand(network):
     assert c.handover_days == [3.0]
     # Three failed attempts before a conversation, four conversations.
     assert c.attempt_failure_share == pytest.approx(3 / 7)
+    # First tries at routine ones: i6 3h (conversation), i1 and i4 1d1h, i3 1d2h (conversation).
+    assert c.first_attempt_days == [0.125, 1.0417, 1.0417, 1.0833]
     # Routine waits: i1 2d1h, i3 1d2h, i4 5d (stopped), i5 3d15h (to the end), i6 3h.
     assert c.stop_waiting_per_day == pytest.approx(1 / (49 / 24 + 26 / 24 + 5 + 87 / 24 + 3 / 24))
     # Closures: i2 back after 4 days; i4 behind the door 6 days 15 hours to the end.

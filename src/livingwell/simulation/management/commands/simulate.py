@@ -15,7 +15,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from livingwell.simulation import scenario as scenario_format
 from livingwell.simulation.engine import mmc
+from livingwell.simulation.presenters import known_tiers, text_summary
+from livingwell.simulation.runner import run_scenario
+from livingwell.simulation.scenario import ScenarioError
 
 
 class Command(BaseCommand):
@@ -68,4 +72,26 @@ class Command(BaseCommand):
         )
 
     def _scenario(self, path: Path, options: dict) -> None:
-        raise CommandError("Scenarios are not available yet.")
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}.") from None
+        for name in ("replications", "seed"):
+            if options[name] is not None and not 0 <= options[name] <= 2_147_483_647:
+                raise CommandError(f"--{name} must be a whole number from 0.")
+        if options["replications"] is not None and options["replications"] < 2:
+            raise CommandError("--replications must be at least 2 for a confidence interval.")
+        try:
+            scenario = scenario_format.loads(text, known_tiers=set(known_tiers()))
+            result = run_scenario(
+                scenario, replications=options["replications"], seed=options["seed"]
+            )
+        except ScenarioError as exc:
+            raise CommandError(
+                f"{path} was refused:\n" + "\n".join(f"- {e}" for e in exc.errors)
+            ) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2, default=str))
+            return
+        for line in text_summary(result):
+            self.stdout.write(line)

@@ -283,3 +283,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LIVINGWELL_LOG_LEVEL", "WARNING")},
 }
+
+# Background work (django-tasks). Until the database backend is configured here, tasks run at
+# once in the process that enqueues them (a simulation run then finishes inside the request that
+# asked for it, after its commit).
+if "TASKS" not in globals():
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("access/", include("livingwell.access.urls")),
     path("insight/", include("livingwell.insight.urls")),
     path("improvement/", include("livingwell.improvement.urls")),
+    path("simulation/", include("livingwell.simulation.urls")),
     path("", include("livingwell.outcomes.urls")),
     path("", include("livingwell.directory.urls")),
     path("api/oruk/", oruk_api_urls()),

@@ -15,6 +15,7 @@ STAFF_NAV = [
     ("directory:my_listings", _("Your listings"), Permission.EDIT_OWN_DIRECTORY),
     ("insight:dashboard", _("Insight"), Permission.VIEW_INSIGHT),
     ("improvement:portfolio", _("Improvement"), Permission.LEAD_IMPROVEMENT),
+    ("simulation:scenarios", _("What if"), Permission.RUN_SIMULATION),
     ("access:privacy_workspace", _("Privacy"), Permission.REVIEW_ACCESS),
 ]
 

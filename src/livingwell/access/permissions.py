@@ -53,6 +53,7 @@ class Permission(StrEnum):
     TAKE_OWNERSHIP = "take_ownership"  # hold an introduction for the Hub
     LEAD_IMPROVEMENT = "lead_improvement"  # start and run improvement projects (PDSA cycles)
     LEAD_LEARNING_RESPONSE = "lead_learning_response"  # raise and lead learning responses
+    RUN_SIMULATION = "run_simulation"  # write what-if scenarios and run them (no person data)
 
 
 P = Permission
@@ -113,10 +114,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_INSIGHT,
             P.REFRESH_INSIGHT,
             P.LEAD_IMPROVEMENT,
+            P.RUN_SIMULATION,
         }
     ),
     # Analysts support improvement teams with their measures; they lead no learning response.
-    Role.ANALYST: frozenset({P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT}),
+    Role.ANALYST: frozenset(
+        {P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT, P.RUN_SIMULATION}
+    ),
 }
 
 B = Basis

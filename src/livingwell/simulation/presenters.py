@@ -92,3 +92,188 @@ def text_summary(result: dict) -> list[str]:
     elif check:
         lines.append(check.get("reason", ""))
     return lines
+
+
+CHANGE_LABELS = {
+    "demand_multiplier": _("Demand, as a multiple of today's"),
+    "route_multipliers": _("Demand by route, as multiples"),
+    "urgent_share": _("Share of introductions that are urgent"),
+    "hub_rota": _("Hub workers on the rota"),
+    "conversations_per_worker_day": _("First conversations a Hub worker holds in a day"),
+    "tier_places": _("Places in tiers"),
+    "new_tiers": _("New teams"),
+    "open_door_days": _("Days the open door stays open"),
+    "stop_waiting_multiplier": _("People stopping waiting, as a multiple of today's"),
+}
+
+
+def _words(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_words(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_words(v) for v in value)
+    return str(value)
+
+
+def change_rows(document: dict) -> list[dict]:
+    period = document.get("data_period", {})
+    rows = [
+        {"label": _("Data period"), "value": f"{period.get('start')} to {period.get('end')}"},
+        {"label": _("Weeks simulated"), "value": str(document.get("weeks"))},
+        {"label": _("Warm-up weeks"), "value": str(document.get("warmup_weeks"))},
+    ]
+    changes = document.get("changes", {})
+    for key, value in changes.items():
+        rows.append({"label": str(CHANGE_LABELS.get(key, key)), "value": _words(value)})
+    if not changes:
+        rows.append({"label": _("Changes"), "value": _("None: this is the baseline")})
+    return rows
+
+
+def latest_runs(scenarios) -> dict:
+    from livingwell.simulation.models import Run
+
+    latest: dict = {}
+    for run in Run.objects.filter(scenario__in=scenarios).order_by("scenario_id", "-requested_at"):
+        latest.setdefault(run.scenario_id, run)
+    return latest
+
+
+SERIES = (
+    ("weekly_wait_days", _("Mean wait to first conversation by week of introduction"), "days"),
+    ("weekly_queue", _("People waiting for a first conversation at 9am (weekly mean)"), ""),
+    ("weekly_hub_utilisation", _("Hub first-conversation time in use"), "%"),
+)
+
+
+def _pct(series: list[dict], key: str) -> list[dict]:
+    if key != "weekly_hub_utilisation":
+        return series
+    return [{k: (v * 100 if v is not None else v) for k, v in p.items()} for p in series]
+
+
+def result_view(result: dict) -> dict:
+    from livingwell.simulation.charts import Line, render_lines
+
+    labels = [w[5:] for w in result["result"]["week_starts"]]
+    charts = []
+    for n, (key, title, unit) in enumerate(SERIES):
+        base, scen = _pct(result["baseline"][key], key), _pct(result["result"][key], key)
+        svg = render_lines(
+            [
+                Line(
+                    str(_("Baseline")),
+                    [p["mean"] for p in base],
+                    [p["ci_low"] for p in base],
+                    [p["ci_high"] for p in base],
+                    colour="#5f6b73",
+                    dashed=True,
+                ),
+                Line(
+                    str(_("Scenario")),
+                    [p["mean"] for p in scen],
+                    [p["ci_low"] for p in scen],
+                    [p["ci_high"] for p in scen],
+                ),
+            ],
+            title=str(title),
+            description=str(
+                _(
+                    "{title}, week by week: the baseline (dashed) and the scenario (solid), each "
+                    "with its 95% interval as a band. The table below gives the figures."
+                )
+            ).format(title=title),
+            labels=labels,
+            unit=unit,
+            id_prefix=f"sim-chart-{n}",
+        )
+        rows = [
+            {
+                "week": week,
+                "baseline": _figure("", b["mean"]),
+                "baseline_ci": f"{_figure('', b['ci_low'])} to {_figure('', b['ci_high'])}",
+                "scenario": _figure("", s["mean"]),
+                "scenario_ci": f"{_figure('', s['ci_low'])} to {_figure('', s['ci_high'])}",
+            }
+            for week, b, s in zip(result["result"]["week_starts"], base, scen, strict=False)
+        ]
+        charts.append({"key": key, "title": str(title), "unit": unit, "svg": svg, "rows": rows})
+    tiers = [
+        {
+            "name": t["name"],
+            "places_baseline": b["places"],
+            "places_scenario": t["places"],
+            "baseline": _figure("urgent_same_day_share", result["baseline"]["tier_utilisation"]
+                                .get(t["slug"], {}).get("mean")),
+            "scenario": _figure("urgent_same_day_share", result["result"]["tier_utilisation"]
+                                .get(t["slug"], {}).get("mean")),
+        }
+        for t, b in zip(result["inputs"]["scenario"]["tiers"],
+                        result["inputs"]["baseline"]["tiers"] + [{"places": "–"}] * 10,
+                        strict=False)
+    ]  # fmt: skip
+    return {
+        "headlines": headline_rows(result),
+        "charts": charts,
+        "tiers": tiers,
+        "provenance": provenance_rows(result["calibration"]),
+        "backtest": backtest_view(result),
+    }
+
+
+def provenance_rows(calibration: dict) -> list[dict]:
+    return [
+        {"input": key.replace("_", " "), "source": source}
+        for key, source in calibration.get("sources", {}).items()
+    ]
+
+
+def backtest_view(result: dict) -> dict | None:
+    from livingwell.simulation.charts import Line, render_lines
+
+    check = result.get("backtest")
+    if not check:
+        return None
+    if not check.get("available"):
+        return {"available": False, "reason": check.get("reason", "")}
+    simulated = check["simulated_weekly_wait_days"]
+    actual = check["actual_weekly_wait_days"]
+    labels = [w[5:] for w in check["week_starts"]]
+    svg = render_lines(
+        [
+            Line(str(_("What happened")), actual, colour="#212b32", dashed=True),
+            Line(
+                str(_("Simulated")),
+                [p["mean"] for p in simulated],
+                [p["ci_low"] for p in simulated],
+                [p["ci_high"] for p in simulated],
+            ),
+        ],
+        title=str(_("Back-test: simulated and actual mean wait by week")),
+        description=str(
+            _(
+                "Calibrated on data up to {cutoff}, the model's weekly mean wait for the next 12 "
+                "weeks (solid, with its 95% band) beside what happened (dashed)."
+            )
+        ).format(cutoff=check["calibrated_on"][1]),
+        labels=labels,
+        unit="days",
+        id_prefix="sim-backtest",
+    )
+    mape = check.get("mape_percent")
+    return {
+        "available": True,
+        "mape": None if mape is None else f"{mape:.0f}%",
+        "calibrated_on": check["calibrated_on"],
+        "compared_weeks": check["compared_weeks"],
+        "svg": svg,
+        "rows": [
+            {
+                "week": week,
+                "simulated": _figure("", s["mean"]),
+                "simulated_ci": f"{_figure('', s['ci_low'])} to {_figure('', s['ci_high'])}",
+                "actual": _figure("", a),
+            }
+            for week, s, a in zip(check["week_starts"], simulated, actual, strict=False)
+        ],
+    }

@@ -59,7 +59,11 @@ def actual_weekly_waits(start: date, weeks: int) -> list[float | None]:
 
 
 def mape(simulated: list[float], actual: list[float | None]) -> float | None:
-    pairs = [(s, a) for s, a in zip(simulated, actual, strict=False) if a and not math.isnan(s)]
+    pairs = [
+        (s, a)
+        for s, a in zip(simulated, actual, strict=False)
+        if a and s is not None and not math.isnan(s)
+    ]
     if not pairs:
         return None
     return 100 * statistics.fmean(abs(s - a) / a for s, a in pairs)
@@ -150,20 +154,51 @@ def run_scenario(
             warmup_weeks=scenario.warmup_weeks,
         )
     report(1.0, _("Done"))
+    return json_ready(
+        {
+            "model_version": MODEL_VERSION,
+            "seed": seed,
+            "replications": replications,
+            "data_period": [scenario.data_start.isoformat(), scenario.data_end.isoformat()],
+            "weeks": scenario.weeks,
+            "warmup_weeks": scenario.warmup_weeks,
+            "scenario": scenario.as_document(),
+            "calibration": calibration.as_dict(),
+            "inputs": {"baseline": _inputs_summary(base), "scenario": _inputs_summary(changed)},
+            "baseline": baseline,
+            "result": result,
+            "backtest": check,
+            "seconds": round(time.monotonic() - began, 2),
+            "environment": environment(),
+        }
+    )
+
+
+def json_ready(value):
+    """NaN (a figure no replication could give, e.g. no urgent arrival) stored as null: JSON
+    has no NaN, and the databases refuse it in a JSON column."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value
+
+
+def environment() -> dict:
+    """What the run ran on, for the report's implementation section (STRESS-DES 5)."""
+    import platform
+
+    import ciw
+    import numpy
+
     return {
-        "model_version": MODEL_VERSION,
-        "seed": seed,
-        "replications": replications,
-        "data_period": [scenario.data_start.isoformat(), scenario.data_end.isoformat()],
-        "weeks": scenario.weeks,
-        "warmup_weeks": scenario.warmup_weeks,
-        "scenario": scenario.as_document(),
-        "calibration": calibration.as_dict(),
-        "inputs": {"baseline": _inputs_summary(base), "scenario": _inputs_summary(changed)},
-        "baseline": baseline,
-        "result": result,
-        "backtest": check,
-        "seconds": round(time.monotonic() - began, 2),
+        "python": platform.python_version(),
+        "ciw": ciw.__version__,
+        "numpy": numpy.__version__,
+        "platform": platform.platform(terse=True),
+        "processor": platform.machine(),
     }
 
 

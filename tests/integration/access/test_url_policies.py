@@ -91,6 +91,7 @@ ACCEPTS_POST = frozenset(
         "improvement:response_new",
         "improvement:study",
         "improvement:summary",
+        "simulation:scenario_new",
     }
 )
 # Actions with no page of their own: POST only.
@@ -106,6 +107,7 @@ POST_ONLY = frozenset(
         "improvement:action_done",
         "improvement:prediction_remove",
         "improvement:start_do",
+        "simulation:run_new",
     }
 )
 

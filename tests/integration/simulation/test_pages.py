@@ -1,0 +1,117 @@
+"""The what-if pages: who may read and write, a run from request to result, refusals."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from tests.factories import login
+from tests.simulation_support import build, document
+
+from livingwell.access.models import AuditEvent
+from livingwell.simulation import actions
+from livingwell.simulation.models import Run, Scenario
+
+
+@pytest.fixture
+def site(personas):
+    build(personas)
+    return personas
+
+
+def _scenario(p) -> Scenario:
+    return actions.create_scenario(by=p.analyst, document=document())
+
+
+def test_not_signed_in_is_sent_to_sign_in(client, db):
+    response = client.get(reverse("simulation:scenarios"))
+    assert response.status_code == 302 and "sign-in" in response.url
+
+
+def test_without_insight_permission_is_refused(client, personas):
+    login(client, personas.partner_worker)
+    assert client.get(reverse("simulation:scenarios")).status_code == 403
+
+
+def test_a_hub_worker_reads_but_may_not_write_or_run(client, site):
+    scenario = _scenario(site)
+    login(client, site.hub_worker)
+    assert client.get(reverse("simulation:scenario", args=[scenario.pk])).status_code == 200
+    assert client.get(reverse("simulation:scenario_new")).status_code == 403
+    response = client.post(reverse("simulation:run_new", args=[scenario.pk]))
+    assert response.status_code == 403
+    assert not Run.objects.exists()
+
+
+def test_an_analyst_writes_a_scenario_from_the_form(client, site):
+    login(client, site.analyst)
+    response = client.post(
+        reverse("simulation:scenario_new"),
+        {
+            "name": "Wednesday cover",
+            "data_start": "2026-01-05",
+            "data_end": "2026-02-16",
+            "weeks": "8",
+            "rota_wednesday": "2",
+            "demand_multiplier": "1.2",
+        },
+    )
+    scenario = Scenario.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("simulation:scenario", args=[scenario.pk])
+    assert scenario.document["changes"] == {"demand_multiplier": 1.2, "hub_rota": {"wednesday": 2}}
+    assert AuditEvent.objects.filter(action="simulation.scenario.create").count() == 1
+
+
+def test_a_bad_scenario_file_is_refused_whole_with_its_errors(client, site):
+    login(client, site.analyst)
+    bad = document(hub_rota={"wednesday": -2}, urgent_share=3)
+    response = client.post(
+        reverse("simulation:scenario_new"), {"document": json.dumps(bad), "weeks": "52"}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "changes.hub_rota.wednesday: -2 is less than the minimum of 0" in text
+    assert "changes.urgent_share: 3 is greater than the maximum of 1" in text
+    assert not Scenario.objects.exists()
+
+
+def test_a_run_goes_from_request_to_result(client, site, django_capture_on_commit_callbacks):
+    scenario = _scenario(site)
+    login(client, site.analyst)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("simulation:run_new", args=[scenario.pk]), {"replications": "3", "seed": "9"}
+        )
+    run = Run.objects.get()
+    assert response.url == reverse("simulation:run", args=[run.pk])
+    assert run.state == Run.State.DONE, run.error
+    assert (run.seed, run.replications, run.model_version) == (9, 3, "network-1")
+    assert run.result["data_period"] == ["2026-01-05", "2026-02-16"]
+    page = client.get(response.url).content.decode()
+    assert "Median wait to first conversation (days)" in page
+    assert 'id="backtest"' in page and "<svg" in page
+    report = client.get(reverse("simulation:report", args=[run.pk])).content.decode()
+    assert "Experimentation" in report and "seeds 9 to 11" in report
+    assert list(
+        AuditEvent.objects.filter(object_id=str(run.pk)).values_list("action", flat=True)
+    ) == ["simulation.run.request", "simulation.run.running", "simulation.run.done"]
+
+
+def test_the_same_seed_gives_the_same_result(site):
+    scenario = _scenario(site)
+    first = actions.request_run(by=site.analyst, scenario=scenario, enqueue=lambda _id: None)
+    again = actions.request_run(by=site.analyst, scenario=scenario, enqueue=lambda _id: None)
+    one, two = actions.execute_run(first.pk), actions.execute_run(again.pk)
+    for key in ("baseline", "result", "backtest"):
+        assert one.result[key] == two.result[key]
+
+
+def test_a_run_that_cannot_run_is_stored_as_failed_with_the_reason(site):
+    scenario = actions.create_scenario(
+        by=site.analyst,
+        document={**document(), "data_period": {"start": "2019-01-01", "end": "2019-03-01"}},
+    )
+    run = actions.request_run(by=site.analyst, scenario=scenario, enqueue=lambda _id: None)
+    run = actions.execute_run(run.pk)
+    assert run.state == Run.State.FAILED
+    assert "No introductions" in run.error

@@ -197,7 +197,9 @@ def result_view(result: dict) -> dict:
             }
             for week, b, s in zip(result["result"]["week_starts"], base, scen, strict=False)
         ]
-        charts.append({"key": key, "title": str(title), "unit": unit, "svg": svg, "rows": rows})
+        chart = {"key": key, "title": str(title), "unit": unit, "svg": svg, "rows": rows}
+        chart["table"] = chart_table(chart)
+        charts.append(chart)
     tiers = [
         {
             "name": t["name"],
@@ -213,9 +215,9 @@ def result_view(result: dict) -> dict:
                         strict=False)
     ]  # fmt: skip
     return {
-        "headlines": headline_rows(result),
+        "headlines": headline_table(result),
         "charts": charts,
-        "tiers": tiers,
+        "tiers": tier_table(tiers),
         "provenance": provenance_rows(result["calibration"]),
         "backtest": backtest_view(result),
     }
@@ -261,7 +263,7 @@ def backtest_view(result: dict) -> dict | None:
         id_prefix="sim-backtest",
     )
     mape = check.get("mape_percent")
-    return {
+    view = {
         "available": True,
         "mape": None if mape is None else f"{mape:.0f}%",
         "calibrated_on": check["calibrated_on"],
@@ -277,3 +279,80 @@ def backtest_view(result: dict) -> dict | None:
             for week, s, a in zip(check["week_starts"], simulated, actual, strict=False)
         ],
     }
+    view["table"] = backtest_table(view)
+    return view
+
+
+def table(table_id: str, caption, headers, rows, *, hidden_caption=False, row_ids=None) -> dict:
+    """A responsive table (NHS.UK pattern: each cell names its column on a narrow screen).
+    A row's cell is a value, or (value, link)."""
+    headers = [str(h) for h in headers]
+    out = []
+    for k, row in enumerate(rows):
+        cells = []
+        for header, cell in zip(headers, row, strict=True):
+            value, link = cell if isinstance(cell, tuple) else (cell, None)
+            cells.append((header, value, link))
+        out.append({"id": row_ids[k] if row_ids else "", "cells": cells})
+    return {
+        "id": table_id,
+        "caption": str(caption),
+        "headers": headers,
+        "rows": out,
+        "hidden_caption": hidden_caption,
+    }
+
+
+def headline_table(result: dict) -> dict:
+    rows = headline_rows(result)
+    return table(
+        "headlines",
+        _("What changes, with 95% intervals across replications"),
+        [_("Measure"), _("Baseline"), _("95% interval"), _("Scenario"), _("95% interval")],
+        [
+            [r["label"], r["baseline"], r["baseline_ci"], r["scenario"], r["scenario_ci"]]
+            for r in rows
+        ],
+        row_ids=[f"headline-{r['key']}" for r in rows],
+    )
+
+
+def chart_table(chart: dict) -> dict:
+    unit = f" ({chart['unit']})" if chart["unit"] else ""
+    return table(
+        f"table-{chart['key']}",
+        chart["title"] + unit,
+        [_("Week from"), _("Baseline"), _("95% interval"), _("Scenario"), _("95% interval")],
+        [
+            [r["week"], r["baseline"], r["baseline_ci"], r["scenario"], r["scenario_ci"]]
+            for r in chart["rows"]
+        ],
+    )
+
+
+def tier_table(tiers: list[dict]) -> dict:
+    return table(
+        "tiers",
+        _("Places and share of places in use, per tier"),
+        [
+            _("Tier"),
+            _("Places (baseline)"),
+            _("In use (baseline)"),
+            _("Places (scenario)"),
+            _("In use (scenario)"),
+        ],
+        [
+            [t["name"], t["places_baseline"], t["baseline"], t["places_scenario"], t["scenario"]]
+            for t in tiers
+        ],
+        hidden_caption=True,
+    )
+
+
+def backtest_table(view: dict) -> dict:
+    return table(
+        "backtest-table",
+        _("Mean wait in days by week of introduction"),
+        [_("Week from"), _("Simulated"), _("95% interval"), _("What happened")],
+        [[r["week"], r["simulated"], r["simulated_ci"], r["actual"]] for r in view["rows"]],
+    )

@@ -63,6 +63,7 @@ class Calibration:
     end: date
     arrivals_per_week: dict[str, float]
     seasonality: list[float]  # January .. December
+    arrivals_by_hour_of_week: list[float]  # shares, Monday 00:00-01:00 first, 168 of them
     urgent_share: float
     hub_workers_by_weekday: list[float]  # Monday .. Sunday
     conversations_per_worker_day: float
@@ -160,6 +161,16 @@ def calibrate(start: date, end: date) -> Calibration:
         )
     else:
         sources["seasonality"] = "period shorter than a year: no pattern over the year (all 1)"
+
+    local = timezone.get_current_timezone()
+    by_hour = Counter()
+    for _r, _u, at in intros:
+        here = at.astimezone(local)
+        by_hour[24 * here.weekday() + here.hour] += 1
+    hour_shares = [by_hour[h] / len(intros) for h in range(168)]
+    sources["arrivals_by_hour_of_week"] = (
+        f"the {len(intros)} introductions' local weekday and hour of arrival, as shares"
+    )
 
     # The Hub's first conversations -------------------------------------------------------
     local = timezone.get_current_timezone()
@@ -329,6 +340,7 @@ def calibrate(start: date, end: date) -> Calibration:
         end=end,
         arrivals_per_week=arrivals,
         seasonality=seasonality,
+        arrivals_by_hour_of_week=hour_shares,
         urgent_share=_share(urgent, len(intros)),
         hub_workers_by_weekday=hub_workers,
         conversations_per_worker_day=per_day,

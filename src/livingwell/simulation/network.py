@@ -55,6 +55,7 @@ class ModelInputs:
     warmup_weeks: int
     arrivals_per_day: float
     seasonality: list[float]
+    arrivals_by_hour_of_week: list[float]  # 168 shares from Monday 00:00; empty: flat
     urgent_share: float
     hub_rota: list[int]  # workers on each day, Monday .. Sunday
     conversations_per_worker_day: float
@@ -103,19 +104,20 @@ class TruncatedExponential(ciw.dists.Distribution):
 
 
 def _arrival_intervals(inputs: ModelInputs, share: float) -> ciw.dists.Distribution | None:
+    """Poisson arrivals hour by hour: the day's rate for the month, shaped by the hour of week."""
+    if share <= 0 or inputs.arrivals_per_day <= 0:
+        return None
+    week = inputs.arrivals_by_hour_of_week or [1 / 168] * 168
+    first = inputs.start - timedelta(days=int(inputs.warmup))
     rates, ends = [], []
-    day = 0
-    horizon_days = int(inputs.horizon)
-    start = inputs.start - timedelta(days=int(inputs.warmup))
-    while day < horizon_days:
-        month = (start + timedelta(days=day)).month
-        run = 1
-        while day + run < horizon_days and (start + timedelta(days=day + run)).month == month:
-            run += 1
-        rates.append(inputs.arrivals_per_day * share * inputs.seasonality[month - 1])
-        ends.append(float(day + run))
-        day += run
-    if share <= 0 or not any(rates):
+    for day in range(int(inputs.horizon)):
+        when = first + timedelta(days=day)
+        daily = inputs.arrivals_per_day * share * inputs.seasonality[when.month - 1]
+        for hour in range(24):
+            # A week's arrivals spread by the shares, as a rate per day of simulated time.
+            rates.append(daily * 7 * week[24 * when.weekday() + hour] * 24)
+            ends.append(day + (hour + 1) / 24)
+    if not any(rates):
         return None
     return ciw.dists.PoissonIntervals(rates=rates, endpoints=ends, max_sample_date=inputs.horizon)
 

@@ -160,6 +160,7 @@ def baseline_inputs(calibration: Calibration, *, start: date, weeks: int, warmup
         warmup_weeks=warmup_weeks,
         arrivals_per_day=sum(calibration.arrivals_per_week.values()) / 7,
         seasonality=list(calibration.seasonality),
+        arrivals_by_hour_of_week=list(calibration.arrivals_by_hour_of_week),
         urgent_share=calibration.urgent_share,
         hub_rota=weekday_rota(calibration.hub_workers_by_weekday),
         conversations_per_worker_day=calibration.conversations_per_worker_day,

@@ -88,6 +88,10 @@ def test_calibration_gives_the_inputs_worked_out_by_hand(network):
     }
     assert c.urgent_share == pytest.approx(1 / 6)
     assert c.seasonality == [1.0] * 12  # shorter than a year
+    # Hours of the week: Monday 9 and 12, Tuesday 9, Wednesday 9 and 12, Thursday 9.
+    shares = {h: s for h, s in enumerate(c.arrivals_by_hour_of_week) if s}
+    assert shares == dict.fromkeys([9, 12, 33, 57, 60, 81], pytest.approx(1 / 6))
+    assert len(c.arrivals_by_hour_of_week) == 168
     # Mondays 5 and 12: one worker, then none; Wednesdays 7 and 14: two, then none.
     assert c.hub_workers_by_weekday == [0.5, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0]
     # Worker-days 1, 2 and 1 conversations: the 90th centile by nearest rank is 2.

@@ -104,6 +104,7 @@ def _tight_network() -> ModelInputs:
         warmup_weeks=4,
         arrivals_per_day=12 / 7,
         seasonality=[1.0] * 12,
+        arrivals_by_hour_of_week=[],
         urgent_share=0.1,
         hub_rota=[2, 2, 2, 2, 2, 0, 0],
         conversations_per_worker_day=1.3,

@@ -172,3 +172,15 @@ def test_command_refuses_a_bad_file_whole(tmp_path, db):
         call_command("simulate", "scenario", str(path))
     assert "weeks: 1 is less than the minimum of 4" in str(caught.value)
     assert "seed: -4 is less than the minimum of 0" in str(caught.value)
+
+
+def test_the_documented_examples_are_valid_scenarios():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3] / "docs"
+    examples = sorted((root / "simulation-examples").glob("*.json"))
+    text = (root / "simulation-scenario-format.md").read_text("utf-8")
+    documented = text.split("```json\n", 1)[1].split("```", 1)[0]
+    assert examples
+    for source in [documented, *(p.read_text("utf-8") for p in examples)]:
+        assert loads(source, known_tiers={"short-term"}).name

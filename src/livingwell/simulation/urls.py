@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:scenario_id>/runs/", views.run_new, name="run_new"),
     path("runs/<uuid:run_id>/", views.run, name="run"),
     path("runs/<uuid:run_id>/report/", views.report, name="report"),
+    path("runs/<uuid:run_id>/predict/", views.predict, name="predict"),
 ]

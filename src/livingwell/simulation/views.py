@@ -7,6 +7,7 @@ scenario or starting a run needs ``run_simulation``. Changes go through ``simula
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.access.policy import staff
-from livingwell.simulation import actions, presenters, stress, tasks
+from livingwell.improvement.actions import ImprovementError
+from livingwell.simulation import actions, pdsa, presenters, stress, tasks
 from livingwell.simulation.forms import RunForm, ScenarioForm
 from livingwell.simulation.models import Run, Scenario
 from livingwell.simulation.scenario import ScenarioError
@@ -133,6 +135,8 @@ def run(request, run_id):
             for c in context["charts"]
         ]
         context["backtest"] = _safe_backtest(context["backtest"])
+        if has_permission(request.user, Permission.LEAD_IMPROVEMENT):
+            context["predict_targets"] = pdsa.targets(request.user)
     return render(request, "simulation/run.html", context)
 
 
@@ -146,4 +150,21 @@ def report(request, run_id):
         request,
         "simulation/report.html",
         {"run": item, "scenario": item.scenario, "sections": stress.report(item)},
+    )
+
+
+@staff(Permission.LEAD_IMPROVEMENT)
+@require_POST
+def predict(request, run_id):
+    item = get_object_or_404(
+        Run.objects.select_related("scenario"), pk=run_id, state=Run.State.DONE
+    )
+    try:
+        prediction = pdsa.predict(by=request.user, run=item, target=request.POST.get("target", ""))
+    except (ImprovementError, PermissionDenied) as exc:
+        messages.error(request, str(exc) or _("You cannot add a prediction to that cycle."))
+        return redirect("simulation:run", run_id=item.pk)
+    messages.success(request, _("Added as a prediction to the cycle."))
+    return redirect(
+        "improvement:cycle", project_id=prediction.cycle.project_id, cycle_id=prediction.cycle_id
     )

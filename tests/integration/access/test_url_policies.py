@@ -108,6 +108,7 @@ POST_ONLY = frozenset(
         "improvement:prediction_remove",
         "improvement:start_do",
         "simulation:run_new",
+        "simulation:predict",
     }
 )
 

@@ -115,3 +115,53 @@ def test_a_run_that_cannot_run_is_stored_as_failed_with_the_reason(site):
     run = actions.execute_run(run.pk)
     assert run.state == Run.State.FAILED
     assert "No introductions" in run.error
+
+
+def test_a_run_becomes_a_pdsa_prediction_on_a_planned_cycle(client, site):
+    from tests.improvement_support import FIRST
+
+    from livingwell.improvement import actions as improvement
+    from livingwell.improvement.models import Prediction
+
+    lead = site.analyst
+    project = improvement.create_project(
+        by=lead,
+        title="Hub rota",
+        aim_statement="Halve the wait by June.",
+        aim_target=3,
+        aim_date=FIRST.replace(year=FIRST.year + 1),
+        data_from=FIRST,
+        teams=(),
+    )
+    driver = improvement.add_driver(by=lead, project=project, level="primary", text="Capacity")
+    idea = improvement.add_change_idea(by=lead, project=project, driver=driver, text="Wednesdays")
+    measure = improvement.add_measure(
+        by=lead,
+        project=project,
+        name="",
+        kind="outcome",
+        improvement="decrease",
+        source="wait_days",
+    )
+    cycle = improvement.plan_cycle(
+        by=lead, project=project, change_idea=idea, purpose="Does Wednesday cover cut waits?"
+    )
+    run = actions.request_run(by=lead, scenario=_scenario(site), enqueue=lambda _id: None)
+    run = actions.execute_run(run.pk)
+    login(client, lead)
+    page = client.get(reverse("simulation:run", args=[run.pk])).content.decode()
+    assert f"{cycle.pk}:{measure.pk}" in page
+    response = client.post(
+        reverse("simulation:predict", args=[run.pk]), {"target": f"{cycle.pk}:{measure.pk}"}
+    )
+    assert response.status_code == 302
+    prediction = Prediction.objects.get(cycle=cycle)
+    low = run.result["result"]["median_wait_days"]["ci_low"]
+    assert float(prediction.expected_low) == pytest.approx(max(0, low), abs=0.01)
+    assert "Another Hub worker on Wednesdays" in prediction.rationale
+    # Someone who may not change the project is refused, and nothing is added.
+    login(client, site.hub_worker)
+    client.post(
+        reverse("simulation:predict", args=[run.pk]), {"target": f"{cycle.pk}:{measure.pk}"}
+    )
+    assert Prediction.objects.filter(cycle=cycle).count() == 1

@@ -131,12 +131,18 @@ def change_rows(document: dict) -> list[dict]:
 
 
 def latest_runs(scenarios) -> dict:
-    from livingwell.simulation.models import Run
+    """Each scenario's latest run, read in one statement (a scenario may have many runs)."""
+    from django.db.models import OuterRef, Subquery
 
-    latest: dict = {}
-    for run in Run.objects.filter(scenario__in=scenarios).order_by("scenario_id", "-requested_at"):
-        latest.setdefault(run.scenario_id, run)
-    return latest
+    from livingwell.simulation.models import Run, Scenario
+
+    latest = Scenario.objects.filter(pk__in=[s.pk for s in scenarios]).annotate(
+        latest=Subquery(
+            Run.objects.filter(scenario=OuterRef("pk")).order_by("-requested_at").values("pk")[:1]
+        )
+    )
+    ids = [row for row in latest.values_list("latest", flat=True) if row]
+    return {run.scenario_id: run for run in Run.objects.filter(pk__in=ids)}
 
 
 SERIES = (

@@ -165,3 +165,13 @@ def test_a_run_becomes_a_pdsa_prediction_on_a_planned_cycle(client, site):
         reverse("simulation:predict", args=[run.pk]), {"target": f"{cycle.pk}:{measure.pk}"}
     )
     assert Prediction.objects.filter(cycle=cycle).count() == 1
+
+
+def test_the_list_shows_each_scenarios_latest_run(client, site):
+    scenario = _scenario(site)
+    first = actions.request_run(by=site.analyst, scenario=scenario, enqueue=lambda _id: None)
+    second = actions.request_run(by=site.analyst, scenario=scenario, enqueue=lambda _id: None)
+    login(client, site.analyst)
+    page = client.get(reverse("simulation:scenarios")).content.decode()
+    assert reverse("simulation:run", args=[second.pk]) in page
+    assert reverse("simulation:run", args=[first.pk]) not in page

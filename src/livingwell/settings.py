@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "livingwell.operations",
     "livingwell.stories",
     "livingwell.portal",
+    "livingwell.simulation",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("improvement/", include("livingwell.improvement.urls")),
     path("coproduction/", include("livingwell.coproduction.urls")),
     path("", include("livingwell.stories.urls")),
+    path("simulation/", include("livingwell.simulation.urls")),
     path("", include("livingwell.outcomes.urls")),
     path("", include("livingwell.directory.urls")),
     path("my/", include("livingwell.portal.urls")),

@@ -17,6 +17,7 @@ STAFF_NAV = [
     ("improvement:portfolio", _("Improvement"), Permission.LEAD_IMPROVEMENT),
     ("coproduction:activities", _("Co-production"), Permission.LEAD_COPRODUCTION),
     ("stories:collections", _("Stories"), Permission.VIEW_STORIES),
+    ("simulation:scenarios", _("What if"), Permission.RUN_SIMULATION),
     ("access:privacy_workspace", _("Privacy"), Permission.REVIEW_ACCESS),
     ("operations:background_tasks", _("Background work"), Permission.VIEW_BACKGROUND_TASKS),
 ]

@@ -58,6 +58,7 @@ class Permission(StrEnum):
     COLLECT_STORIES = "collect_stories"  # record a story with someone, send them a story link
     VIEW_STORIES = "view_stories"  # pattern pages; stories with consent for network learning
     RUN_STORY_PANELS = "run_story_panels"  # collections, selection panels, public text checks
+    RUN_SIMULATION = "run_simulation"  # write what-if scenarios and run them (no person data)
 
 
 P = Permission
@@ -128,11 +129,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_BACKGROUND_TASKS,  # they run the site: they see whether its work gets done
             P.VIEW_STORIES,
             P.RUN_STORY_PANELS,
+            P.RUN_SIMULATION,
         }
     ),
     # Analysts support improvement teams with their measures; they lead no learning response.
     Role.ANALYST: frozenset(
-        {P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT, P.VIEW_STORIES}
+        {P.VIEW_INSIGHT, P.REFRESH_INSIGHT, P.LEAD_IMPROVEMENT, P.VIEW_STORIES, P.RUN_SIMULATION}
     ),
     # The co-production lead keeps the involvement record: activities, the people involved (their
     # own records, never care records), decisions and payments. No permission about a person in

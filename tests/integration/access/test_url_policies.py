@@ -116,6 +116,7 @@ ACCEPTS_POST = frozenset(
         "portal:proxies",
         "portal:feedback",
         "portal:withhold",
+        "simulation:scenario_new",
     }
 )
 # Actions with no page of their own: POST only.
@@ -143,6 +144,8 @@ POST_ONLY = frozenset(
         "portal:proposal_seen",
         "portal:review_withholding",
         "portal:question_answered",
+        "simulation:run_new",
+        "simulation:predict",
     }
 )
 

@@ -1,0 +1,366 @@
+"""The network model on Ciw: the Hub's first conversations, the tiers, handovers and the open door.
+
+Time is in days from local midnight of the first simulated day. People arrive at the front door
+(two classes: urgent, served first, and routine), may need further attempts to be reached (a day
+each; an attempt that fails takes no conversation slot), then wait for the Hub's first
+conversation, held by the workers on the day's rota from 09:00 to 17:00, each holding the
+calibrated number of conversations a day. Routine people may stop waiting (an exponential
+patience). After the conversation they go to a tier with the observed shares (or leave); a tier
+holds the calibrated number of places, each episode lasting a length drawn from the observed
+lengths; from a tier they step to another tier, go to a partner by handover, or close; after
+closing they may return through the open door to a tier.
+
+See ``docs/adr/0019-what-if-simulation.md`` for why this shape and what it leaves out.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import ciw
+import numpy as np
+
+from livingwell.simulation.calibration import WEEKDAYS
+from livingwell.simulation.engine import replication_seeds
+from livingwell.simulation.stats import estimate
+
+# The model's version, stored with every run: change it with any change to the model's logic.
+MODEL_VERSION = "network-1"
+OPEN_HOUR, CLOSE_HOUR = 9, 17
+URGENT, ROUTINE = "urgent", "routine"
+FALLBACK_SUPPORT_DAYS = 56.0  # a tier with no ended episode (a new team without its own data)
+
+
+@dataclass
+class Tier:
+    slug: str
+    name: str
+    places: int
+    first_share: float
+    support_days: list[float]
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ModelInputs:
+    """What one simulation needs, from a calibration with a scenario's changes applied."""
+
+    start: date
+    weeks: int
+    warmup_weeks: int
+    arrivals_per_day: float
+    seasonality: list[float]
+    arrivals_by_hour_of_week: list[float]  # 168 shares from Monday 00:00; empty: flat
+    urgent_share: float
+    hub_rota: list[int]  # workers on each day, Monday .. Sunday
+    conversations_per_worker_day: float
+    attempt_failure_share: float
+    first_attempt_days: list[float]
+    stop_waiting_per_day: float
+    tiers: list[Tier]
+    handover_share: float
+    handover_days: list[float]
+    open_door_return_per_day: float
+    open_door_days: float
+
+    @property
+    def horizon(self) -> float:
+        return 7.0 * (self.weeks + self.warmup_weeks)
+
+    @property
+    def warmup(self) -> float:
+        return 7.0 * self.warmup_weeks
+
+
+class FailedAttempts(ciw.dists.Distribution):
+    """A gap for each failed attempt to reach the person (geometric count, from 0)."""
+
+    def __init__(self, failure_share: float, gap_days: float):
+        self.failure_share, self.gap_days = failure_share, gap_days
+
+    def sample(self, t=None, ind=None):
+        tries = 0
+        while random.random() < self.failure_share and tries < 30:
+            tries += 1
+        return tries * self.gap_days
+
+
+class TruncatedExponential(ciw.dists.Distribution):
+    """When someone comes back through the open door, given that they come back before it shuts."""
+
+    def __init__(self, rate: float, upper: float):
+        self.rate, self.upper = rate, upper
+
+    def sample(self, t=None, ind=None):
+        if self.rate <= 0:
+            return random.uniform(0, self.upper)
+        u = random.random() * (1 - math.exp(-self.rate * self.upper))
+        return -math.log(1 - u) / self.rate
+
+
+def _arrival_intervals(inputs: ModelInputs, share: float) -> ciw.dists.Distribution | None:
+    """Poisson arrivals hour by hour: the day's rate for the month, shaped by the hour of week."""
+    if share <= 0 or inputs.arrivals_per_day <= 0:
+        return None
+    week = inputs.arrivals_by_hour_of_week or [1 / 168] * 168
+    first = inputs.start - timedelta(days=int(inputs.warmup))
+    rates, ends = [], []
+    for day in range(int(inputs.horizon)):
+        when = first + timedelta(days=day)
+        daily = inputs.arrivals_per_day * share * inputs.seasonality[when.month - 1]
+        for hour in range(24):
+            # A week's arrivals spread by the shares, as a rate per day of simulated time.
+            rates.append(daily * 7 * week[24 * when.weekday() + hour] * 24)
+            ends.append(day + (hour + 1) / 24)
+    if not any(rates):
+        return None
+    return ciw.dists.PoissonIntervals(rates=rates, endpoints=ends, max_sample_date=inputs.horizon)
+
+
+def _hub_schedule(inputs: ModelInputs) -> ciw.Schedule:
+    """The rota over a week, starting on the first simulated day's weekday."""
+    first = (inputs.start - timedelta(days=int(inputs.warmup))).weekday()
+    numbers, ends = [], []
+    for k in range(7):
+        workers = inputs.hub_rota[(first + k) % 7]
+        for count, end_hour in ((0, OPEN_HOUR), (workers, CLOSE_HOUR), (0, 24)):
+            if numbers and numbers[-1] == count:
+                ends[-1] = k + end_hour / 24
+            else:
+                numbers.append(count)
+                ends.append(k + end_hour / 24)
+    return ciw.Schedule(numbers_of_servers=numbers, shift_end_dates=ends)
+
+
+def build_network(inputs: ModelInputs):
+    """Nodes: 1 attempts to reach, 2 the Hub, 3.. the tiers, then partners, then the open door."""
+    tiers = inputs.tiers
+    n = 4 + len(tiers)
+    partner, door = n - 1, n  # 1-based node numbers
+    share_sum = sum(t.first_share for t in tiers) or 1.0
+    p_return = 1 - math.exp(-inputs.open_door_return_per_day * inputs.open_door_days)
+    matrix = [[0.0] * n for _ in range(n)]
+    matrix[0][1] = 1.0
+    for k, tier in enumerate(tiers):
+        matrix[1][2 + k] = tier.first_share
+        stepped = 0.0
+        for to, p in tier.steps.items():
+            j = next((i for i, t in enumerate(tiers) if t.slug == to), None)
+            if j is not None and j != k:
+                matrix[2 + k][2 + j] = p
+                stepped += p
+        closing = max(0.0, 1 - stepped)
+        matrix[2 + k][partner - 1] = closing * inputs.handover_share
+        matrix[2 + k][door - 1] = closing * (1 - inputs.handover_share) * p_return
+        matrix[door - 1][2 + k] = tier.first_share / share_sum
+    matrix[partner - 1][door - 1] = p_return
+    for row in matrix:  # shares worked out apart can sum to 1 + 1e-16, which Ciw refuses
+        total = sum(row)
+        if total > 1:
+            row[:] = [p / total * (1 - 1e-12) for p in row]
+
+    hub_minutes = (CLOSE_HOUR - OPEN_HOUR) / 24
+    slot = hub_minutes / max(inputs.conversations_per_worker_day, 1e-9)
+    services = [ciw.dists.Deterministic(0.0), ciw.dists.Deterministic(slot)]
+    services += [ciw.dists.Empirical(t.support_days or [FALLBACK_SUPPORT_DAYS]) for t in tiers]
+    services.append(ciw.dists.Empirical(inputs.handover_days or [28.0]))
+    services.append(
+        TruncatedExponential(inputs.open_door_return_per_day, max(inputs.open_door_days, 1e-9))
+    )
+    servers = [float("inf"), _hub_schedule(inputs)]
+    servers += [t.places if t.places > 0 else float("inf") for t in tiers]
+    servers += [float("inf"), float("inf")]
+
+    # Reaching the person: routine ones after the observed lead time, then a day per failed
+    # attempt; urgent ones at once, tried again every two hours.
+    reach_routine = FailedAttempts(inputs.attempt_failure_share, 1.0)
+    if inputs.first_attempt_days:
+        reach_routine = ciw.dists.Empirical(inputs.first_attempt_days) + reach_routine
+    reach_urgent = FailedAttempts(inputs.attempt_failure_share, 2 / 24)
+
+    def arrivals(share):
+        return [_arrival_intervals(inputs, share)] + [None] * (n - 1)
+
+    patience = (
+        ciw.dists.Exponential(rate=inputs.stop_waiting_per_day)
+        if inputs.stop_waiting_per_day > 0
+        else None
+    )
+    return ciw.create_network(
+        arrival_distributions={
+            URGENT: arrivals(inputs.urgent_share),
+            ROUTINE: arrivals(1 - inputs.urgent_share),
+        },
+        service_distributions={
+            URGENT: [reach_urgent, *services[1:]],
+            ROUTINE: [reach_routine, *services[1:]],
+        },
+        number_of_servers=servers,
+        routing={URGENT: matrix, ROUTINE: matrix},
+        priority_classes={URGENT: 0, ROUTINE: 1},
+        reneging_time_distributions={
+            URGENT: [None] * n,
+            ROUTINE: [None, patience] + [None] * (n - 2),
+        },
+    )
+
+
+@dataclass
+class Replication:
+    waits: list[float]  # days to first conversation, people arriving after the warm-up
+    urgent_same_day: float
+    stopped_waiting: int
+    weekly_wait: list[float]
+    weekly_queue: list[float]
+    weekly_utilisation: list[float]
+    tier_utilisation: dict[str, float]
+
+
+def _centile(values: list[float], q: float) -> float:
+    if not values:
+        return math.nan
+    return float(np.quantile(np.asarray(values), q))
+
+
+def run_once(inputs: ModelInputs, seed: int) -> Replication:
+    ciw.seed(seed)
+    # Built after seeding: Ciw's PoissonIntervals draws its arrival times when it is made.
+    simulation = ciw.Simulation(build_network(inputs))
+    horizon, warmup = inputs.horizon, inputs.warmup
+    simulation.simulate_until_max_time(horizon)
+    records = simulation.get_all_records(include_incomplete=True)
+    arrived: dict[int, tuple[float, str]] = {}
+    first_talk: dict[int, float] = {}
+    stopped: set[int] = set()
+    hub_in: list[float] = []
+    hub_out: list[float] = []
+    busy: list[tuple[float, float]] = []
+    tier_busy: dict[int, float] = {}
+    for r in records:
+        if r.node == 1:
+            arrived.setdefault(r.id_number, (r.arrival_date, r.customer_class))
+        elif r.node == 2:
+            hub_in.append(r.arrival_date)
+            if r.record_type == "renege":
+                stopped.add(r.id_number)
+                hub_out.append(r.exit_date)
+            elif r.service_start_date is not None:  # held, or under way at the horizon
+                start = r.service_start_date
+                first_talk.setdefault(r.id_number, start)
+                hub_out.append(start)
+                busy.append((start, r.service_end_date or horizon))
+            else:  # still waiting at the horizon
+                hub_out.append(math.inf)
+        elif r.node >= 3 and r.service_start_date is not None:
+            end = r.service_end_date or horizon
+            lo, hi = max(r.service_start_date, warmup), min(end, horizon)
+            if hi > lo:
+                tier_busy[r.node] = tier_busy.get(r.node, 0.0) + hi - lo
+    weeks = inputs.weeks
+    waits: list[float] = []
+    by_week: list[list[float]] = [[] for _ in range(weeks)]
+    urgent_total = urgent_same_day = 0
+    for person, (at, klass) in arrived.items():
+        if at < warmup:
+            continue
+        if person in stopped:
+            continue
+        talk = first_talk.get(person)
+        wait = (talk if talk is not None else horizon) - at
+        waits.append(wait)
+        week = int((at - warmup) // 7)
+        if 0 <= week < weeks:
+            by_week[week].append(wait)
+        if klass == URGENT and at < horizon - 1:
+            urgent_total += 1
+            if talk is not None and math.floor(talk) == math.floor(at):
+                urgent_same_day += 1
+    hub_in_a = np.sort(np.asarray(hub_in))
+    hub_out_a = np.sort(np.asarray(hub_out))
+    queue = []
+    utilisation = []
+    week_capacity = sum(inputs.hub_rota) * (CLOSE_HOUR - OPEN_HOUR) / 24
+    for w in range(weeks):
+        w0 = warmup + 7 * w
+        samples = [w0 + d + OPEN_HOUR / 24 for d in range(7)]
+        counts = [
+            int(np.searchsorted(hub_in_a, t, "right") - np.searchsorted(hub_out_a, t, "right"))
+            for t in samples
+        ]
+        queue.append(statistics.fmean(counts))
+        used = sum(max(0.0, min(b, w0 + 7) - max(a, w0)) for a, b in busy)
+        utilisation.append(used / week_capacity if week_capacity else math.nan)
+    span = horizon - warmup
+    tier_utilisation = {
+        t.slug: (tier_busy.get(3 + k, 0.0) / (t.places * span) if t.places else math.nan)
+        for k, t in enumerate(inputs.tiers)
+    }
+    return Replication(
+        waits=waits,
+        urgent_same_day=(urgent_same_day / urgent_total) if urgent_total else math.nan,
+        stopped_waiting=sum(1 for p in stopped if arrived.get(p, (0, ""))[0] >= warmup),
+        weekly_wait=[statistics.fmean(v) if v else math.nan for v in by_week],
+        weekly_queue=queue,
+        weekly_utilisation=utilisation,
+        tier_utilisation=tier_utilisation,
+    )
+
+
+def summarise(reps: list[Replication], inputs: ModelInputs) -> dict:
+    def series(name: str) -> list[dict]:
+        return [
+            estimate([getattr(r, name)[w] for r in reps]).as_dict() for w in range(inputs.weeks)
+        ]
+
+    return {
+        "median_wait_days": estimate([_centile(r.waits, 0.5) for r in reps]).as_dict(),
+        "p90_wait_days": estimate([_centile(r.waits, 0.9) for r in reps]).as_dict(),
+        "urgent_same_day_share": estimate([r.urgent_same_day for r in reps]).as_dict(),
+        "stopped_waiting": estimate([float(r.stopped_waiting) for r in reps]).as_dict(),
+        "weekly_wait_days": series("weekly_wait"),
+        "weekly_queue": series("weekly_queue"),
+        "weekly_hub_utilisation": series("weekly_utilisation"),
+        "tier_utilisation": {
+            t.slug: estimate([r.tier_utilisation[t.slug] for r in reps]).as_dict()
+            for t in inputs.tiers
+        },
+        "week_starts": [
+            (inputs.start + timedelta(days=7 * w)).isoformat() for w in range(inputs.weeks)
+        ],
+    }
+
+
+def simulate(
+    inputs: ModelInputs,
+    *,
+    replications: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Run the replications (replication k with seed + k) and summarise them across runs."""
+    reps = []
+    for k, replication_seed in enumerate(replication_seeds(seed, replications)):
+        reps.append(run_once(inputs, replication_seed))
+        if progress:
+            progress(k + 1, replications)
+    return summarise(reps, inputs)
+
+
+def weekday_rota(workers_by_weekday: list[float]) -> list[int]:
+    return [int(round(w)) for w in workers_by_weekday]
+
+
+__all__ = [
+    "MODEL_VERSION",
+    "WEEKDAYS",
+    "ModelInputs",
+    "Tier",
+    "build_network",
+    "simulate",
+    "weekday_rota",
+]

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "livingwell.directory",
     "livingwell.insight",
     "livingwell.improvement",
+    "oauth2_provider",  # django-oauth-toolkit: the FHIR API's OAuth 2.0 client credentials
+    "livingwell.fhir",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 
@@ -282,3 +284,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LIVINGWELL_LOG_LEVEL", "WARNING")},
 }
+
+# The FHIR API's OAuth 2.0 server (django-oauth-toolkit): client credentials only, short-lived
+# bearer tokens, secrets stored hashed, scopes limited to those granted to each client
+# (fhir/scopes.py). ADR 0018.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "livingwell.fhir.scopes.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 900,
+}
+# The base of the site's own FHIR identifier systems (…/Id/person, …/Id/introduction), which
+# partners store beside the NHS number. Each site sets its own public address.
+FHIR_IDENTIFIER_BASE = env_str("LIVINGWELL_FHIR_IDENTIFIER_BASE", "https://living-well.example.org")
+# django-oauth-toolkit's own models, named for the foreign key from fhir.FhirClient.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"

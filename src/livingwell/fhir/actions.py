@@ -78,3 +78,46 @@ def revoke_client(*, by, client: FhirClient) -> FhirClient:
     client.service_user.save(update_fields=["is_active"])
     audit.record(by=by, action="fhir_client.revoke", category="api_client", obj=client)
     return client
+
+
+@transaction.atomic
+def receive_referral(*, by, client: FhirClient, bundle) -> tuple:
+    """A referral in (fhir.referrals) as a professional introduction, through intake's action:
+    (introduction, created). The same referral again returns the first introduction. BadReferral
+    names every problem; nothing is stored then."""
+    from django.core.exceptions import ValidationError
+
+    from livingwell.accounts.models import Organisation
+    from livingwell.fhir.referrals import BadReferral, parse
+    from livingwell.intake.actions import submit_introduction
+    from livingwell.intake.models import Route
+
+    referral = parse(bundle)
+    organisation = client.organisation
+    route = Route.GP if organisation.kind == Organisation.Kind.PRIMARY_CARE else Route.PROFESSIONAL
+    try:
+        intro, created = submit_introduction(
+            by=by,
+            submission_key=referral.submission_key(organisation.pk),
+            route=route,
+            person=referral.person,
+            details=referral.details | {"introducer_organisation": organisation.name[:150]},
+        )
+    except ValidationError as exc:
+        problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        raise BadReferral(
+            [
+                ("value", f"{name or 'referral'}: {' '.join(str(m) for m in messages)}", "Bundle")
+                for name, messages in problems.items()
+            ]
+        ) from exc
+    if created:
+        audit.record(
+            by=by,
+            action="fhir.referral_in",
+            person=intro.person,
+            category="introduction",
+            obj=intro,
+            detail={"client": str(client.pk), "urgent": intro.urgent},
+        )
+    return intro, created

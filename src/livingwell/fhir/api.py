@@ -11,6 +11,7 @@ its own holds every operation to the OAuth check (ADR 0018).
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 from functools import wraps
@@ -26,11 +27,13 @@ from pydantic import Field
 
 from livingwell.core.errors import RETRY_AFTER_SECONDS
 from livingwell.core.public import public
+from livingwell.fhir import actions as fhir_actions
 from livingwell.fhir import resources as R
 from livingwell.fhir import search as S
 from livingwell.fhir import serving
 from livingwell.fhir.models import FhirClient
 from livingwell.fhir.outcome import FHIR_JSON, fhir_response, operation_outcome, problem
+from livingwell.fhir.referrals import BadReferral
 from livingwell.fhir.scopes import grants
 from livingwell.fhir.serving import Caller, Hidden
 
@@ -197,6 +200,41 @@ for _type in sorted(R.SERVED_TYPES):
     _register(_type)
 
 
+@api.post("/", operation_id="transaction", url_name="transaction")
+def transaction(request):
+    """A referral in: a transaction Bundle with a ServiceRequest and its Patient."""
+    caller = authorise(request, "ServiceRequest", "c")
+    if request.content_type not in (FHIR_JSON, "application/json"):
+        raise Refused(415, "Send the Bundle as application/fhir+json.")
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return problem(400, "The body is not JSON.")
+    try:
+        intro, created = fhir_actions.receive_referral(
+            by=caller.user, client=caller.client, bundle=body
+        )
+    except BadReferral as exc:
+        return fhir_response(operation_outcome(exc.issues), status=400)
+    status = "201 Created" if created else "200 OK"
+    return fhir_response(
+        {
+            "resourceType": "Bundle",
+            "type": "transaction-response",
+            "entry": [
+                {
+                    "response": {
+                        "status": status,
+                        "location": f"ServiceRequest/{intro.pk}",
+                        "lastModified": R.instant(intro.received_at),
+                    }
+                },
+                {"response": {"status": status, "location": f"Patient/{intro.person_id}"}},
+            ],
+        }
+    )
+
+
 PARAM_TYPES = {
     "_id": "token",
     "_lastUpdated": "date",
@@ -284,10 +322,15 @@ def _public(view):
 def urls():
     patterns, app_name, namespace = api.urls
     wrapped = [
-        URLPattern(p.pattern, _public(p.callback), p.default_args, p.name)
-        if isinstance(p, URLPattern)
-        else p
+        URLPattern(
+            p.pattern,
+            # django-ninja's index of its docs (off here): the FHIR base answers for itself.
+            _public(_unknown_path if p.name == "api-root" else p.callback),
+            p.default_args,
+            p.name,
+        )
         for p in patterns
+        if isinstance(p, URLPattern)
     ]
     wrapped.append(re_path(r"^.*$", _public(_unknown_path), name="not-found"))
     return wrapped, app_name, namespace

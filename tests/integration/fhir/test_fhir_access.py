@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import get_resolver
+from tests.fhir_support import Api, api_for, new_client, person_in_care, token
 
 from livingwell.access.models import AuditEvent
 from livingwell.fhir import actions as fhir_actions
-from tests.fhir_support import Api, api_for, new_client, person_in_care, token
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 
 import pytest
+from tests.fhir_support import api_for, assert_valid
 
 from livingwell.accounts.models import Organisation
 from livingwell.intake.models import Introduction
 from livingwell.people.models import Person
-from tests.fhir_support import api_for, assert_valid
 
 pytestmark = pytest.mark.django_db
 

@@ -325,7 +325,13 @@ def urls():
         URLPattern(
             p.pattern,
             # django-ninja's index of its docs (off here): the FHIR base answers for itself.
-            _public(_unknown_path if p.name == "api-root" else p.callback),
+            _public(
+                _unknown_path
+                if p.name == "api-root"
+                else require_GET(p.callback)
+                if p.name == "openapi-json"
+                else p.callback
+            ),
             p.default_args,
             p.name,
         )

@@ -54,8 +54,7 @@ def _model_problems(resource: dict, where: str) -> list[tuple[str, str, str]]:
         return [
             (
                 "structure",
-                f"{resource['resourceType']}.{'.'.join(str(p) for p in err['loc'])}: "
-                f"{err['msg']}",
+                f"{resource['resourceType']}.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}",
                 where,
             )
             for err in exc.errors()[:20]
@@ -112,9 +111,7 @@ def parse(bundle) -> Referral:
 
     # The ServiceRequest: who sent it (their identifier), why, how urgent, about whom.
     idents = [
-        i
-        for i in request.get("identifier", [])
-        if _text(i.get("system")) and _text(i.get("value"))
+        i for i in request.get("identifier", []) if _text(i.get("system")) and _text(i.get("value"))
     ]
     if not idents:
         issues.append(
@@ -132,9 +129,9 @@ def parse(bundle) -> Referral:
     priority = request.get("priority")
     if priority is not None and priority != ROUTINE and priority not in URGENT:
         issues.append(("value", f"Unknown priority {priority!r}.", f"{sr_at}.priority"))
-    why = [
-        _text(n.get("text")) for n in request.get("note", []) if _text(n.get("text"))
-    ] + [_text(r.get("text")) for r in request.get("reasonCode", []) if _text(r.get("text"))]
+    why = [_text(n.get("text")) for n in request.get("note", []) if _text(n.get("text"))] + [
+        _text(r.get("text")) for r in request.get("reasonCode", []) if _text(r.get("text"))
+    ]
     if not why:
         issues.append(
             (

@@ -301,3 +301,8 @@ OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+# The MHSDS return's team types (ServTeamTypeRefToMH, v5 codes) by team name, and the code of
+# any team not named. A site maps its own teams; A06 (CMHT, functional) stands for a community
+# mental health team until it does.
+MHSDS_TEAM_TYPES: dict[str, str] = {}
+MHSDS_DEFAULT_TEAM_TYPE = env_str("LIVINGWELL_MHSDS_DEFAULT_TEAM_TYPE", "A06")

@@ -204,6 +204,8 @@ for _type in sorted(R.SERVED_TYPES):
 def transaction(request):
     """A referral in: a transaction Bundle with a ServiceRequest and its Patient."""
     caller = authorise(request, "ServiceRequest", "c")
+    if not request.body:
+        return problem(400, "The body is empty: send a transaction Bundle.")
     if request.content_type not in (FHIR_JSON, "application/json"):
         raise Refused(415, "Send the Bundle as application/fhir+json.")
     try:

@@ -304,14 +304,23 @@ def visible_for_person(caller: Caller, resource_type: str, person, *, action: st
     rel = standing_relationship(caller.standing, person)
     if rel is None or not rel.full:
         if resource_type in ("ServiceRequest", "Task"):
-            sent = list(sent_referrals(caller).filter(person=person))
-            if sent:
-                build = (
-                    R.task_from_introduction
-                    if resource_type == "Task"
-                    else R.service_request_from_introduction
-                )
-                return [build(i) for i in sent], None
+            task = resource_type == "Task"
+            # An offer waiting for the organisation's reply: the offer itself, to decide on it
+            # (what the pages show on that basis), not the record.
+            offered = (
+                [
+                    (R.task_from_handover if task else R.service_request_from_handover)(h)
+                    for h in _handovers(person).filter(to_organisation_id=caller.organisation_id)
+                ]
+                if rel is not None
+                else []
+            )
+            sent = [
+                (R.task_from_introduction if task else R.service_request_from_introduction)(i)
+                for i in sent_referrals(caller).filter(person=person)
+            ]
+            if offered or sent:
+                return offered + sent, rel
         refuse(
             caller,
             resource_type=resource_type,

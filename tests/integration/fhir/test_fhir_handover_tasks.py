@@ -52,6 +52,9 @@ def test_every_handover_transition_is_a_task_state(personas, path):
     task, request = follow(hub_api, handover)
     assert (task["status"], request["status"]) == EXPECTED["offered"]
     assert task["owner"] == {"reference": f"Organization/{personas.vcs.pk}"}
+    # The receiving organisation's system sees the offer waiting for its reply, not the record.
+    assert follow(partner_api, handover)[0]["status"] == "requested"
+    assert partner_api.get(f"Patient/{intro.person_id}").status_code == 404
     for step in path:
         if step in ("accepted", "declined"):
             handover = hub.respond_to_handover(

@@ -291,6 +291,18 @@ LOGGING = {
 OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "livingwell.fhir.scopes.ClientScopes",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 900,
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: no implicit or password grant, no
+    # tokens in the query string, tokens stored hashed, https redirects only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # The base of the site's own FHIR identifier systems (…/Id/person, …/Id/introduction), which
 # partners store beside the NHS number. Each site sets its own public address.

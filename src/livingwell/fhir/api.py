@@ -203,13 +203,16 @@ for _type in sorted(R.SERVED_TYPES):
 @api.post("/", operation_id="transaction", url_name="transaction")
 def transaction(request):
     """A referral in: a transaction Bundle with a ServiceRequest and its Patient."""
+    # Read (and keep) the body before the token check: django-oauth-toolkit reads a form body
+    # through request.POST, after which the raw body could no longer be read.
+    body_bytes = request.body
     caller = authorise(request, "ServiceRequest", "c")
-    if not request.body:
+    if not body_bytes:
         return problem(400, "The body is empty: send a transaction Bundle.")
     if request.content_type not in (FHIR_JSON, "application/json"):
         raise Refused(415, "Send the Bundle as application/fhir+json.")
     try:
-        body = json.loads(request.body)
+        body = json.loads(body_bytes)
     except (ValueError, UnicodeDecodeError):
         return problem(400, "The body is not JSON.")
     try:

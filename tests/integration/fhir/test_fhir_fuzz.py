@@ -87,3 +87,13 @@ def test_awkward_bodies_get_an_operation_outcome_not_a_server_error(bearer, body
     )
     assert response.status_code in (400, 403), response.content
     assert response.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.mark.django_db
+def test_a_form_body_gets_an_operation_outcome_not_a_server_error(bearer):
+    """Found by the fuzzer: a multipart form read by the token check left no body to read."""
+    response = Client(raise_request_exception=False).post(
+        "/fhir/", {"a": "b"}, HTTP_AUTHORIZATION=f"Bearer {bearer}"
+    )
+    assert response.status_code == 415, response.content
+    assert response.json()["resourceType"] == "OperationOutcome"

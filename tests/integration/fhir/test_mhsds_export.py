@@ -27,7 +27,8 @@ def seeded(db):
     return end - timedelta(days=180), end
 
 
-def test_the_export_writes_each_table_as_csv_and_parquet_with_a_manifest(seeded, tmp_path):
+def check_the_export(seeded, tmp_path):
+    """Each table as CSV and Parquet, with a manifest."""
     start, end = seeded
     out = io.StringIO()
     call_command(
@@ -58,7 +59,10 @@ def test_the_export_writes_each_table_as_csv_and_parquet_with_a_manifest(seeded,
     assert "CMH access" in out.getvalue()
 
 
-def test_the_national_measures_from_the_tables_agree_with_insight(seeded):
+def test_the_national_measures_from_the_tables_agree_with_insight(seeded, tmp_path):
+    """One seeded site for both checks (seeding is the slow part): the export, then the
+    measures."""
+    check_the_export(seeded, tmp_path)
     start, end = seeded
     tables = mhsds.build(start, end)
     national = mhsds.measures(tables, start, end)

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "livingwell.stories",
     "livingwell.portal",
     "livingwell.simulation",
+    "oauth2_provider",  # django-oauth-toolkit: the FHIR API's OAuth 2.0 client credentials
+    "livingwell.fhir",
     "livingwell.seed",  # the demo site's generator: above every other app
 ]
 
@@ -413,3 +415,36 @@ LIVINGWELL_BACKUP_DIR = env_str("LIVINGWELL_BACKUP_DIR", "")
 # forge a checkpoint. A deploy check refuses production without both.
 LIVINGWELL_AUDIT_CHECKPOINT_DIR = env_str("LIVINGWELL_AUDIT_CHECKPOINT_DIR", "")
 LIVINGWELL_AUDIT_CHECKPOINT_KEY = env_str("LIVINGWELL_AUDIT_CHECKPOINT_KEY", "")
+# The FHIR API's OAuth 2.0 server (django-oauth-toolkit): client credentials only, short-lived
+# bearer tokens, secrets stored hashed, scopes limited to those granted to each client
+# (fhir/scopes.py). ADR 0018.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "livingwell.fhir.scopes.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 900,
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: no implicit or password grant, no
+    # tokens in the query string, tokens stored hashed, https redirects only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+# The base of the site's own FHIR identifier systems (…/Id/person, …/Id/introduction), which
+# partners store beside the NHS number. Each site sets its own public address.
+FHIR_IDENTIFIER_BASE = env_str("LIVINGWELL_FHIR_IDENTIFIER_BASE", "https://living-well.example.org")
+# django-oauth-toolkit's own models, named for the foreign key from fhir.FhirClient.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+# The MHSDS return's team types (ServTeamTypeRefToMH, v5 codes) by team name, and the code of
+# any team not named. A site maps its own teams; A06 (CMHT, functional) stands for a community
+# mental health team until it does.
+MHSDS_TEAM_TYPES: dict[str, str] = {}
+MHSDS_DEFAULT_TEAM_TYPE = env_str("LIVINGWELL_MHSDS_DEFAULT_TEAM_TYPE", "A06")

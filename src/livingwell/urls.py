@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from livingwell.directory.api import urls as oruk_api_urls
+from livingwell.fhir.api import urls as fhir_api_urls
 
 urlpatterns = [
     path("", include("livingwell.core.urls")),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/oruk/", oruk_api_urls()),
     path("", include("livingwell.operations.urls")),
     path("notifications/", include("livingwell.notifications.urls")),
+    path("fhir/", include("livingwell.fhir.urls")),
+    path("fhir/", fhir_api_urls()),
 ]
 
 handler400 = "livingwell.core.errors.bad_request"

@@ -9,6 +9,8 @@ with it at the next request.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 def current_memberships(user) -> list:
     """The user's current memberships, each with its team and organisation; none when no one is
@@ -32,3 +34,51 @@ def user_hub_team_ids(user) -> set:
 
 def user_organisation_ids(user) -> set:
     return {m.organisation_id for m in current_memberships(user)}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Who is asking, as the access rules (relationships.py, sharing.py) see them: the teams,
+    Hub teams and organisations they act for, the workers whose own allocations and entries count
+    as theirs (`member_ids`), and the signed-in worker themselves (`user`, for what is only ever
+    personal: break-glass, a safeguarding override)."""
+
+    team_ids: frozenset
+    hub_team_ids: frozenset
+    organisation_ids: frozenset
+    member_ids: frozenset
+    user: object = None
+
+
+def standing_of(user) -> Standing:
+    """A worker's standing: their own current memberships."""
+    signed_in = getattr(user, "is_authenticated", False)
+    return Standing(
+        team_ids=frozenset(user_team_ids(user)),
+        hub_team_ids=frozenset(user_hub_team_ids(user)),
+        organisation_ids=frozenset(user_organisation_ids(user)),
+        member_ids=frozenset({user.pk}) if signed_in else frozenset(),
+        user=user if signed_in else None,
+    )
+
+
+def organisation_standing(organisation_id) -> Standing:
+    """An organisation's standing as a whole: what its current workers together hold (every
+    team they are in, the Hub teams among them, each of them as a key worker), never a personal
+    grant (no break-glass, no safeguarding override). A system acting for the organisation (a
+    FHIR API client) sees what the organisation's workers with a relationship would see."""
+    from livingwell.accounts.models import Membership
+
+    members = list(
+        Membership.objects.current()
+        .filter(organisation_id=organisation_id, user__is_active=True)
+        .select_related("team")
+    )
+    return Standing(
+        team_ids=frozenset(m.team_id for m in members if m.team_id),
+        hub_team_ids=frozenset(
+            m.team_id for m in members if m.team_id and m.team.is_hub and m.team.is_active
+        ),
+        organisation_ids=frozenset({organisation_id}) if members else frozenset(),
+        member_ids=frozenset(m.user_id for m in members),
+    )

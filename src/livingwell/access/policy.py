@@ -58,6 +58,11 @@ PUBLIC_URL_NAMES = frozenset(
         "directory:public_search",
         "directory:public_service",
         "oruk-api",  # the whole ORUK API namespace (django-ninja), public and read-only
+        # The FHIR API: no session sign-in, its own OAuth 2.0 bearer-token check on every
+        # operation but metadata (fhir/api.py, held by tests/integration/fhir; ADR 0018).
+        "fhir-api",
+        "fhir:token",
+        "fhir:smart_configuration",
         "outcomes:respond",
         "outcomes:respond_done",
         "coproduction:you_said_we_did",

@@ -25,7 +25,12 @@ from enum import StrEnum
 from django.db.models import Q
 from django.utils import timezone
 
-from livingwell.access.memberships import user_hub_team_ids, user_organisation_ids, user_team_ids
+from livingwell.access.memberships import (
+    Standing,
+    standing_of,
+    user_hub_team_ids,
+    user_organisation_ids,
+)
 from livingwell.access.sharing import current_preferences
 
 
@@ -78,29 +83,43 @@ def held_open_q(now) -> Q:
     return ~Q(state=Introduction.State.CLOSED) | Q(open_door_until__gt=now)
 
 
+def _allocation_q(standing: Standing) -> Q:
+    return Q(ended_at__isnull=True) & (
+        Q(key_worker_id__in=standing.member_ids) | Q(team_id__in=standing.team_ids)
+    )
+
+
 def current_allocation_q(user) -> Q:
     """Allocations that give the user a relationship: current, and the user's own (key worker)
     or their team's (care team)."""
-    return Q(ended_at__isnull=True) & (Q(key_worker=user) | Q(team_id__in=user_team_ids(user)))
+    return _allocation_q(standing_of(user))
+
+
+def _taken_on_q(organisation_ids) -> Q:
+    from livingwell.hub.models import Handover
+
+    return Q(
+        to_organisation_id__in=organisation_ids,
+        state__in=[Handover.State.ACCEPTED, Handover.State.STARTED],
+    )
+
+
+def _offered_q(organisation_ids) -> Q:
+    from livingwell.hub.models import Handover
+
+    return Q(to_organisation_id__in=organisation_ids, state=Handover.State.OFFERED)
 
 
 def taken_on_handover_q(user) -> Q:
     """Handovers that give the user's organisation the record: accepted or started, for as long
     as the organisation supports the person."""
-    from livingwell.hub.models import Handover
-
-    return Q(
-        to_organisation_id__in=user_organisation_ids(user),
-        state__in=[Handover.State.ACCEPTED, Handover.State.STARTED],
-    )
+    return _taken_on_q(user_organisation_ids(user))
 
 
 def offered_handover_q(user) -> Q:
     """Handovers offered to the user's organisation and waiting for its reply (a limited view,
     to decide on the offer)."""
-    from livingwell.hub.models import Handover
-
-    return Q(to_organisation_id__in=user_organisation_ids(user), state=Handover.State.OFFERED)
+    return _offered_q(user_organisation_ids(user))
 
 
 def caseload_q(user) -> Q:
@@ -144,16 +163,28 @@ def relationship(user, person, *, held_open: bool | None = None) -> Relationship
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active or person is None:
         return None
+    return standing_relationship(standing_of(user), person, held_open=held_open)
+
+
+def standing_relationship(
+    standing: Standing, person, *, held_open: bool | None = None
+) -> Relationship | None:
+    """The strongest current relationship between whoever `standing` stands for (a worker, or an
+    organisation as a whole: memberships.organisation_standing) and `person`, or None. The one
+    copy of the rules above: relationship() asks it for a worker, the FHIR API for the
+    organisation that owns a client."""
+    if person is None:
+        return None
     from livingwell.access.models import BreakGlass
     from livingwell.hub.models import Allocation, Handover
     from livingwell.intake.models import Introduction
 
     now = timezone.now()
-    teams = user_team_ids(user)
-    orgs = user_organisation_ids(user)
+    teams = standing.team_ids
+    orgs = standing.organisation_ids
     if not teams and not orgs:
         return None
-    hub_teams = user_hub_team_ids(user)
+    hub_teams = standing.hub_team_ids
     person_id = person.pk
 
     if hub_teams:
@@ -166,18 +197,18 @@ def relationship(user, person, *, held_open: bool | None = None) -> Relationship
 
     current = (
         Allocation.objects.filter(introduction__person_id=person_id)
-        .filter(current_allocation_q(user))
+        .filter(_allocation_q(standing))
         .values_list("key_worker_id", "team_id", "organisation_id")
         .first()
     )
     if current:
         key_worker_id, team_id, org_id = current
-        basis = Basis.KEY_WORKER if key_worker_id == user.pk else Basis.CARE_TEAM
+        basis = Basis.KEY_WORKER if key_worker_id in standing.member_ids else Basis.CARE_TEAM
         return Relationship(basis, organisation_id=org_id, team_id=team_id)
 
     handovers = list(
         Handover.objects.filter(introduction__person_id=person_id)
-        .filter(taken_on_handover_q(user) | offered_handover_q(user))
+        .filter(_taken_on_q(orgs) | _offered_q(orgs))
         .values_list("state", "to_organisation_id")
     )
     accepted = [org for state, org in handovers if state != Handover.State.OFFERED]
@@ -188,7 +219,12 @@ def relationship(user, person, *, held_open: bool | None = None) -> Relationship
     if chosen:
         return Relationship(Basis.PERSON_SHARED, organisation_id=chosen[0])
 
-    if BreakGlass.objects.filter(user=user, person_id=person_id, expires_at__gt=now).exists():
+    if (
+        standing.user is not None
+        and BreakGlass.objects.filter(
+            user=standing.user, person_id=person_id, expires_at__gt=now
+        ).exists()
+    ):
         return Relationship(Basis.BREAK_GLASS)
 
     if handovers:

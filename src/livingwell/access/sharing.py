@@ -38,7 +38,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from livingwell.access.memberships import user_organisation_ids, user_team_ids
+from livingwell.access.memberships import Standing, standing_of
 
 # How long a safeguarding override lasts. (A site setting would be better: see ADR 0006.)
 OVERRIDE_DURATION = timedelta(hours=24)
@@ -82,7 +82,7 @@ class SharingView:
 
     own_orgs: frozenset
     own_teams: frozenset
-    user_id: object
+    authors: frozenset  # whose own entries are always shown: the user (an organisation's members)
     share_in_refused: bool = False
     blocked_out: frozenset = frozenset()  # other organisations the person objects to sharing out
     override: object = None  # a current SafeguardingOverride, when there is one
@@ -119,15 +119,24 @@ class SharingView:
         return (
             Q(restricted=False)
             | Q(team_id__in=self.own_teams)
-            | Q(**{f"{author_field}_id": self.user_id})
+            | Q(**{f"{author_field}_id__in": self.authors})
         )
 
 
 def sharing_view(user, person, now=None, *, has_choices: bool | None = None) -> SharingView:
     """`has_choices`: False when the caller already knows the person has no sharing choices on
     record (the network default applies), which saves reading them; None reads them."""
+    return standing_sharing_view(standing_of(user), person, now, has_choices=has_choices)
+
+
+def standing_sharing_view(
+    standing: Standing, person, now=None, *, has_choices: bool | None = None
+) -> SharingView:
+    """What whoever `standing` stands for (a worker, or an organisation as a whole) may see of
+    `person`'s entries: the one copy of the rules above. Only a worker can hold a safeguarding
+    override; an organisation's standing never does."""
     person_id = getattr(person, "pk", person)
-    own_orgs = frozenset(user_organisation_ids(user))
+    own_orgs = standing.organisation_ids
     prefs = current_preferences(person_id) if has_choices is not False else {}
     share_in_refused = any(
         not pref.share_in for org_id, pref in prefs.items() if org_id in own_orgs
@@ -135,11 +144,15 @@ def sharing_view(user, person, now=None, *, has_choices: bool | None = None) -> 
     blocked_out = frozenset(
         org_id for org_id, pref in prefs.items() if not pref.share_out and org_id not in own_orgs
     )
-    override = active_override(user, person_id, now) if (share_in_refused or blocked_out) else None
+    override = (
+        active_override(standing.user, person_id, now)
+        if (share_in_refused or blocked_out) and standing.user is not None
+        else None
+    )
     return SharingView(
         own_orgs=own_orgs,
-        own_teams=frozenset(user_team_ids(user)),
-        user_id=user.pk,
+        own_teams=standing.team_ids,
+        authors=standing.member_ids,
         share_in_refused=share_in_refused,
         blocked_out=blocked_out,
         override=override,
@@ -178,7 +191,7 @@ def visible_plan_filter(user, person, *, view: SharingView | None = None) -> Q:
         )
 
     if view.share_in_refused:
-        return Q(authored_by(view.own_orgs)) | Q(created_by_id=view.user_id)
+        return Q(authored_by(view.own_orgs)) | Q(created_by_id__in=view.authors)
     if view.blocked_out:
         return ~Q(authored_by(view.blocked_out)) | Q(authored_by(view.own_orgs))
     return Q()

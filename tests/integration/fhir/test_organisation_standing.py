@@ -1,0 +1,54 @@
+"""An organisation's standing holds what its current workers together hold, and nothing
+personal: the access rules asked for an organisation (access.memberships.organisation_standing)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from tests.outcomes_support import in_support
+
+from livingwell.access.memberships import organisation_standing
+from livingwell.access.relationships import Basis, relationship, standing_relationship
+from livingwell.accounts.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_workers_break_glass_gives_their_organisation_nothing(personas):
+    from livingwell.access import actions
+
+    intro = in_support(personas.hub_worker)
+    actions.start_break_glass(
+        by=personas.unrelated_worker, person=intro.person, reason="Called by police, at risk now."
+    )
+    assert relationship(personas.unrelated_worker, intro.person).basis == Basis.BREAK_GLASS
+    assert standing_relationship(organisation_standing(personas.other_vcs.pk), intro.person) is None
+
+
+def test_the_key_workers_organisation_holds_the_care_team_relationship(personas):
+    from livingwell.hub import actions as hub
+
+    intro = in_support(personas.hub_worker)
+    hub.allocate_key_worker(
+        by=personas.hub_worker,
+        introduction=intro,
+        key_worker=personas.key_worker,
+        team=personas.community_team,
+    )
+    rel = standing_relationship(organisation_standing(personas.trust.pk), intro.person)
+    assert rel.basis == Basis.HUB  # the trust's Hub team holds the door open: strongest first
+    hub.close(by=personas.hub_worker, introduction=intro, reason="person_declined")
+
+
+def test_an_organisation_whose_workers_have_all_left_holds_nothing(personas):
+    from livingwell.hub import actions as hub
+
+    intro = in_support(personas.hub_worker)
+    handover = hub.offer_handover(
+        by=personas.hub_worker, introduction=intro, to_organisation=personas.vcs, what_is_asked="x"
+    )
+    hub.respond_to_handover(by=personas.partner_worker, handover=handover, accept=True)
+    standing = organisation_standing(personas.vcs.pk)
+    assert standing_relationship(standing, intro.person).basis == Basis.PARTNER_HANDOVER
+    Membership.objects.filter(organisation=personas.vcs).update(ended_at=timezone.now())
+    assert standing_relationship(organisation_standing(personas.vcs.pk), intro.person) is None

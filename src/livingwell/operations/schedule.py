@@ -13,6 +13,7 @@ from livingwell.operations import tasks
 PERIODIC = [
     tasks.refresh_insight,
     tasks.verify_audit,
+    tasks.write_audit_checkpoint,
     tasks.send_work_alerts,
     tasks.prune_finished_tasks,
 ]

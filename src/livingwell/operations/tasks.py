@@ -55,6 +55,35 @@ def verify_audit() -> bool:
     return result.ok
 
 
+CHECKPOINT_EVERY = timedelta(hours=1)
+
+
+@task()
+def write_audit_checkpoint() -> bool:
+    """Sign the audit chain's head and append it outside the database (access/checkpoints.py,
+    ADR 0021), hourly. A site without a checkpoint key and place writes none (the deploy check
+    refuses production without them); the reason goes to the log, and the next run still comes."""
+    import logging
+
+    from django.conf import settings
+
+    from livingwell.access.checkpoints import CheckpointError, write_checkpoint
+
+    try:
+        if not (
+            settings.LIVINGWELL_AUDIT_CHECKPOINT_KEY and settings.LIVINGWELL_AUDIT_CHECKPOINT_DIR
+        ):
+            return False
+        try:
+            write_checkpoint()
+        except CheckpointError as exc:
+            logging.getLogger(__name__).warning("No audit checkpoint written: %s", exc)
+            return False
+        return True
+    finally:
+        run_again_after(write_audit_checkpoint, CHECKPOINT_EVERY)
+
+
 ALERTS_EVERY = timedelta(hours=24)
 
 

@@ -91,6 +91,7 @@ def test_each_periodic_task_is_queued_once_and_comes_round_again(personas, setti
         "refresh_insight",
         "send_work_alerts",
         "verify_audit",
+        "write_audit_checkpoint",
     ]
     assert schedule.ensure_scheduled() == []  # one run waiting each: nothing more
     start = timezone.now()
@@ -102,7 +103,8 @@ def test_each_periodic_task_is_queued_once_and_comes_round_again(personas, setti
     assert start + timedelta(minutes=20) <= refresh_at <= timezone.now() + timedelta(minutes=20)
     assert waiting["verify_audit"].run_after >= start + timedelta(hours=24)
     assert waiting["send_work_alerts"].run_after >= start + timedelta(hours=24)
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 4
+    assert waiting["write_audit_checkpoint"].run_after >= start + timedelta(hours=1)
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 5
 
 
 @pytest.mark.django_db
@@ -112,6 +114,30 @@ def test_the_audit_verification_is_kept_for_the_health_page(personas):
     assert tasks.verify_audit.enqueue().status == TaskResultStatus.SUCCESSFUL
     latest = AuditVerification.objects.get()
     assert latest.intact and latest.events_checked >= 0
+
+
+@pytest.mark.django_db
+def test_the_hourly_checkpoint_is_signed_and_written_outside_the_database(
+    personas, settings, tmp_path
+):
+    from livingwell.access import audit, checkpoints
+
+    audit.record(by=personas.hub_worker, action="read", category="record", detail={})
+    settings.LIVINGWELL_AUDIT_CHECKPOINT_KEY = "k" * 40
+    settings.LIVINGWELL_AUDIT_CHECKPOINT_DIR = str(tmp_path)
+    assert tasks.write_audit_checkpoint.enqueue().return_value is True
+    assert tasks.write_audit_checkpoint.enqueue().return_value is True
+    written = checkpoints.read_checkpoints()
+    head = checkpoints.current()
+    assert len(written) == 2
+    assert (written[-1].count, written[-1].last_hash) == (head.count, head.last_hash)
+
+
+@pytest.mark.django_db
+def test_a_site_without_a_checkpoint_place_writes_none_and_does_not_fail(personas, settings):
+    settings.LIVINGWELL_AUDIT_CHECKPOINT_DIR = ""
+    result = tasks.write_audit_checkpoint.enqueue()
+    assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value is False
 
 
 @WORKER

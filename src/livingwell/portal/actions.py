@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -249,10 +249,11 @@ def mark_proposal_seen(*, by, contribution: PlanContribution, at=None) -> PlanCo
 
 def open_proposals_q(user) -> Q:
     """Proposals not yet seen, for the introductions a worker works with (their board)."""
-    from livingwell.access.relationships import open_introductions_q
+    from livingwell.access.relationships import open_introductions_for
 
-    return Q(kind=PlanContribution.Kind.PROPOSAL, seen_at__isnull=True) & open_introductions_q(
-        user, via="introduction__"
+    # Each proposal asks the rule of its own introduction (as the board's rows do).
+    return Q(kind=PlanContribution.Kind.PROPOSAL, seen_at__isnull=True) & Q(
+        Exists(open_introductions_for(user).filter(pk=OuterRef("introduction")))
     )
 
 

@@ -28,12 +28,21 @@ PHONE = {"width": 375, "height": 740}
 
 
 def pytest_collection_modifyitems(items):
+    browser_items = []
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
             # The live server needs committed data (tests/conftest.py reloads the rows data
             # migrations create, since each transactional test empties the database).
             item.add_marker(pytest.mark.django_db(transaction=True))
+            browser_items.append(item)
+    # The browser journeys run last: once Playwright has started, its event loop stays in the
+    # test thread for the rest of the session, and code that bridges to async (asgiref's
+    # async_to_sync, as django-health-check's /health/ does) refuses to run beside it. A server
+    # has no such loop, so only a test run would see the refusal.
+    if browser_items:
+        chosen = set(map(id, browser_items))
+        items[:] = [i for i in items if id(i) not in chosen] + browser_items
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,13 @@ holds the calibrated number of places, each episode lasting a length drawn from 
 lengths; from a tier they step to another tier, go to a partner by handover, or close; after
 closing they may return through the open door to a tier.
 
+Nothing goes back from the tiers to the Hub, so a replication runs as two Ciw simulations in
+turn: the Hub's (reaching the person and the first conversation) and then the tiers', whose
+arrivals are the ends of the Hub's conversations. Ciw looks at every server of every node at each
+event, so the Hub run no longer pays for the thousands of tier places of a large borough, and the
+tier run has no Hub events. ``build_network`` keeps the whole network in one simulation: it is
+the reference the split is checked against.
+
 See ``docs/adr/0019-what-if-simulation.md`` for why this shape and what it leaves out.
 """
 
@@ -30,7 +37,7 @@ from livingwell.simulation.engine import replication_seeds
 from livingwell.simulation.stats import estimate
 
 # The model's version, stored with every run: change it with any change to the model's logic.
-MODEL_VERSION = "network-1"
+MODEL_VERSION = "network-2"
 OPEN_HOUR, CLOSE_HOUR = 9, 17
 URGENT, ROUTINE = "urgent", "routine"
 FALLBACK_SUPPORT_DAYS = 56.0  # a tier with no ended episode (a new team without its own data)
@@ -103,6 +110,20 @@ class TruncatedExponential(ciw.dists.Distribution):
         return -math.log(1 - u) / self.rate
 
 
+class GivenTimes(ciw.dists.Distribution):
+    """Arrivals at times already known (the ends of the Hub's conversations), then none."""
+
+    def __init__(self, times: list[float]):
+        self.times, self.next = sorted(times), 0
+
+    def sample(self, t=None, ind=None):
+        if self.next >= len(self.times):
+            return math.inf
+        when = self.times[self.next]
+        self.next += 1
+        return max(0.0, when - (t or 0.0))
+
+
 def _arrival_intervals(inputs: ModelInputs, share: float) -> ciw.dists.Distribution | None:
     """Poisson arrivals hour by hour: the day's rate for the month, shaped by the hour of week."""
     if share <= 0 or inputs.arrivals_per_day <= 0:
@@ -137,8 +158,8 @@ def _hub_schedule(inputs: ModelInputs) -> ciw.Schedule:
     return ciw.Schedule(numbers_of_servers=numbers, shift_end_dates=ends)
 
 
-def build_network(inputs: ModelInputs):
-    """Nodes: 1 attempts to reach, 2 the Hub, 3.. the tiers, then partners, then the open door."""
+def _routing(inputs: ModelInputs) -> list[list[float]]:
+    """The whole network's routing: 1 attempts, 2 the Hub, 3.. the tiers, partners, open door."""
     tiers = inputs.tiers
     n = 4 + len(tiers)
     partner, door = n - 1, n  # 1-based node numbers
@@ -163,25 +184,41 @@ def build_network(inputs: ModelInputs):
         total = sum(row)
         if total > 1:
             row[:] = [p / total * (1 - 1e-12) for p in row]
+    return matrix
 
+
+def _hub_nodes(inputs: ModelInputs):
+    """Services and servers of the first two nodes: reaching the person, and the Hub."""
     hub_minutes = (CLOSE_HOUR - OPEN_HOUR) / 24
     slot = hub_minutes / max(inputs.conversations_per_worker_day, 1e-9)
-    services = [ciw.dists.Deterministic(0.0), ciw.dists.Deterministic(slot)]
-    services += [ciw.dists.Empirical(t.support_days or [FALLBACK_SUPPORT_DAYS]) for t in tiers]
-    services.append(ciw.dists.Empirical(inputs.handover_days or [28.0]))
-    services.append(
-        TruncatedExponential(inputs.open_door_return_per_day, max(inputs.open_door_days, 1e-9))
-    )
-    servers = [float("inf"), _hub_schedule(inputs)]
-    servers += [t.places if t.places > 0 else float("inf") for t in tiers]
-    servers += [float("inf"), float("inf")]
-
     # Reaching the person: routine ones after the observed lead time, then a day per failed
     # attempt; urgent ones at once, tried again every two hours.
     reach_routine = FailedAttempts(inputs.attempt_failure_share, 1.0)
     if inputs.first_attempt_days:
         reach_routine = ciw.dists.Empirical(inputs.first_attempt_days) + reach_routine
     reach_urgent = FailedAttempts(inputs.attempt_failure_share, 2 / 24)
+    services = {
+        URGENT: [reach_urgent, ciw.dists.Deterministic(slot)],
+        ROUTINE: [reach_routine, ciw.dists.Deterministic(slot)],
+    }
+    return services, [float("inf"), _hub_schedule(inputs)]
+
+
+def _tier_nodes(inputs: ModelInputs):
+    """Services and servers of the tiers, the partners and the open door."""
+    services = [
+        ciw.dists.Empirical(t.support_days or [FALLBACK_SUPPORT_DAYS]) for t in inputs.tiers
+    ]
+    services.append(ciw.dists.Empirical(inputs.handover_days or [28.0]))
+    services.append(
+        TruncatedExponential(inputs.open_door_return_per_day, max(inputs.open_door_days, 1e-9))
+    )
+    servers = [t.places if t.places > 0 else float("inf") for t in inputs.tiers]
+    return services, servers + [float("inf"), float("inf")]
+
+
+def _hub_classes(inputs: ModelInputs, n: int) -> dict:
+    """What the two classes share: arrivals at node 1, urgent first, routine may stop waiting."""
 
     def arrivals(share):
         return [_arrival_intervals(inputs, share)] + [None] * (n - 1)
@@ -191,22 +228,70 @@ def build_network(inputs: ModelInputs):
         if inputs.stop_waiting_per_day > 0
         else None
     )
-    return ciw.create_network(
-        arrival_distributions={
+    return {
+        "arrival_distributions": {
             URGENT: arrivals(inputs.urgent_share),
             ROUTINE: arrivals(1 - inputs.urgent_share),
         },
-        service_distributions={
-            URGENT: [reach_urgent, *services[1:]],
-            ROUTINE: [reach_routine, *services[1:]],
-        },
-        number_of_servers=servers,
-        routing={URGENT: matrix, ROUTINE: matrix},
-        priority_classes={URGENT: 0, ROUTINE: 1},
-        reneging_time_distributions={
+        "priority_classes": {URGENT: 0, ROUTINE: 1},
+        "reneging_time_distributions": {
             URGENT: [None] * n,
             ROUTINE: [None, patience] + [None] * (n - 2),
         },
+    }
+
+
+def build_network(inputs: ModelInputs):
+    """The whole network in one simulation (the reference for the split runs)."""
+    matrix = _routing(inputs)
+    n = len(matrix)
+    hub_services, hub_servers = _hub_nodes(inputs)
+    tier_services, tier_servers = _tier_nodes(inputs)
+    return ciw.create_network(
+        service_distributions={k: v + tier_services for k, v in hub_services.items()},
+        number_of_servers=hub_servers + tier_servers,
+        routing={URGENT: matrix, ROUTINE: matrix},
+        **_hub_classes(inputs, n),
+    )
+
+
+def build_hub_network(inputs: ModelInputs):
+    """Reaching the person and the Hub's first conversation; after it, people leave this run."""
+    hub_services, hub_servers = _hub_nodes(inputs)
+    matrix = [[0.0, 1.0], [0.0, 0.0]]
+    return ciw.create_network(
+        service_distributions=hub_services,
+        number_of_servers=hub_servers,
+        routing={URGENT: matrix, ROUTINE: matrix},
+        **_hub_classes(inputs, 2),
+    )
+
+
+def build_tier_network(inputs: ModelInputs, conversations_ended: list[float]):
+    """The tiers, partners and open door, fed by the ends of the Hub's conversations.
+
+    Each person goes on to a first tier with the observed shares (or leaves), drawn here in the
+    order of the conversations, as the whole network's routing from the Hub would draw it.
+    """
+    full = _routing(inputs)
+    matrix = [row[2:] for row in full[2:]]
+    n = len(matrix)
+    first = full[1][2:]
+    to_tier: list[list[float]] = [[] for _ in inputs.tiers]
+    for when in sorted(conversations_ended):
+        u, cumulative = random.random(), 0.0
+        for k, share in enumerate(first):
+            cumulative += share
+            if u < cumulative:
+                to_tier[k].append(when)
+                break
+    arrivals = [GivenTimes(times) if times else None for times in to_tier]
+    services, servers = _tier_nodes(inputs)
+    return ciw.create_network(
+        arrival_distributions={"tier": arrivals + [None] * (n - len(arrivals))},
+        service_distributions={"tier": services},
+        number_of_servers=servers,
+        routing={"tier": matrix},
     )
 
 
@@ -228,19 +313,56 @@ def _centile(values: list[float], q: float) -> float:
 
 
 def run_once(inputs: ModelInputs, seed: int) -> Replication:
+    """One replication: the Hub's simulation, then the tiers' fed by its conversations."""
     ciw.seed(seed)
     # Built after seeding: Ciw's PoissonIntervals draws its arrival times when it is made.
+    hub = ciw.Simulation(build_hub_network(inputs))
+    hub.simulate_until_max_time(inputs.horizon)
+    hub_records = hub.get_all_records(include_incomplete=True)
+    ended = [
+        r.service_end_date
+        for r in hub_records
+        if r.node == 2 and r.record_type == "service" and r.service_end_date <= inputs.horizon
+    ]
+    tier_busy: dict[int, float] = {}
+    if ended:
+        tiers = ciw.Simulation(build_tier_network(inputs, ended))
+        tiers.simulate_until_max_time(inputs.horizon)
+        tier_busy = _tier_busy(tiers.get_all_records(include_incomplete=True), inputs, first=1)
+    return _figures(hub_records, tier_busy, inputs)
+
+
+def run_whole_network(inputs: ModelInputs, seed: int) -> Replication:
+    """One replication of the whole network in one simulation: the reference for the split."""
+    ciw.seed(seed)
     simulation = ciw.Simulation(build_network(inputs))
-    horizon, warmup = inputs.horizon, inputs.warmup
-    simulation.simulate_until_max_time(horizon)
+    simulation.simulate_until_max_time(inputs.horizon)
     records = simulation.get_all_records(include_incomplete=True)
+    return _figures(records, _tier_busy(records, inputs, first=3), inputs)
+
+
+def _tier_busy(records, inputs: ModelInputs, *, first: int) -> dict[int, float]:
+    """Place-days in use per tier after the warm-up; tier k is node `first` + k."""
+    busy: dict[int, float] = {}
+    last = first + len(inputs.tiers)
+    for r in records:
+        if first <= r.node < last and r.service_start_date is not None:
+            end = r.service_end_date or inputs.horizon
+            lo, hi = max(r.service_start_date, inputs.warmup), min(end, inputs.horizon)
+            if hi > lo:
+                busy[r.node - first] = busy.get(r.node - first, 0.0) + hi - lo
+    return busy
+
+
+def _figures(records, tier_busy: dict[int, float], inputs: ModelInputs) -> Replication:
+    """The Hub's figures from the records of nodes 1 and 2, with the tiers' busy place-days."""
+    horizon, warmup = inputs.horizon, inputs.warmup
     arrived: dict[int, tuple[float, str]] = {}
     first_talk: dict[int, float] = {}
     stopped: set[int] = set()
     hub_in: list[float] = []
     hub_out: list[float] = []
     busy: list[tuple[float, float]] = []
-    tier_busy: dict[int, float] = {}
     for r in records:
         if r.node == 1:
             arrived.setdefault(r.id_number, (r.arrival_date, r.customer_class))
@@ -256,11 +378,6 @@ def run_once(inputs: ModelInputs, seed: int) -> Replication:
                 busy.append((start, r.service_end_date or horizon))
             else:  # still waiting at the horizon
                 hub_out.append(math.inf)
-        elif r.node >= 3 and r.service_start_date is not None:
-            end = r.service_end_date or horizon
-            lo, hi = max(r.service_start_date, warmup), min(end, horizon)
-            if hi > lo:
-                tier_busy[r.node] = tier_busy.get(r.node, 0.0) + hi - lo
     weeks = inputs.weeks
     waits: list[float] = []
     by_week: list[list[float]] = [[] for _ in range(weeks)]
@@ -297,7 +414,7 @@ def run_once(inputs: ModelInputs, seed: int) -> Replication:
         utilisation.append(used / week_capacity if week_capacity else math.nan)
     span = horizon - warmup
     tier_utilisation = {
-        t.slug: (tier_busy.get(3 + k, 0.0) / (t.places * span) if t.places else math.nan)
+        t.slug: (tier_busy.get(k, 0.0) / (t.places * span) if t.places else math.nan)
         for k, t in enumerate(inputs.tiers)
     }
     return Replication(
@@ -360,7 +477,10 @@ __all__ = [
     "WEEKDAYS",
     "ModelInputs",
     "Tier",
+    "build_hub_network",
     "build_network",
+    "build_tier_network",
+    "run_whole_network",
     "simulate",
     "weekday_rota",
 ]

@@ -1,0 +1,75 @@
+"""The Hub and the tiers run as two simulations: the same figures, within noise, as the whole
+network in one simulation, and the same figures again from the same seed."""
+
+import statistics
+from datetime import date
+
+import ciw
+
+from livingwell.simulation.engine import replication_seeds
+from livingwell.simulation.network import (
+    ModelInputs,
+    Tier,
+    build_hub_network,
+    run_once,
+    run_whole_network,
+)
+from livingwell.simulation.stats import estimate
+
+
+def _small_network() -> ModelInputs:
+    """A Hub short of capacity and two tiers that step into each other, with the open door."""
+    return ModelInputs(
+        start=date(2026, 1, 5),
+        weeks=12,
+        warmup_weeks=4,
+        arrivals_per_day=14 / 7,
+        seasonality=[1.0] * 12,
+        arrivals_by_hour_of_week=[],
+        urgent_share=0.2,
+        hub_rota=[2, 2, 2, 2, 2, 0, 0],
+        conversations_per_worker_day=1.5,
+        attempt_failure_share=0.2,
+        first_attempt_days=[0.5, 1.0, 2.0],
+        stop_waiting_per_day=0.02,
+        tiers=[
+            Tier("short-term", "Short-term", 20, 0.6, [10.0, 20.0, 40.0], {"focused": 0.2}),
+            Tier("focused", "Focused", 8, 0.3, [30.0, 60.0], {"short-term": 0.1}),
+        ],
+        handover_share=0.2,
+        handover_days=[14.0],
+        open_door_return_per_day=0.005,
+        open_door_days=90.0,
+    )
+
+
+def _figures(reps) -> dict[str, list[float]]:
+    return {
+        "median_wait": [statistics.median(r.waits) for r in reps],
+        "urgent_same_day": [r.urgent_same_day for r in reps],
+        "stopped_waiting": [float(r.stopped_waiting) for r in reps],
+        "hub_utilisation": [statistics.fmean(r.weekly_utilisation) for r in reps],
+        "queue": [statistics.fmean(r.weekly_queue) for r in reps],
+        "short_term": [r.tier_utilisation["short-term"] for r in reps],
+        "focused": [r.tier_utilisation["focused"] for r in reps],
+    }
+
+
+def test_the_split_gives_the_whole_networks_figures_within_noise():
+    inputs = _small_network()
+    seeds = replication_seeds(11, 12)
+    split = _figures([run_once(inputs, s) for s in seeds])
+    whole = _figures([run_whole_network(inputs, s) for s in seeds])
+    for name in split:
+        a, b = estimate(split[name]), estimate(whole[name])
+        # The two 95% intervals overlap: the split is not told apart from the whole network.
+        assert a.ci_low <= b.ci_high and b.ci_low <= a.ci_high, (name, a, b)
+
+
+def test_the_hub_runs_without_the_tiers_and_the_same_seed_gives_the_same_figures():
+    inputs = _small_network()
+    ciw.seed(5)
+    assert len(ciw.Simulation(build_hub_network(inputs)).transitive_nodes) == 2
+    first, again = run_once(inputs, 5), run_once(inputs, 5)
+    assert first == again
+    assert run_once(inputs, 6) != first

@@ -12,6 +12,9 @@ scenario page and the STRESS-DES report can show it and a reader can check it. T
   counting 0), and the conversations a worker holds in a day (the 90th centile over worker-days
   with any, nearest rank: observed throughput on busy days, since a quiet day shows the demand,
   not the capacity).
+- Urgent introductions answered when the Hub holds no conversations (outside 09:00-17:00, or a
+  day without a rota): for each local hour of the day, 1 if an urgent first conversation was
+  held in that hour in the period (someone answers urgent introductions then), else 0.
 - Routing: the tier of each introduction's first episode after a first conversation in the
   period (the rest leave after the conversation); steps between tiers from episodes ended in the
   period (the next episode's tier); handovers accepted per episode closed.
@@ -48,6 +51,7 @@ from livingwell.hub.models import Closure, Contact, Conversation, Episode, Hando
 from livingwell.intake.models import ClosedReason, Introduction, Route
 
 DAY = 86_400.0
+OPEN_HOUR, CLOSE_HOUR = 9, 17  # the Hub's hours for first conversations
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 STOPPED_WAITING = (ClosedReason.PERSON_DECLINED, ClosedReason.NOT_REACHED)
 ACCEPTED = (Handover.State.ACCEPTED, Handover.State.STARTED, Handover.State.COMPLETED)
@@ -80,6 +84,8 @@ class Calibration:
     open_door_return_per_day: float
     open_door_days: float
     sources: dict[str, str] = field(default_factory=dict)
+    # Workers answering urgent introductions in each local hour when the Hub is not open.
+    urgent_line_hours: list[int] = field(default_factory=lambda: [0] * 24)
 
     @property
     def weeks(self) -> float:
@@ -196,6 +202,21 @@ def calibrate(start: date, end: date) -> Calibration:
     sources["hub_capacity"] = (
         f"{len(held)} first conversations held by {len({w for _a, w, _i in held})} workers "
         f"(hub.Conversation.held_at, held_by) on {len(workers_on)} days"
+    )
+
+    urgent_held = list(
+        Conversation.objects.filter(
+            held_at__gte=lo, held_at__lt=hi, introduction__urgent=True
+        ).values_list("held_at", flat=True)
+    )
+    urgent_hours = Counter(at.astimezone(local).hour for at in urgent_held)
+    urgent_line = [int(urgent_hours[h] > 0) for h in range(24)]
+    outside = sum(n for h, n in urgent_hours.items() if not OPEN_HOUR <= h < CLOSE_HOUR)
+    sources["urgent_line_hours"] = (
+        f"{len(urgent_held)} urgent first conversations (hub.Conversation.held_at) held in "
+        f"{sum(urgent_line)} local hours of the day, {outside} of them outside 09:00-17:00: "
+        "someone answers urgent introductions in those hours when the Hub is not holding "
+        "conversations"
     )
 
     # Tiers: routing, lengths, places -----------------------------------------------------
@@ -357,4 +378,5 @@ def calibrate(start: date, end: date) -> Calibration:
         open_door_return_per_day=_share(returned, at_risk),
         open_door_days=open_door_days,
         sources=sources,
+        urgent_line_hours=urgent_line,
     )

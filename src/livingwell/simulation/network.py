@@ -32,13 +32,12 @@ from datetime import date, timedelta
 import ciw
 import numpy as np
 
-from livingwell.simulation.calibration import WEEKDAYS
+from livingwell.simulation.calibration import CLOSE_HOUR, OPEN_HOUR, WEEKDAYS
 from livingwell.simulation.engine import replication_seeds
 from livingwell.simulation.stats import estimate
 
 # The model's version, stored with every run: change it with any change to the model's logic.
 MODEL_VERSION = "network-2"
-OPEN_HOUR, CLOSE_HOUR = 9, 17
 URGENT, ROUTINE = "urgent", "routine"
 FALLBACK_SUPPORT_DAYS = 56.0  # a tier with no ended episode (a new team without its own data)
 
@@ -74,6 +73,9 @@ class ModelInputs:
     handover_days: list[float]
     open_door_return_per_day: float
     open_door_days: float
+    # Workers answering urgent introductions in each local hour when the Hub is not holding
+    # conversations (24 numbers, 0 closed); empty: urgent ones wait for the Hub like the rest.
+    urgent_line_hours: list[int] = field(default_factory=list)
 
     @property
     def horizon(self) -> float:
@@ -255,15 +257,54 @@ def build_network(inputs: ModelInputs):
     )
 
 
+class UrgentAnswer(ciw.routing.NodeRouting):
+    """Once reached, an urgent person goes to the urgent line when it is open and the Hub is not
+    holding conversations (evenings, nights, days without a rota); otherwise to the Hub."""
+
+    def __init__(self, inputs: ModelInputs):
+        self.first = (inputs.start - timedelta(days=int(inputs.warmup))).weekday()
+        self.rota, self.line = inputs.hub_rota, inputs.urgent_line_hours
+
+    def next_node(self, ind):
+        now = self.simulation.current_time
+        hour = int((now % 1) * 24) % 24
+        hub_open = OPEN_HOUR <= hour < CLOSE_HOUR and self.rota[(self.first + int(now)) % 7] > 0
+        return self.simulation.nodes[3 if self.line[hour] and not hub_open else 2]
+
+
+def _urgent_line_schedule(inputs: ModelInputs) -> ciw.Schedule:
+    """The same hours every day, as found in the records."""
+    numbers, ends = [], []
+    for hour, workers in enumerate(inputs.urgent_line_hours):
+        if numbers and numbers[-1] == workers:
+            ends[-1] = (hour + 1) / 24
+        else:
+            numbers.append(workers)
+            ends.append((hour + 1) / 24)
+    return ciw.Schedule(numbers_of_servers=numbers, shift_end_dates=ends)
+
+
 def build_hub_network(inputs: ModelInputs):
-    """Reaching the person and the Hub's first conversation; after it, people leave this run."""
+    """Reaching the person and the Hub's first conversation (node 2), or for an urgent person out
+    of the Hub's hours the urgent line (node 3) where the records show one; then they leave."""
     hub_services, hub_servers = _hub_nodes(inputs)
-    matrix = [[0.0, 1.0], [0.0, 0.0]]
+    if not any(inputs.urgent_line_hours):
+        matrix = [[0.0, 1.0], [0.0, 0.0]]
+        return ciw.create_network(
+            service_distributions=hub_services,
+            number_of_servers=hub_servers,
+            routing={URGENT: matrix, ROUTINE: matrix},
+            **_hub_classes(inputs, 2),
+        )
+    leave = ciw.routing.Leave
     return ciw.create_network(
-        service_distributions=hub_services,
-        number_of_servers=hub_servers,
-        routing={URGENT: matrix, ROUTINE: matrix},
-        **_hub_classes(inputs, 2),
+        service_distributions={k: [*v, v[1]] for k, v in hub_services.items()},
+        number_of_servers=[*hub_servers, _urgent_line_schedule(inputs)],
+        routing={
+            URGENT: ciw.routing.NetworkRouting([UrgentAnswer(inputs), leave(), leave()]),
+            ROUTINE: ciw.routing.NetworkRouting([ciw.routing.Direct(2), leave(), leave()]),
+        },
+        **_hub_classes(inputs, 3),
     )
 
 
@@ -322,14 +363,14 @@ def run_once(inputs: ModelInputs, seed: int) -> Replication:
     ended = [
         r.service_end_date
         for r in hub_records
-        if r.node == 2 and r.record_type == "service" and r.service_end_date <= inputs.horizon
+        if r.node in (2, 3) and r.record_type == "service" and r.service_end_date <= inputs.horizon
     ]
     tier_busy: dict[int, float] = {}
     if ended:
         tiers = ciw.Simulation(build_tier_network(inputs, ended))
         tiers.simulate_until_max_time(inputs.horizon)
         tier_busy = _tier_busy(tiers.get_all_records(include_incomplete=True), inputs, first=1)
-    return _figures(hub_records, tier_busy, inputs)
+    return _figures(hub_records, tier_busy, inputs, urgent_line=any(inputs.urgent_line_hours))
 
 
 def run_whole_network(inputs: ModelInputs, seed: int) -> Replication:
@@ -354,8 +395,11 @@ def _tier_busy(records, inputs: ModelInputs, *, first: int) -> dict[int, float]:
     return busy
 
 
-def _figures(records, tier_busy: dict[int, float], inputs: ModelInputs) -> Replication:
-    """The Hub's figures from the records of nodes 1 and 2, with the tiers' busy place-days."""
+def _figures(
+    records, tier_busy: dict[int, float], inputs: ModelInputs, *, urgent_line: bool = False
+) -> Replication:
+    """The Hub's figures from the records of nodes 1 and 2 (and the urgent line's first
+    conversations, node 3, in the split run), with the tiers' busy place-days."""
     horizon, warmup = inputs.horizon, inputs.warmup
     arrived: dict[int, tuple[float, str]] = {}
     first_talk: dict[int, float] = {}
@@ -366,6 +410,9 @@ def _figures(records, tier_busy: dict[int, float], inputs: ModelInputs) -> Repli
     for r in records:
         if r.node == 1:
             arrived.setdefault(r.id_number, (r.arrival_date, r.customer_class))
+        elif urgent_line and r.node == 3:
+            if r.service_start_date is not None:
+                first_talk.setdefault(r.id_number, r.service_start_date)
         elif r.node == 2:
             hub_in.append(r.arrival_date)
             if r.record_type == "renege":

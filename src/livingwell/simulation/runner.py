@@ -58,6 +58,21 @@ def actual_weekly_waits(start: date, weeks: int) -> list[float | None]:
     return [statistics.fmean(v) if v else None for v in by_week]
 
 
+def actual_urgent_same_day_share(start: date, weeks: int) -> float | None:
+    """Of the urgent introductions received in the weeks from `start`, the share with a first
+    conversation on the local day they arrived (as the model counts it)."""
+    lo, hi = local_midnight(start), local_midnight(start + timedelta(weeks=weeks))
+    local = timezone.get_current_timezone()
+    rows = Introduction.objects.filter(
+        received_at__gte=lo, received_at__lt=hi, urgent=True
+    ).values_list("received_at", "first_conversation_at")
+    same_day = [
+        first is not None and first.astimezone(local).date() == received.astimezone(local).date()
+        for received, first in rows
+    ]
+    return sum(same_day) / len(same_day) if same_day else None
+
+
 def mape(simulated: list[float], actual: list[float | None]) -> float | None:
     pairs = [
         (s, a)
@@ -98,6 +113,8 @@ def backtest(
         "simulated_weekly_wait_days": result["weekly_wait_days"],
         "actual_weekly_wait_days": actual,
         "mape_percent": mape(simulated, actual),
+        "simulated_urgent_same_day_share": result["urgent_same_day_share"],
+        "actual_urgent_same_day_share": actual_urgent_same_day_share(cutoff, BACKTEST_WEEKS),
     }
 
 
@@ -211,6 +228,7 @@ def _inputs_summary(inputs) -> dict:
         "attempt_failure_share": inputs.attempt_failure_share,
         "stop_waiting_per_day": inputs.stop_waiting_per_day,
         "open_door_days": inputs.open_door_days,
+        "urgent_line_hours": inputs.urgent_line_hours,
         "tiers": [
             {
                 "slug": t.slug,

@@ -182,6 +182,7 @@ def baseline_inputs(calibration: Calibration, *, start: date, weeks: int, warmup
         handover_days=list(calibration.handover_days),
         open_door_return_per_day=calibration.open_door_return_per_day,
         open_door_days=calibration.open_door_days,
+        urgent_line_hours=list(calibration.urgent_line_hours),
     )
 
 

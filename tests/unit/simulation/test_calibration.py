@@ -148,3 +148,19 @@ def test_calibration_round_trips_through_json(network):
 def test_a_period_too_short_or_empty_is_refused(db, start, end, message):
     with pytest.raises(CalibrationError, match=message):
         calibrate(start, end)
+
+
+def test_the_hours_urgent_introductions_are_answered_come_from_the_records(personas):
+    # Urgent introductions talked to at 20:30 and at 11:00 (GMT in January): someone answers
+    # urgent ones in those two hours.
+    late = introduce(at(5, 20), route="gp", urgent=True)
+    converse(late, personas.hub_worker, datetime(2026, 1, 5, 20, 30, tzinfo=UTC), "focused")
+    early = introduce(at(6, 11), route="gp", urgent=True)
+    converse(early, personas.hub_worker, at(6, 11), "focused")
+    c = calibrate(date(2026, 1, 5), date(2026, 1, 19))
+    assert c.urgent_line_hours == [0] * 11 + [1] + [0] * 8 + [1, 0, 0, 0]
+    assert "2 urgent first conversations" in c.sources["urgent_line_hours"]
+    assert (
+        "2 local hours of the day, 1 of them outside 09:00-17:00"
+        in (c.sources["urgent_line_hours"])
+    )

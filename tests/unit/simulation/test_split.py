@@ -2,6 +2,7 @@
 network in one simulation, and the same figures again from the same seed."""
 
 import statistics
+from dataclasses import replace
 from datetime import date
 
 import ciw
@@ -73,3 +74,17 @@ def test_the_hub_runs_without_the_tiers_and_the_same_seed_gives_the_same_figures
     first, again = run_once(inputs, 5), run_once(inputs, 5)
     assert first == again
     assert run_once(inputs, 6) != first
+
+
+def test_an_urgent_line_out_of_hours_answers_urgent_introductions_the_same_day():
+    inputs = _small_network()
+    line = [1] * 24  # used only when the Hub is not holding conversations
+    seeds = replication_seeds(2, 6)
+    without = estimate([run_once(inputs, s).urgent_same_day for s in seeds])
+    with_line = estimate(
+        [run_once(replace(inputs, urgent_line_hours=line), s).urgent_same_day for s in seeds]
+    )
+    # Arrivals spread evenly over the week: the Hub alone answers about those on a weekday
+    # before 17:00.
+    assert without.ci_high < 0.8
+    assert with_line.ci_low > 0.9

@@ -269,9 +269,21 @@ def backtest_view(result: dict) -> dict | None:
         id_prefix="sim-backtest",
     )
     mape = check.get("mape_percent")
+    urgent = check.get("simulated_urgent_same_day_share") or {}
+    actual_urgent = check.get("actual_urgent_same_day_share")
     view = {
         "available": True,
         "mape": None if mape is None else f"{mape:.0f}%",
+        "urgent": (
+            {
+                "simulated": f"{urgent['mean']:.0%}",
+                "ci": f"{urgent['ci_low']:.0%} to {urgent['ci_high']:.0%}",
+                "actual": f"{actual_urgent:.0%}",
+            }
+            if actual_urgent is not None
+            and all(urgent.get(k) is not None for k in ("mean", "ci_low", "ci_high"))
+            else None
+        ),
         "calibrated_on": check["calibrated_on"],
         "compared_weeks": check["compared_weeks"],
         "svg": svg,

@@ -88,3 +88,34 @@ def test_an_urgent_line_out_of_hours_answers_urgent_introductions_the_same_day()
     # before 17:00.
     assert without.ci_high < 0.8
     assert with_line.ci_low > 0.9
+
+
+def test_the_back_test_shows_the_urgent_same_day_share_beside_what_happened():
+    from django.template.loader import render_to_string
+
+    from livingwell.simulation.presenters import backtest_view
+
+    week = {"mean": 2.0, "ci_low": 1.5, "ci_high": 2.5}
+    check = {
+        "available": True,
+        "calibrated_on": ["2026-01-01", "2026-09-13"],
+        "compared_weeks": ["2026-09-13", "2026-12-06"],
+        "week_starts": ["2026-09-13", "2026-09-20"],
+        "simulated_weekly_wait_days": [week, week],
+        "actual_weekly_wait_days": [2.2, 1.8],
+        "mape_percent": 10.0,
+        "simulated_urgent_same_day_share": {"mean": 0.825, "ci_low": 0.772, "ci_high": 0.878},
+        "actual_urgent_same_day_share": 0.8,
+    }
+    page = render_to_string(
+        "simulation/_backtest.html", {"backtest": backtest_view({"backtest": check})}
+    )
+    assert (
+        "Urgent introductions answered the same day in those weeks: simulated 82% "
+        "(77% to 88%), what happened 80%."
+    ) in page
+    check["actual_urgent_same_day_share"] = None  # no urgent introduction in those weeks
+    page = render_to_string(
+        "simulation/_backtest.html", {"backtest": backtest_view({"backtest": check})}
+    )
+    assert "backtest-urgent" not in page

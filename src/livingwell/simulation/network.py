@@ -14,7 +14,9 @@ Nothing goes back from the tiers to the Hub, so a replication runs as two Ciw si
 turn: the Hub's (reaching the person and the first conversation) and then the tiers', whose
 arrivals are the ends of the Hub's conversations. Ciw looks at every server of every node at each
 event, so the Hub run no longer pays for the thousands of tier places of a large borough, and the
-tier run has no Hub events. ``build_network`` keeps the whole network in one simulation: it is
+tier run has no Hub events. An urgent person reached when the Hub holds no conversations is
+answered by the urgent line (node 3 of the Hub's run) in the hours the records show one.
+``build_network`` keeps the whole network in one simulation: it is
 the reference the split is checked against.
 
 See ``docs/adr/0019-what-if-simulation.md`` for why this shape and what it leaves out.
@@ -374,7 +376,8 @@ def run_once(inputs: ModelInputs, seed: int) -> Replication:
 
 
 def run_whole_network(inputs: ModelInputs, seed: int) -> Replication:
-    """One replication of the whole network in one simulation: the reference for the split."""
+    """One replication of the whole network in one simulation: the reference for the split (it
+    has no urgent line, so it is compared on inputs without one)."""
     ciw.seed(seed)
     simulation = ciw.Simulation(build_network(inputs))
     simulation.simulate_until_max_time(inputs.horizon)

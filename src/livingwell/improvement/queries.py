@@ -12,7 +12,6 @@ from datetime import date
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +26,7 @@ from livingwell.improvement.models import (
 )
 from livingwell.improvement.series import project_points
 from livingwell.insight.annotations import settings_for
-from livingwell.insight.charts import render_xmr_svg, summarise
+from livingwell.insight.charts import summarise, xmr_figure
 from livingwell.insight.icons import point_variation_label
 from livingwell.insight.spc import xmr
 
@@ -229,7 +228,8 @@ def picture(project: ImprovementProject, *, today: date | None = None, words=Non
 
 def chart(picture_: Picture, measure, *, today: date | None = None) -> dict:
     """One measure's XmR chart with its process changes (new limits, noted) and the start of
-    each cycle that predicted it (a marker), as SVG and as a table."""
+    each cycle that predicted it (a marker), as a figure for ``insight/_xmr_chart.html`` and as a
+    table."""
     points = sorted(picture_.points.get(measure.pk, []), key=lambda p: p[0])
     dates = [d for d, _v in points]
     values = [v for _d, v in points]
@@ -266,21 +266,19 @@ def chart(picture_: Picture, measure, *, today: date | None = None) -> dict:
         )
         markers.append((index, cycle.key, description))
         cycles_shown.append(description)
-    svg = ""
+    figure = None
     if points:
-        svg = mark_safe(  # noqa: S308 - built with ElementTree, every text escaped
-            render_xmr_svg(
-                result,
-                title=measure.name,
-                unit=measure.unit,
-                labels=labels,
-                id_prefix=f"measure-{measure.key}",
-                markers=markers,
-            )
+        figure = xmr_figure(
+            result,
+            title=measure.name,
+            unit=measure.unit,
+            labels=labels,
+            id_prefix=f"measure-{measure.key}",
+            markers=markers,
         )
     return {
         "measure": measure,
-        "svg": svg,
+        "figure": figure,
         "summary": summarise(result, measure.name, measure.unit) if points else "",
         "rebases": [note for _i, note in settings.rebase_at],
         "cycles": cycles_shown,

@@ -1,9 +1,10 @@
 """Server-side SVG rendering of an XmR chart, and its reading in plain English.
 
-No third-party script, font or URL: the chart is built with ElementTree (which escapes all text)
-and uses the generic ``sans-serif`` family, so it renders the same in a page, a CSV-adjacent
-export and the PDF board report. The only ``http`` string is the SVG namespace identifier, which
-is never fetched.
+No third-party script, font or URL: :func:`xmr_figure` works out the chart's coordinates and
+words, and the template ``insight/_xmr_chart.html`` draws them (autoescaped, so every label is
+escaped however it was written) in the generic ``sans-serif`` family. The PDF board report draws
+the same result with reportlab (insight/reports.py). The only ``http`` string is the SVG
+namespace identifier, which is never fetched.
 
 Accessibility: ``role="img"`` with ``<title>`` (the measure's name) and ``<desc>`` (the same text
 as :func:`summarise`); each point has its own ``<title>``; special cause points differ from
@@ -15,10 +16,9 @@ the accessible table of values next to the chart.
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from livingwell.insight.icons import COLOURS, SVG_NAMESPACE
+from livingwell.insight.icons import COLOURS
 from livingwell.insight.icons import translate as _
 from livingwell.insight.spc import (
     MIN_POINTS_FOR_FIRM_LIMITS,
@@ -28,7 +28,7 @@ from livingwell.insight.spc import (
     XmRResult,
 )
 
-__all__ = ["format_value", "render_xmr_svg", "summarise"]
+__all__ = ["format_value", "render_xmr_svg", "summarise", "xmr_figure"]
 
 _TEXT = "#212b32"
 _LINE = "#425563"
@@ -243,34 +243,7 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def _text(
-    parent: ET.Element,
-    x: float,
-    y: float,
-    content: str,
-    *,
-    anchor: str = "start",
-    size: int = 12,
-    colour: str = _TEXT,
-    weight: str | None = None,
-) -> ET.Element:
-    attrs = {
-        "x": _fmt(x),
-        "y": _fmt(y),
-        "font-family": _FONT,
-        "font-size": str(size),
-        "fill": colour,
-        "text-anchor": anchor,
-    }
-    if weight:
-        attrs["font-weight"] = weight
-    element = ET.SubElement(parent, "text", attrs)
-    element.text = content
-    return element
-
-
 def _line(
-    parent: ET.Element,
     x1: float,
     y1: float,
     x2: float,
@@ -278,83 +251,51 @@ def _line(
     *,
     colour: str,
     width: float = 1.5,
-    dash: str | None = None,
-    css_class: str | None = None,
-) -> ET.Element:
-    attrs = {
+    dash: str = "",
+    css_class: str = "",
+) -> dict:
+    return {
         "x1": _fmt(x1),
         "y1": _fmt(y1),
         "x2": _fmt(x2),
         "y2": _fmt(y2),
-        "stroke": colour,
-        "stroke-width": _fmt(width),
+        "colour": colour,
+        "width": _fmt(width),
+        "dash": dash,
+        "css": css_class,
     }
-    if dash:
-        attrs["stroke-dasharray"] = dash
-    if css_class:
-        attrs["class"] = css_class
-    return ET.SubElement(parent, "line", attrs)
 
 
-def _marker(parent: ET.Element, variation: str, x: float, y: float) -> ET.Element:
+def _label(x: float, y: float, text: str, **extra) -> dict:
+    return {"x": _fmt(x), "y": _fmt(y), "text": text, **extra}
+
+
+def _marker(variation: str, x: float, y: float) -> dict:
     """Shape by meaning, so the chart reads in greyscale and for colour-blind readers."""
     if variation == "special_cause_improvement":
         s = 5.5
-        return ET.SubElement(
-            parent,
-            "rect",
-            {
-                "x": _fmt(x - s),
-                "y": _fmt(y - s),
-                "width": _fmt(2 * s),
-                "height": _fmt(2 * s),
-                "fill": COLOURS["improvement"],
-                "stroke": "#ffffff",
-                "stroke-width": "1",
-            },
-        )
+        return {
+            "shape": "rect",
+            "x": _fmt(x - s),
+            "y": _fmt(y - s),
+            "size": _fmt(2 * s),
+            "fill": COLOURS["improvement"],
+        }
     if variation == "special_cause_concern":
         s = 7.0
         points = (
             f"{_fmt(x)},{_fmt(y - s)} {_fmt(x + s)},{_fmt(y + s * 0.8)} "
             f"{_fmt(x - s)},{_fmt(y + s * 0.8)}"
         )
-        return ET.SubElement(
-            parent,
-            "polygon",
-            {
-                "points": points,
-                "fill": COLOURS["concern"],
-                "stroke": "#ffffff",
-                "stroke-width": "1",
-            },
-        )
+        return {"shape": "polygon", "points": points, "fill": COLOURS["concern"]}
     if variation == "special_cause_neutral":
         s = 7.0
         points = (
             f"{_fmt(x)},{_fmt(y - s)} {_fmt(x + s)},{_fmt(y)} "
             f"{_fmt(x)},{_fmt(y + s)} {_fmt(x - s)},{_fmt(y)}"
         )
-        return ET.SubElement(
-            parent,
-            "polygon",
-            {
-                "points": points,
-                "fill": COLOURS["neutral"],
-                "stroke": "#ffffff",
-                "stroke-width": "1",
-            },
-        )
-    return ET.SubElement(
-        parent,
-        "circle",
-        {
-            "cx": _fmt(x),
-            "cy": _fmt(y),
-            "r": "3.5",
-            "fill": COLOURS["common_cause"],
-        },
-    )
+        return {"shape": "polygon", "points": points, "fill": COLOURS["neutral"]}
+    return {"shape": "circle", "x": _fmt(x), "y": _fmt(y), "fill": COLOURS["common_cause"]}
 
 
 def _variation_words(variation: str) -> str:
@@ -374,7 +315,7 @@ def _truncate(text: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def render_xmr_svg(
+def xmr_figure(
     result: XmRResult,
     *,
     title: str,
@@ -384,8 +325,8 @@ def render_xmr_svg(
     height: int = 400,
     id_prefix: str = "xmr-chart",
     markers: Sequence[tuple[int, str, str]] = (),
-) -> str:
-    """SVG markup for an XmR chart.
+) -> dict:
+    """What ``insight/_xmr_chart.html`` draws: coordinates and words, nothing marked safe.
 
     ``labels`` names each period (e.g. "Mar 2025") and must match the number of values.
     ``id_prefix`` keeps ``id`` attributes unique when several charts share a page.
@@ -402,43 +343,24 @@ def render_xmr_svg(
     if width < 300 or height < 200:
         raise ValueError("the chart needs at least 300 x 200 pixels to stay legible")
 
-    description = summarise(result, title, unit)
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": SVG_NAMESPACE,
-            "viewBox": f"0 0 {width} {height}",
-            "width": str(width),
-            "height": str(height),
-            "role": "img",
-            "aria-labelledby": f"{id_prefix}-title {id_prefix}-desc",
-            "class": "lw-xmr-chart",
-        },
-    )
-    ET.SubElement(svg, "title", {"id": f"{id_prefix}-title"}).text = title
-    ET.SubElement(svg, "desc", {"id": f"{id_prefix}-desc"}).text = description
-    ET.SubElement(
-        svg,
-        "rect",
-        {
-            "x": "0",
-            "y": "0",
-            "width": str(width),
-            "height": str(height),
-            "fill": "#ffffff",
-        },
-    )
-
     left, right, top = 64.0, 150.0, 46.0
     bottom = 96.0  # x labels, legend, notes
     plot_w = width - left - right
     plot_h = height - top - bottom
-    _text(svg, left, 24, title, size=15, weight="bold")
+    figure: dict = {
+        "id": id_prefix,
+        "width": str(width),
+        "height": str(height),
+        "title": title,
+        "description": summarise(result, title, unit),
+        "heading": _label(left, 24, title),
+        "empty": None,
+    }
 
     recorded = [p for p in result.points if p.value is not None]
     if not recorded:
-        _text(svg, left + plot_w / 2, top + plot_h / 2, _("No data yet"), anchor="middle")
-        return ET.tostring(svg, encoding="unicode")
+        figure["empty"] = _label(left + plot_w / 2, top + plot_h / 2, _("No data yet"))
+        return figure
 
     # Vertical scale covers values, limits and target with a little headroom.
     candidates: list[float] = [p.value for p in recorded if p.value is not None]
@@ -461,58 +383,56 @@ def render_xmr_svg(
         return left + (index + 0.5) * plot_w / n
 
     # Grid and y axis.
-    axis = ET.SubElement(svg, "g", {"class": "lw-axis", "aria-hidden": "true"})
+    grid = []
     for tick in _nice_ticks(low, high):
         y = y_of(tick)
-        _line(axis, left, y, left + plot_w, y, colour=_GRID, width=1)
-        _text(axis, left - 8, y + 4, format_value(tick, unit), anchor="end", size=11)
-    _line(axis, left, top, left, top + plot_h, colour=_LINE, width=1)
-    _line(axis, left, top + plot_h, left + plot_w, top + plot_h, colour=_LINE, width=1)
+        grid.append(
+            {
+                "line": _line(left, y, left + plot_w, y, colour=_GRID, width=1),
+                "label": _label(left - 8, y + 4, format_value(tick, unit)),
+            }
+        )
+    figure["grid"] = grid
+    figure["axes"] = [
+        _line(left, top, left, top + plot_h, colour=_LINE, width=1),
+        _line(left, top + plot_h, left + plot_w, top + plot_h, colour=_LINE, width=1),
+    ]
 
     # X labels: about eight, always including the last period.
+    figure["periods"] = []
     if labels is not None:
         step = max(1, math.ceil(n / 8))
         # Every step-th period, and the last one in place of any that would crowd it.
         shown = {i for i in range(0, n, step) if i == 0 or n - 1 - i >= step} | {n - 1}
-        for index in sorted(shown):
-            _text(
-                axis,
-                x_of(index),
-                top + plot_h + 16,
-                _truncate(labels[index], 12),
-                anchor="middle",
-                size=11,
-            )
+        figure["periods"] = [
+            _label(x_of(index), top + plot_h + 16, _truncate(labels[index], 12))
+            for index in sorted(shown)
+        ]
 
     # Mean and process limits, drawn per segment and broken at each rebase so it is plain that
     # the old limits no longer apply.
-    lines = ET.SubElement(svg, "g", {"class": "lw-limits", "aria-hidden": "true"})
+    limits = []
     for segment in result.segments:
         x1, x2 = x_of(segment.start - 0.5), x_of(segment.stop - 0.5)
         if segment.mean is not None:
-            _line(
-                lines,
-                x1,
-                y_of(segment.mean),
-                x2,
-                y_of(segment.mean),
-                colour=_LINE,
-                width=1.5,
-                css_class="lw-mean",
-            )
+            y = y_of(segment.mean)
+            limits.append(_line(x1, y, x2, y, colour=_LINE, width=1.5, css_class="lw-mean"))
         for limit in (segment.upl, segment.lpl):
             if limit is not None:
-                _line(
-                    lines,
-                    x1,
-                    y_of(limit),
-                    x2,
-                    y_of(limit),
-                    colour=_LINE,
-                    width=1.25,
-                    dash="6 4",
-                    css_class="lw-process-limit",
+                y = y_of(limit)
+                limits.append(
+                    _line(
+                        x1,
+                        y,
+                        x2,
+                        y,
+                        colour=_LINE,
+                        width=1.25,
+                        dash="6 4",
+                        css_class="lw-process-limit",
+                    )
                 )
+    figure["limits"] = limits
 
     # Labels for the latest segment's lines, in the right margin.
     last = result.segments[-1]
@@ -530,81 +450,64 @@ def render_xmr_svg(
         )
     # Nudge labels apart so they never overprint when limits sit close together.
     placed: list[float] = []
+    figure["limit_labels"] = []
     for value, content in sorted(right_labels, key=lambda item: -item[0]):
         y = y_of(value) + 4
         if placed and y < placed[-1] + 14:
             y = placed[-1] + 14
         placed.append(y)
-        _text(lines, label_x, y, content, size=11)
+        figure["limit_labels"].append(_label(label_x, y, content))
 
+    figure["target"] = None
     if result.target is not None:
         ty = y_of(result.target)
-        _line(
-            lines,
-            left,
-            ty,
-            left + plot_w,
-            ty,
-            colour=_TARGET,
-            width=2,
-            dash="2 3",
-            css_class="lw-target",
+        figure["target"] = _line(
+            left, ty, left + plot_w, ty, colour=_TARGET, width=2, dash="2 3", css_class="lw-target"
         )
 
     # Rebase markers with their change notes (full note in a <title>, shortened on the chart).
+    figure["rebases"] = []
     for segment in result.segments[1:]:
         x = x_of(segment.start - 0.5)
-        group = ET.SubElement(svg, "g", {"class": "lw-rebase"})
         note = segment.note or _("Limits recalculated")
-        ET.SubElement(group, "title").text = _("Limits recalculated from value {n}: {note}").format(
-            n=segment.start + 1, note=note
+        figure["rebases"].append(
+            {
+                "title": _("Limits recalculated from value {n}: {note}").format(
+                    n=segment.start + 1, note=note
+                ),
+                "line": _line(x, top - 6, x, top + plot_h, colour=_TEXT, width=1, dash="1 3"),
+                "label": _label(x + 4, top + 6, _truncate(note)),
+            }
         )
-        _line(group, x, top - 6, x, top + plot_h, colour=_TEXT, width=1, dash="1 3")
-        _text(group, x + 4, top + 6, _truncate(note), size=11)
 
     # Events (e.g. PDSA cycles starting): a line before the period, its short label near the
     # bottom of the plot (staggered so neighbours do not overprint), the full text as a title.
+    figure["events"] = []
     for k, (index, short, description) in enumerate(markers):
         x = x_of(index - 0.5)
-        group = ET.SubElement(svg, "g", {"class": "lw-event-marker"})
-        ET.SubElement(group, "title").text = description
-        _line(group, x, top, x, top + plot_h, colour=_TARGET, width=1.25, dash="4 2")
-        _text(
-            group,
-            x + 3,
-            top + plot_h - 6 - 14 * (k % 3),
-            _truncate(short, 16),
-            size=11,
-            colour=_TARGET,
-            weight="bold",
+        figure["events"].append(
+            {
+                "title": description,
+                "line": _line(x, top, x, top + plot_h, colour=_TARGET, width=1.25, dash="4 2"),
+                "label": _label(x + 3, top + plot_h - 6 - 14 * (k % 3), _truncate(short, 16)),
+            }
         )
 
     # The data line, broken at missing periods.
-    data = ET.SubElement(svg, "g", {"class": "lw-data"})
+    runs: list[str] = []
     run: list[str] = []
     for point in result.points + (None,):  # type: ignore[operator]
         if point is not None and point.value is not None:
             run.append(f"{_fmt(x_of(point.index))},{_fmt(y_of(point.value))}")
             continue
         if len(run) > 1:
-            ET.SubElement(
-                data,
-                "polyline",
-                {
-                    "points": " ".join(run),
-                    "fill": "none",
-                    "stroke": _LINE,
-                    "stroke-width": "1.5",
-                    "aria-hidden": "true",
-                },
-            )
+            runs.append(" ".join(run))
         run = []
+    figure["runs"] = runs
 
+    points = []
     for point in recorded:
         assert point.value is not None and point.variation is not None
-        marker = _marker(data, point.variation, x_of(point.index), y_of(point.value))
-        marker.set("class", f"lw-point lw-{point.variation.replace('_', '-')}")
-        marker.set("data-variation", point.variation)
         period = labels[point.index] if labels is not None else str(point.index + 1)
         reasons = ", ".join(
             dict.fromkeys(_rule_phrase(s.rule, s.side, result) for s in point.signals)
@@ -614,10 +517,17 @@ def render_xmr_svg(
             value=format_value(point.value, unit),
             variation=_variation_words(point.variation),
         )
-        ET.SubElement(marker, "title").text = f"{words} ({reasons})" if reasons else words
+        points.append(
+            {
+                **_marker(point.variation, x_of(point.index), y_of(point.value)),
+                "css": f"lw-point lw-{point.variation.replace('_', '-')}",
+                "variation": point.variation,
+                "title": f"{words} ({reasons})" if reasons else words,
+            }
+        )
+    figure["points"] = points
 
     # Legend: every shape named, plus the line styles.
-    legend = ET.SubElement(svg, "g", {"class": "lw-legend"})
     ly = top + plot_h + 40
     entries: list[tuple[str, str]] = [("common_cause", _("Common cause"))]
     if result.improvement == "neutral":
@@ -628,31 +538,45 @@ def render_xmr_svg(
             ("special_cause_concern", _("Special cause concern")),
         ]
     x = left
+    legend_markers = []
     for variation, content in entries:
-        _marker(legend, variation, x + 6, ly - 4)
-        _text(legend, x + 16, ly, content, size=11)
+        legend_markers.append(
+            {"marker": _marker(variation, x + 6, ly - 4), "label": _label(x + 16, ly, content)}
+        )
         x += 28 + 6.0 * len(content)
-    _line(legend, x, ly - 4, x + 22, ly - 4, colour=_LINE, width=1.5)
-    _text(legend, x + 26, ly, _("Mean"), size=11)
-    x += 70
-    _line(legend, x, ly - 4, x + 22, ly - 4, colour=_LINE, width=1.25, dash="6 4")
-    _text(legend, x + 26, ly, _("Process limits"), size=11)
+    styles = [(_LINE, 1.5, "", _("Mean"), 70), (_LINE, 1.25, "6 4", _("Process limits"), 118)]
     if result.target is not None:
-        x += 118
-        _line(legend, x, ly - 4, x + 22, ly - 4, colour=_TARGET, width=2, dash="2 3")
-        _text(legend, x + 26, ly, _("Target"), size=11)
+        styles.append((_TARGET, 2, "2 3", _("Target"), 0))
+    legend_lines = []
+    for colour, line_width, dash, content, advance in styles:
+        legend_lines.append(
+            {
+                "line": _line(
+                    x, ly - 4, x + 22, ly - 4, colour=colour, width=line_width, dash=dash
+                ),
+                "label": _label(x + 26, ly, content),
+            }
+        )
+        x += advance
+    figure["legend_markers"] = legend_markers
+    figure["legend_lines"] = legend_lines
 
+    figure["trial_note"] = None
     if result.trial_limits:
-        _text(
-            svg,
+        figure["trial_note"] = _label(
             left,
             ly + 24,
             _(
                 "Trial limits: part of this chart rests on fewer than {minimum} values, so its "
                 "limits will change as data arrive."
             ).format(minimum=MIN_POINTS_FOR_FIRM_LIMITS),
-            size=11,
-            colour=_TEXT,
-        ).set("class", "lw-trial-note")
+        )
+    return figure
 
-    return ET.tostring(svg, encoding="unicode")
+
+def render_xmr_svg(result: XmRResult, *, title: str, **options) -> str:
+    """The chart's SVG markup, drawn by the page's own template (for a page built in code)."""
+    from django.template.loader import render_to_string
+
+    figure = xmr_figure(result, title=title, **options)
+    return render_to_string("insight/_xmr_chart.html", {"figure": figure})

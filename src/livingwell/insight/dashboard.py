@@ -2,8 +2,8 @@
 
 Shared by the page (views.py), the stored figures it is served from (snapshots.py) and the
 quarterly board report (reports.py). Split in two: the figures computed from a Dataset (plain
-data, stored by snapshots.py) and the charts built from them with the process changes and
-targets in force (in each request: nothing rendered is stored).
+data, stored by snapshots.py) and the charts worked out from them with the process changes and
+targets in force (in each request: nothing rendered is stored; the templates draw the charts).
 """
 
 from __future__ import annotations
@@ -11,18 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from livingwell.insight import annotations, metrics
 from livingwell.insight.annotations import ChartSettings
-from livingwell.insight.charts import render_xmr_svg, summarise
+from livingwell.insight.charts import summarise, xmr_figure
 from livingwell.insight.icons import (
-    assurance_icon,
+    assurance_icon_figure,
     assurance_label,
     point_variation_label,
-    variation_icon,
+    variation_icon_figure,
     variation_icon_key,
     variation_label,
 )
@@ -56,17 +55,17 @@ def _chart(
         "key": key,
         "def_key": def_key,
         "title": title,
-        "svg": mark_safe(
-            render_xmr_svg(result, title=title, unit=unit, labels=labels, id_prefix=f"chart-{key}")
-        ),  # noqa: S308 - built with ElementTree, text escaped
+        "figure": xmr_figure(
+            result, title=title, unit=unit, labels=labels, id_prefix=f"chart-{key}"
+        ),
         "summary": summarise(result, title, unit),
-        "variation_icon": mark_safe(variation_icon(icon_key, id_prefix=f"icon-{key}"))
+        "variation_icon": variation_icon_figure(icon_key, id_prefix=f"icon-{key}")
         if icon_key
-        else "",  # noqa: S308
+        else None,
         "variation_label": variation_label(icon_key) if icon_key else "",
-        "assurance_icon": mark_safe(assurance_icon(result.assurance, id_prefix=f"assure-{key}"))
+        "assurance_icon": assurance_icon_figure(result.assurance, id_prefix=f"assure-{key}")
         if result.assurance
-        else "",  # noqa: S308
+        else None,
         "assurance_label": assurance_label(result.assurance) if result.assurance else "",
         "rows": [
             (

@@ -11,13 +11,12 @@ and, so that colour is never the only cue, a glyph that differs by meaning:
 * assurance pass: a tick; fail: a cross; hit and miss: a tick and a cross side by side.
 
 Every icon carries a ``<title>`` with its label and ``role="img"``; pages should still print the
-label next to it (:func:`variation_label` / :func:`assurance_label`). Pure Python, no Django
-required.
+label next to it (:func:`variation_label` / :func:`assurance_label`). The drawing is data here
+and markup in the template ``insight/_spc_icon.html`` (autoescaped).
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -29,9 +28,11 @@ __all__ = [
     "SVG_NAMESPACE",
     "VARIATION_KEYS",
     "assurance_icon",
+    "assurance_icon_figure",
     "assurance_label",
     "translate",
     "variation_icon",
+    "variation_icon_figure",
     "variation_icon_key",
     "variation_label",
 ]
@@ -130,116 +131,82 @@ def variation_icon_key(point: XmRPoint | None) -> VariationIcon | None:
 
 
 # --------------------------------------------------------------------------------------------
-# Drawing. Icons are drawn on a 40 x 40 grid and scaled by the width/height attributes.
+# Drawing. Icons are drawn on a 40 x 40 grid and scaled by the width/height attributes; the
+# template ``insight/_spc_icon.html`` draws what these functions describe.
 
 
-def _root(label: str, size: int, id_prefix: str) -> ET.Element:
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": SVG_NAMESPACE,
-            "viewBox": "0 0 40 40",
-            "width": str(size),
-            "height": str(size),
-            "role": "img",
-            "aria-labelledby": f"{id_prefix}-title",
-            "focusable": "false",
-        },
-    )
-    title = ET.SubElement(svg, "title", {"id": f"{id_prefix}-title"})
-    title.text = label
-    return svg
+def _stroke(d: str, width: str = "3") -> dict:
+    return {"d": d, "width": width}
 
 
-def _ring(svg: ET.Element, colour: str) -> None:
-    ET.SubElement(
-        svg,
-        "circle",
-        {
-            "cx": "20",
-            "cy": "20",
-            "r": "17",
-            "fill": "#ffffff",
-            "stroke": colour,
-            "stroke-width": "3",
-        },
-    )
-
-
-def _stroke(svg: ET.Element, d: str, colour: str, width: str = "3") -> None:
-    ET.SubElement(
-        svg,
-        "path",
-        {
-            "d": d,
-            "fill": "none",
-            "stroke": colour,
-            "stroke-width": width,
-            "stroke-linecap": "round",
-            "stroke-linejoin": "round",
-        },
-    )
-
-
-def _arrow(svg: ET.Element, colour: str, up: bool) -> None:
+def _arrow(up: bool) -> dict:
     # Shaft plus chevron head, a little left of centre to leave room for the badge.
-    if up:
-        _stroke(svg, "M17 29 V11 M10 18 L17 11 L24 18", colour)
+    return _stroke("M17 29 V11 M10 18 L17 11 L24 18" if up else "M17 11 V29 M10 22 L17 29 L24 22")
+
+
+def _icon(label: str, size: int, id_prefix: str, colour: str, strokes, dots=()) -> dict:
+    return {
+        "label": label,
+        "size": str(size),
+        "id": id_prefix,
+        "colour": colour,
+        "strokes": list(strokes),
+        "dots": [{"cx": cx, "cy": cy, "r": r} for cx, cy, r in dots],
+    }
+
+
+def variation_icon_figure(key: str, *, size: int = 40, id_prefix: str | None = None) -> dict:
+    """What a variation icon draws (see ``VARIATION_KEYS``)."""
+    if key not in VARIATION_KEYS:
+        raise ValueError(f"unknown variation icon {key!r}; expected one of {VARIATION_KEYS}")
+    label, id_prefix = variation_label(key), id_prefix or f"lw-variation-{key}"
+    if key == "common_cause":
+        wave = _stroke("M9 20 Q12.5 14 16 20 T23 20 T30 20")
+        return _icon(label, size, id_prefix, COLOURS["common_cause"], [wave])
+    kind, direction = key.rsplit("_", 1)
+    strokes, dots = [_arrow(up=direction == "high")], []
+    if kind == "improvement":
+        strokes.append(_stroke("M26 27 H32 M29 24 V30", "2.5"))
+    elif kind == "concern":
+        strokes.append(_stroke("M29 22 V27", "2.5"))
+        dots.append(("29", "31", "1.5"))
     else:
-        _stroke(svg, "M17 11 V29 M10 22 L17 29 L24 22", colour)
+        dots.append(("29", "27", "2.5"))
+    return _icon(label, size, id_prefix, COLOURS[kind], strokes, dots)
 
 
-def _badge(svg: ET.Element, colour: str, kind: str) -> None:
-    if kind == "plus":
-        _stroke(svg, "M26 27 H32 M29 24 V30", colour, "2.5")
-    elif kind == "bang":
-        _stroke(svg, "M29 22 V27", colour, "2.5")
-        ET.SubElement(svg, "circle", {"cx": "29", "cy": "31", "r": "1.5", "fill": colour})
-    else:
-        ET.SubElement(svg, "circle", {"cx": "29", "cy": "27", "r": "2.5", "fill": colour})
+def assurance_icon_figure(key: str, *, size: int = 40, id_prefix: str | None = None) -> dict:
+    """What an assurance icon draws (see ``ASSURANCE_KEYS``)."""
+    if key not in ASSURANCE_KEYS:
+        raise ValueError(f"unknown assurance icon {key!r}; expected one of {ASSURANCE_KEYS}")
+    label, id_prefix = assurance_label(key), id_prefix or f"lw-assurance-{key}"
+    if key == "pass":
+        tick = _stroke("M12 21 L18 27 L29 13", "3.5")
+        return _icon(label, size, id_prefix, COLOURS["improvement"], [tick])
+    if key == "fail":
+        cross = _stroke("M13 13 L27 27 M27 13 L13 27", "3.5")
+        return _icon(label, size, id_prefix, COLOURS["concern"], [cross])
+    strokes = [
+        _stroke("M8 20 L11.5 24 L17 15", "2.5"),
+        _stroke("M23 15 L32 25 M32 15 L23 25", "2.5"),
+    ]
+    return _icon(label, size, id_prefix, COLOURS["common_cause"], strokes)
 
 
-def _serialise(svg: ET.Element) -> str:
-    return ET.tostring(svg, encoding="unicode")
+def _render(figure: dict) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string("insight/_spc_icon.html", {"icon": figure})
 
 
 def variation_icon(key: str, *, size: int = 40, id_prefix: str | None = None) -> str:
-    """SVG markup for a variation icon (see ``VARIATION_KEYS``)."""
-    if key not in VARIATION_KEYS:
-        raise ValueError(f"unknown variation icon {key!r}; expected one of {VARIATION_KEYS}")
-    svg = _root(variation_label(key), size, id_prefix or f"lw-variation-{key}")
-    if key == "common_cause":
-        colour = COLOURS["common_cause"]
-        _ring(svg, colour)
-        _stroke(svg, "M9 20 Q12.5 14 16 20 T23 20 T30 20", colour)
-    else:
-        kind, direction = key.rsplit("_", 1)
-        colour = COLOURS[kind]
-        _ring(svg, colour)
-        _arrow(svg, colour, up=direction == "high")
-        _badge(svg, colour, {"improvement": "plus", "concern": "bang"}.get(kind, "dot"))
-    return _serialise(svg)
+    """SVG markup for a variation icon, drawn by its template (for a page built in code)."""
+    return _render(variation_icon_figure(key, size=size, id_prefix=id_prefix))
 
 
 def assurance_icon(key: str, *, size: int = 40, id_prefix: str | None = None) -> str:
-    """SVG markup for an assurance icon (see ``ASSURANCE_KEYS``)."""
-    if key not in ASSURANCE_KEYS:
-        raise ValueError(f"unknown assurance icon {key!r}; expected one of {ASSURANCE_KEYS}")
-    svg = _root(assurance_label(key), size, id_prefix or f"lw-assurance-{key}")
-    if key == "pass":
-        colour = COLOURS["improvement"]
-        _ring(svg, colour)
-        _stroke(svg, "M12 21 L18 27 L29 13", colour, "3.5")
-    elif key == "fail":
-        colour = COLOURS["concern"]
-        _ring(svg, colour)
-        _stroke(svg, "M13 13 L27 27 M27 13 L13 27", colour, "3.5")
-    else:
-        colour = COLOURS["common_cause"]
-        _ring(svg, colour)
-        _stroke(svg, "M8 20 L11.5 24 L17 15", colour, "2.5")
-        _stroke(svg, "M23 15 L32 25 M32 15 L23 25", colour, "2.5")
-    return _serialise(svg)
+    """SVG markup for an assurance icon, drawn by its template (for a page built in code)."""
+    return _render(assurance_icon_figure(key, size=size, id_prefix=id_prefix))
 
 
 def point_variation_label(variation: str | None) -> str:

@@ -130,8 +130,8 @@ def page_parts(snapshot: DashboardSnapshot, filters: metrics.Filters, site) -> d
     """The headlines and charts to render in this request from the stored figures.
 
     The process changes and targets are read now, so one added, edited or withdrawn shows at
-    once; their notes reach the page only through the autoescaping template and the chart SVG
-    (built with ElementTree, every text escaped).
+    once; their notes reach the page only through the autoescaping templates (the chart is
+    drawn by ``insight/_xmr_chart.html``). Only numbers are stored: no markup.
     """
     figures = snapshot.figures
     return {

@@ -182,4 +182,4 @@ def test_adopting_records_a_process_change_that_starts_new_limits(built, persona
     pic = picture(project_queryset().get(pk=built.project.pk))
     drawn = chart(pic, built.measure)
     assert drawn["rebases"] == ["Booked call-back slots"]
-    assert 'class="lw-rebase"' in drawn["svg"]
+    assert [r["label"]["text"] for r in drawn["figure"]["rebases"]] == ["Booked call-back slots"]

@@ -15,7 +15,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -132,7 +131,7 @@ def project(request, project_id):
             "project": project,
             "picture": pic,
             "can_change": rules.may_change_project(request.user, project),
-            "diagram_svg": mark_safe(diagram.render_svg(project)),  # noqa: S308 - ElementTree
+            "diagram": diagram.figure(project),
             "tree": diagram.tree(project),
             "charts": [queries.chart(pic, m) for m in project.measures.all()],
             "scores": list(project.progress_scores.all()),

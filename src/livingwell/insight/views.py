@@ -14,7 +14,6 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,7 +30,7 @@ from livingwell.insight import actions, metrics, snapshots
 from livingwell.insight.experience import shareable_comments
 from livingwell.insight.lenses import tables_for
 from livingwell.insight.models import ClosureFeedback
-from livingwell.insight.network import render_network_svg
+from livingwell.insight.network import network_figure
 from livingwell.insight.widgets import NameChoiceField, QuickDateInput, QuickSelect
 
 # The one rule for an insight period, read by every insight page, download and drill-down. Dates
@@ -215,7 +214,7 @@ def metric(request, key: str):
         comments = shareable_comments(data, disclosure.threshold)
     network = None
     if key == "relationships":
-        network = mark_safe(render_network_svg(tables_for(key, data)[0], disclosure))  # noqa: S308
+        network = network_figure(tables_for(key, data)[0], disclosure)
     return render(
         request,
         "insight/metric.html",

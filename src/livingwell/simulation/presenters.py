@@ -159,13 +159,13 @@ def _pct(series: list[dict], key: str) -> list[dict]:
 
 
 def result_view(result: dict) -> dict:
-    from livingwell.simulation.charts import Line, render_lines
+    from livingwell.simulation.charts import Line, line_chart_figure
 
     labels = [w[5:] for w in result["result"]["week_starts"]]
     charts = []
     for n, (key, title, unit) in enumerate(SERIES):
         base, scen = _pct(result["baseline"][key], key), _pct(result["result"][key], key)
-        svg = render_lines(
+        figure = line_chart_figure(
             [
                 Line(
                     str(_("Baseline")),
@@ -203,7 +203,7 @@ def result_view(result: dict) -> dict:
             }
             for week, b, s in zip(result["result"]["week_starts"], base, scen, strict=False)
         ]
-        chart = {"key": key, "title": str(title), "unit": unit, "svg": svg, "rows": rows}
+        chart = {"key": key, "title": str(title), "unit": unit, "figure": figure, "rows": rows}
         chart["table"] = chart_table(chart)
         charts.append(chart)
     tiers = [
@@ -237,7 +237,7 @@ def provenance_rows(calibration: dict) -> list[dict]:
 
 
 def backtest_view(result: dict) -> dict | None:
-    from livingwell.simulation.charts import Line, render_lines
+    from livingwell.simulation.charts import Line, line_chart_figure
 
     check = result.get("backtest")
     if not check:
@@ -247,7 +247,7 @@ def backtest_view(result: dict) -> dict | None:
     simulated = check["simulated_weekly_wait_days"]
     actual = check["actual_weekly_wait_days"]
     labels = [w[5:] for w in check["week_starts"]]
-    svg = render_lines(
+    figure = line_chart_figure(
         [
             Line(str(_("What happened")), actual, colour="#212b32", dashed=True),
             Line(
@@ -286,7 +286,7 @@ def backtest_view(result: dict) -> dict | None:
         ),
         "calibrated_on": check["calibrated_on"],
         "compared_weeks": check["compared_weeks"],
-        "svg": svg,
+        "figure": figure,
         "rows": [
             {
                 "week": week,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,13 +21,6 @@ from livingwell.simulation.models import Run, Scenario
 from livingwell.simulation.scenario import ScenarioError
 
 VIEW, RUN = Permission.VIEW_INSIGHT, Permission.RUN_SIMULATION
-
-
-def _safe_backtest(view: dict | None) -> dict | None:
-    # ElementTree-built SVG of our own numbers and labels, escaped as it was built.
-    if view and view.get("svg"):
-        view["svg"] = mark_safe(view["svg"])  # noqa: S308
-    return view
 
 
 @staff(VIEW)
@@ -80,7 +72,7 @@ def scenario(request, scenario_id):
             "changes": presenters.change_rows(item.document),
             "form": RunForm(),
             "can_run": has_permission(request.user, RUN),
-            "backtest": _safe_backtest(presenters.backtest_view(done.result) if done else None),
+            "backtest": presenters.backtest_view(done.result) if done else None,
             "latest_done": done,
         },
     )
@@ -129,12 +121,6 @@ def run(request, run_id):
     context = {"run": item, "scenario": item.scenario}
     if item.state == Run.State.DONE:
         context.update(presenters.result_view(item.result))
-        # Charts: ElementTree-built SVG of our own numbers and labels, escaped as it is built.
-        context["charts"] = [
-            {**c, "svg": mark_safe(c["svg"])}  # noqa: S308
-            for c in context["charts"]
-        ]
-        context["backtest"] = _safe_backtest(context["backtest"])
         if has_permission(request.user, Permission.LEAD_IMPROVEMENT):
             context["predict_targets"] = pdsa.targets(request.user)
     return render(request, "simulation/run.html", context)

@@ -1,5 +1,8 @@
 """Server-side SVG line charts of one measure over time (no JavaScript, no inline styles).
 
+The chart is worked out here as coordinates and words and drawn by ``outcomes/_chart.html``,
+whose autoescaping escapes every label (a goal's text is the person's own words).
+
 Bands are shaded rectangles with their names written in, the clinical cut-off is a dashed line
 with a label, and each series has its own marker shape and dash pattern, so nothing depends on
 colour alone. Colours come from CSS classes (frontend/livingwell.scss, "Outcomes charts").
@@ -10,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 
 from .definitions import Definition
 from .records import format_points
@@ -48,29 +50,28 @@ def scale_for(defn: Definition) -> Scale:
     return Scale(min(lows), max(highs), "Rating")
 
 
-def _marker(kind: str, x: float, y: float, css: str, title: str) -> str:
-    tip = f"<title>{escape(title)}</title>"
+def _marker(kind: str, x: float, y: float, css: str, title: str) -> dict:
+    marker = {"shape": kind, "css": css, "title": title, "x": f"{x:.1f}", "y": f"{y:.1f}"}
     if kind == "square":
-        return (
-            f'<rect class="{css}" x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8">{tip}</rect>'
+        marker.update(x=f"{x - 4:.1f}", y=f"{y - 4:.1f}")
+    elif kind == "triangle":
+        marker["points"] = f"{x:.1f},{y - 5:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}"
+    elif kind == "diamond":
+        marker["points"] = (
+            f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
         )
-    if kind == "triangle":
-        pts = f"{x:.1f},{y - 5:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}"
-        return f'<polygon class="{css}" points="{pts}">{tip}</polygon>'
-    if kind == "diamond":
-        pts = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
-        return f'<polygon class="{css}" points="{pts}">{tip}</polygon>'
-    return f'<circle class="{css}" cx="{x:.1f}" cy="{y:.1f}" r="4">{tip}</circle>'
+    return marker
 
 
 def _date_label(value: date) -> str:
     return f"{value.day} {value.strftime('%b %Y')}"
 
 
-def render_chart(
+def chart_figure(
     defn: Definition, series: list[Series], *, chart_id: str, title: str, description: str
-) -> str:
-    """An accessible SVG (role="img", <title>, <desc>) of ``series`` on the measure's scale."""
+) -> dict:
+    """What ``outcomes/_chart.html`` draws (role="img", <title>, <desc>): ``series`` on the
+    measure's scale, as coordinates (strings) and words the template escapes."""
     scale = scale_for(defn)
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -86,90 +87,101 @@ def render_chart(
         rng = (scale.high - scale.low) or 1
         return TOP + plot_h * (1 - (value - scale.low) / rng)
 
-    out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="lw-chart__svg" viewBox="0 0 {WIDTH} '
-        f'{HEIGHT}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'focusable="false">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
-    ]
+    figure: dict = {
+        "id": chart_id,
+        "width": str(WIDTH),
+        "height": str(HEIGHT),
+        "title": title,
+        "description": description,
+        "left": str(LEFT),
+        "right": str(LEFT + plot_w),
+        "top": str(TOP),
+        "bottom": str(TOP + plot_h),
+        "plot_width": str(plot_w),
+        "bands": [],
+        "cutoff": None,
+    }
     # Bands (severity ranges), drawn only where the chart shows totals.
     if defn.bands and scale.label == "Total score":
         for index, band in enumerate(defn.bands):
             upper = defn.bands[index + 1].start if index + 1 < len(defn.bands) else scale.high + 1
             y_top = y_of(min(upper - 0.5, scale.high))
             y_bottom = y_of(max(band.start - 0.5, scale.low))
-            out.append(
-                f'<rect class="lw-chart__band lw-chart__band--{index % 2}" x="{LEFT}" '
-                f'y="{y_top:.1f}" width="{plot_w}" height="{max(y_bottom - y_top, 0):.1f}"/>'
-            )
-            out.append(
-                f'<text class="lw-chart__band-label" x="{LEFT + plot_w + 6}" '
-                f'y="{(y_top + y_bottom) / 2 + 4:.1f}">{escape(band.label)} '
-                f"({format_points(band.start)}+)</text>"
+            figure["bands"].append(
+                {
+                    "css": f"lw-chart__band--{index % 2}",
+                    "y": f"{y_top:.1f}",
+                    "height": f"{max(y_bottom - y_top, 0):.1f}",
+                    "label_x": str(LEFT + plot_w + 6),
+                    "label_y": f"{(y_top + y_bottom) / 2 + 4:.1f}",
+                    "label": f"{band.label} ({format_points(band.start)}+)",
+                }
             )
     if defn.clinical_cutoff is not None and scale.label == "Total score":
-        cut = defn.clinical_cutoff
-        y = y_of(cut.value)
-        out.append(
-            f'<line class="lw-chart__cutoff" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" '
-            f'y2="{y:.1f}"/>'
-        )
-        out.append(
-            f'<text class="lw-chart__cutoff-label" x="{LEFT + 4}" y="{y - 4:.1f}">'
-            f"Cut-off {format_points(cut.value)}</text>"
-        )
-    # Axes and ticks.
-    out.append(
-        f'<line class="lw-chart__axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}"/>'
-        f'<line class="lw-chart__axis" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{TOP + plot_h}" '
-        f'y2="{TOP + plot_h}"/>'
-    )
+        y = y_of(defn.clinical_cutoff.value)
+        figure["cutoff"] = {
+            "y": f"{y:.1f}",
+            "label_x": str(LEFT + 4),
+            "label_y": f"{y - 4:.1f}",
+            "value": format_points(defn.clinical_cutoff.value),
+        }
+    # Ticks.
     steps = 4
+    figure["y_ticks"] = []
     for i in range(steps + 1):
         value = scale.low + (scale.high - scale.low) * i / steps
         if scale.high - scale.low >= 8:
             value = round(value)  # whole-number ticks for totals (0, 7, 14, 20, 27)
-        y = y_of(value)
-        out.append(
-            f'<text class="lw-chart__tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{format_points(round(value, 1))}</text>"
+        figure["y_ticks"].append(
+            {
+                "x": str(LEFT - 6),
+                "y": f"{y_of(value) + 4:.1f}",
+                "label": format_points(round(value, 1)),
+            }
         )
-    out.append(
-        f'<text class="lw-chart__axis-label" x="12" y="{TOP + plot_h / 2:.1f}" '
-        f'transform="rotate(-90 12 {TOP + plot_h / 2:.1f})" text-anchor="middle">'
-        f"{escape(scale.label)}</text>"
-    )
+    middle = f"{TOP + plot_h / 2:.1f}"
+    figure["axis_label"] = {"y": middle, "rotate": f"rotate(-90 12 {middle})", "text": scale.label}
     shown = (
         dates
         if len(dates) <= 5
         else [dates[0], *dates[1 : -1 : max(1, len(dates) // 4)], dates[-1]]
     )
-    for value in dict.fromkeys(shown):
-        out.append(
-            f'<text class="lw-chart__tick" x="{x_of(value):.1f}" y="{TOP + plot_h + 18}" '
-            f'text-anchor="middle">{escape(_date_label(value))}</text>'
-        )
+    figure["x_ticks_y"] = str(TOP + plot_h + 18)
+    figure["x_ticks"] = [
+        {"x": f"{x_of(value):.1f}", "label": _date_label(value)} for value in dict.fromkeys(shown)
+    ]
     # Series: line, markers, and a legend line at the bottom.
+    figure["series"] = []
     for index, s in enumerate(series):
         css = f"lw-chart__series--{index % len(MARKERS)}"
         coords = [(x_of(d), y_of(v)) for d, v in sorted(s.points)]
-        if len(coords) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-            out.append(f'<polyline class="lw-chart__line {css}" points="{path}"/>')
         kind = MARKERS[index % len(MARKERS)]
-        for (d, v), (x, y) in zip(sorted(s.points), coords, strict=True):
-            tip = f"{s.label}, {_date_label(d)}: {format_points(v)}"
-            out.append(_marker(kind, x, y, f"lw-chart__marker {css}", tip))
         legend_x = LEFT + (index % 3) * 190
         legend_y = HEIGHT - 8
-        if index < 3:
-            out.append(
-                _marker(kind, legend_x + 5, legend_y - 4, f"lw-chart__marker {css}", s.label)
-            )
-            out.append(
-                f'<text class="lw-chart__legend" x="{legend_x + 14}" y="{legend_y}">'
-                f"{escape(s.label[:28])}</text>"
-            )
-    out.append("</svg>")
-    return "".join(out)
+        figure["series"].append(
+            {
+                "css": css,
+                "path": " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) if len(coords) > 1 else "",
+                "markers": [
+                    _marker(
+                        kind,
+                        x,
+                        y,
+                        f"lw-chart__marker {css}",
+                        f"{s.label}, {_date_label(d)}: {format_points(v)}",
+                    )
+                    for (d, v), (x, y) in zip(sorted(s.points), coords, strict=True)
+                ],
+                "legend": {
+                    "marker": _marker(
+                        kind, legend_x + 5, legend_y - 4, f"lw-chart__marker {css}", s.label
+                    ),
+                    "x": str(legend_x + 14),
+                    "y": str(legend_y),
+                    "label": s.label[:28],
+                }
+                if index < 3
+                else None,
+            }
+        )
+    return figure

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +15,7 @@ from livingwell.access.policy import public, staff
 from livingwell.access.sharing import visible_plan_filter
 from livingwell.notifications.reasons import in_words, status_in_words
 from livingwell.outcomes import actions, queries
-from livingwell.outcomes.chart import Series, render_chart, scale_for
+from livingwell.outcomes.chart import Series, chart_figure, scale_for
 from livingwell.outcomes.definitions import MEASURES, get_definition
 from livingwell.outcomes.errors import MeasureInputError
 from livingwell.outcomes.forms import (
@@ -267,7 +266,7 @@ def person_outcomes(request, introduction_id):
             "low": format_points(scale.low),
             "high": format_points(scale.high),
         }
-        chart = render_chart(
+        chart = chart_figure(
             defn, series, chart_id=f"chart-{measure}", title=defn.title, description=description
         )
         rows = [
@@ -284,7 +283,7 @@ def person_outcomes(request, introduction_id):
                 "direction": _("Higher is better")
                 if defn.direction == "higher_is_better"
                 else _("Lower is better"),
-                "chart": mark_safe(chart),  # built from numbers and escaped labels only
+                "chart": chart,
                 "rows": rows,
                 "change": _change_text(measure, responses, goal_texts),
             }

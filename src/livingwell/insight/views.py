@@ -31,7 +31,7 @@ from livingwell.insight.experience import shareable_comments
 from livingwell.insight.lenses import tables_for
 from livingwell.insight.models import ClosureFeedback
 from livingwell.insight.network import network_figure
-from livingwell.insight.widgets import NameChoiceField, QuickDateInput, QuickSelect
+from livingwell.insight.widgets import NameChoiceField
 
 # The one rule for an insight period, read by every insight page, download and drill-down. Dates
 # far outside the network's life broke the date arithmetic (a 500) or asked for a weekly series
@@ -49,33 +49,30 @@ class FilterForm(lw_forms.Form):
     start = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
-        widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
-        widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     team = NameChoiceField(
         label=gettext_lazy("Team"),
         queryset=Team.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("All teams"),
-        widget=QuickSelect,
     )
     tier = NameChoiceField(
         label=gettext_lazy("Tier"),
         queryset=Tier.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("All tiers"),
-        widget=QuickSelect,
     )
     organisation = NameChoiceField(
         label=gettext_lazy("Organisation"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
         empty_label=gettext_lazy("All organisations"),
-        widget=QuickSelect,
     )
 
     def __init__(self, *args, default: metrics.Filters | None = None, **kwargs):

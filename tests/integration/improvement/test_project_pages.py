@@ -210,8 +210,8 @@ def test_the_team_builds_a_project_through_its_pages(client, personas):
 
 
 def test_text_a_team_typed_is_escaped_in_the_driver_diagram_and_its_list(client, personas, built):
-    # The diagram is SVG built with ElementTree and marked safe as a whole: every text in it
-    # must arrive escaped, as in the accessible list beside it.
+    # The diagram is SVG drawn by a template: every text in it must arrive escaped, as in the
+    # accessible list beside it.
     actions.add_driver(
         by=personas.hub_worker,
         project=built.project,

@@ -28,7 +28,7 @@ from livingwell.insight.spc import (
     XmRResult,
 )
 
-__all__ = ["format_value", "render_xmr_svg", "summarise", "xmr_figure"]
+__all__ = ["format_value", "summarise", "xmr_figure"]
 
 _TEXT = "#212b32"
 _LINE = "#425563"
@@ -572,11 +572,3 @@ def xmr_figure(
             ).format(minimum=MIN_POINTS_FOR_FIRM_LIMITS),
         )
     return figure
-
-
-def render_xmr_svg(result: XmRResult, *, title: str, **options) -> str:
-    """The chart's SVG markup, drawn by the page's own template (for a page built in code)."""
-    from django.template.loader import render_to_string
-
-    figure = xmr_figure(result, title=title, **options)
-    return render_to_string("insight/_xmr_chart.html", {"figure": figure})

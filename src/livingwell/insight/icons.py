@@ -27,11 +27,9 @@ __all__ = [
     "COLOURS",
     "SVG_NAMESPACE",
     "VARIATION_KEYS",
-    "assurance_icon",
     "assurance_icon_figure",
     "assurance_label",
     "translate",
-    "variation_icon",
     "variation_icon_figure",
     "variation_icon_key",
     "variation_label",
@@ -191,22 +189,6 @@ def assurance_icon_figure(key: str, *, size: int = 40, id_prefix: str | None = N
         _stroke("M23 15 L32 25 M32 15 L23 25", "2.5"),
     ]
     return _icon(label, size, id_prefix, COLOURS["common_cause"], strokes)
-
-
-def _render(figure: dict) -> str:
-    from django.template.loader import render_to_string
-
-    return render_to_string("insight/_spc_icon.html", {"icon": figure})
-
-
-def variation_icon(key: str, *, size: int = 40, id_prefix: str | None = None) -> str:
-    """SVG markup for a variation icon, drawn by its template (for a page built in code)."""
-    return _render(variation_icon_figure(key, size=size, id_prefix=id_prefix))
-
-
-def assurance_icon(key: str, *, size: int = 40, id_prefix: str | None = None) -> str:
-    """SVG markup for an assurance icon, drawn by its template (for a page built in code)."""
-    return _render(assurance_icon_figure(key, size=size, id_prefix=id_prefix))
 
 
 def point_variation_label(variation: str | None) -> str:

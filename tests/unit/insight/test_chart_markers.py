@@ -1,9 +1,14 @@
 """Event markers on an XmR chart (PDSA cycles starting), and limits frozen from a baseline."""
 
 import pytest
+from django.template.loader import render_to_string
 
-from livingwell.insight.charts import render_xmr_svg
+from livingwell.insight.charts import xmr_figure
 from livingwell.insight.spc import read_against_baseline, xmr
+
+
+def render_xmr_svg(result, **options) -> str:
+    return render_to_string("insight/_xmr_chart.html", {"figure": xmr_figure(result, **options)})
 
 
 def test_a_marker_is_drawn_before_its_period_with_its_description():

@@ -4,14 +4,20 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.template.loader import render_to_string
 
-from livingwell.insight.charts import format_value, render_xmr_svg, summarise
+from livingwell.insight.charts import format_value, summarise, xmr_figure
 from livingwell.insight.spc import xmr
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 # 9 11 ... 23: mean 11, UPL 19.22, the last point above it (see test_spc_rules).
 HIGH_OUTLIER = [9, 11, 9, 11, 9, 11, 9, 11, 9, 11, 9, 23]
 REBASED = [8, 10, 8, 10, 8, 12, 11, 12, 11, 21, 22, 21, 18, 20, 18, 20, 20]
+
+
+def render_xmr_svg(result, **options) -> str:
+    """The chart as a page draws it: its figure through ``insight/_xmr_chart.html``."""
+    return render_to_string("insight/_xmr_chart.html", {"figure": xmr_figure(result, **options)})
 
 
 def parse(svg: str) -> ET.Element:

@@ -4,19 +4,33 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.template.loader import render_to_string
 
 from livingwell.insight.icons import (
     ASSURANCE_KEYS,
     VARIATION_KEYS,
-    assurance_icon,
+    assurance_icon_figure,
     assurance_label,
-    variation_icon,
+    variation_icon_figure,
     variation_icon_key,
     variation_label,
 )
 from livingwell.insight.spc import xmr
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def variation_icon(key: str, **options) -> str:
+    """The icon as a page draws it: its figure through ``insight/_spc_icon.html``."""
+    return render_to_string(
+        "insight/_spc_icon.html", {"icon": variation_icon_figure(key, **options)}
+    )
+
+
+def assurance_icon(key: str, **options) -> str:
+    return render_to_string(
+        "insight/_spc_icon.html", {"icon": assurance_icon_figure(key, **options)}
+    )
 
 
 def shape_only(svg: str) -> str:

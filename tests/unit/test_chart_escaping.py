@@ -106,3 +106,19 @@ def test_a_label_with_markup_comes_out_escaped(kind):
     # Still well-formed SVG, and the words read back exactly as they were written.
     root = ET.fromstring(markup)
     assert any(NASTY in (element.text or "") for element in root.iter())
+
+
+def test_no_markup_is_built_in_python_and_marked_safe():
+    # Templates do the HTML (and the SVG): Python hands them numbers and words.
+    from pathlib import Path
+
+    import livingwell
+
+    banned = ("mark_safe", "format_html", "SafeString", "xml.etree", "ElementTree")
+    found = [
+        f"{path.relative_to(Path(livingwell.__file__).parent)}: {name}"
+        for path in sorted(Path(livingwell.__file__).parent.rglob("*.py"))
+        for name in banned
+        if name in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

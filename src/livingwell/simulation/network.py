@@ -25,16 +25,18 @@ See ``docs/adr/0019-what-if-simulation.md`` for why this shape and what it leave
 from __future__ import annotations
 
 import math
+import multiprocessing
 import random
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import ciw
 import numpy as np
 
-from livingwell.simulation.calibration import CLOSE_HOUR, OPEN_HOUR, WEEKDAYS
 from livingwell.simulation.engine import replication_seeds
 from livingwell.simulation.stats import estimate
 
@@ -42,6 +44,8 @@ from livingwell.simulation.stats import estimate
 MODEL_VERSION = "network-2"
 URGENT, ROUTINE = "urgent", "routine"
 FALLBACK_SUPPORT_DAYS = 56.0  # a tier with no ended episode (a new team without its own data)
+OPEN_HOUR, CLOSE_HOUR = 9, 17  # the Hub's hours for first conversations
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass
@@ -502,20 +506,54 @@ def summarise(reps: list[Replication], inputs: ModelInputs) -> dict:
     }
 
 
+@contextmanager
+def replication_pool(workers: int) -> Iterator[Executor | None]:
+    """Processes to run replications side by side (``None``: run them here, one after another).
+
+    The children are spawned, not forked: a fresh interpreter holds none of the parent's open
+    database connections, and this module imports no Django, so a child cannot reach the
+    site's data; it is handed plain inputs and gives back plain figures.
+    """
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
+        # On an error in the parent, replications not yet started are dropped, not waited for.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def simulate(
     inputs: ModelInputs,
     *,
     replications: int,
     seed: int,
     progress: Callable[[int, int], None] | None = None,
+    pool: Executor | None = None,
 ) -> dict:
-    """Run the replications (replication k with seed + k) and summarise them across runs."""
-    reps = []
-    for k, replication_seed in enumerate(replication_seeds(seed, replications)):
-        reps.append(run_once(inputs, replication_seed))
+    """Run the replications (replication k with seed + k) and summarise them across runs.
+
+    Each replication is seeded on its own and the figures are summarised in replication order,
+    so the result is the same whether they run here or side by side in ``pool``; progress is
+    reported as each one finishes.
+    """
+    seeds = replication_seeds(seed, replications)
+    if pool is None:
+        reps = []
+        for k, replication_seed in enumerate(seeds):
+            reps.append(run_once(inputs, replication_seed))
+            if progress:
+                progress(k + 1, replications)
+        return summarise(reps, inputs)
+    futures = {pool.submit(run_once, inputs, s): k for k, s in enumerate(seeds)}
+    by_order: dict[int, Replication] = {}
+    for done, future in enumerate(as_completed(futures), start=1):
+        by_order[futures[future]] = future.result()
         if progress:
-            progress(k + 1, replications)
-    return summarise(reps, inputs)
+            progress(done, replications)
+    return summarise([by_order[k] for k in range(replications)], inputs)
 
 
 def weekday_rota(workers_by_weekday: list[float]) -> list[int]:
@@ -523,13 +561,16 @@ def weekday_rota(workers_by_weekday: list[float]) -> list[int]:
 
 
 __all__ = [
+    "CLOSE_HOUR",
     "MODEL_VERSION",
+    "OPEN_HOUR",
     "WEEKDAYS",
     "ModelInputs",
     "Tier",
     "build_hub_network",
     "build_network",
     "build_tier_network",
+    "replication_pool",
     "run_whole_network",
     "simulate",
     "weekday_rota",

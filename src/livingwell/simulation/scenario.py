@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
-from livingwell.simulation.calibration import WEEKDAYS, Calibration
-from livingwell.simulation.network import ModelInputs, Tier, weekday_rota
+from livingwell.simulation.calibration import Calibration
+from livingwell.simulation.network import WEEKDAYS, ModelInputs, Tier, weekday_rota
 
 FORMAT = "livingwell-scenario/1"
 DEFAULT_WEEKS, DEFAULT_WARMUP_WEEKS, DEFAULT_REPLICATIONS, DEFAULT_SEED = 52, 13, 10, 1

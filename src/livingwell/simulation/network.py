@@ -10,14 +10,18 @@ holds the calibrated number of places, each episode lasting a length drawn from 
 lengths; from a tier they step to another tier, go to a partner by handover, or close; after
 closing they may return through the open door to a tier.
 
-Nothing goes back from the tiers to the Hub, so a replication runs as two Ciw simulations in
-turn: the Hub's (reaching the person and the first conversation) and then the tiers', whose
+Nothing goes back from the tiers to the Hub, so a replication runs in two parts in turn: the
+Hub's Ciw simulation (reaching the person and the first conversation), then the tiers', whose
 arrivals are the ends of the Hub's conversations. Ciw looks at every server of every node at each
-event, so the Hub run no longer pays for the thousands of tier places of a large borough, and the
-tier run has no Hub events. An urgent person reached when the Hub holds no conversations is
-answered by the urgent line (node 3 of the Hub's run) in the hours the records show one.
-``build_network`` keeps the whole network in one simulation: it is
-the reference the split is checked against.
+event, which for the thousands of tier places of a large borough cost most of a replication; the
+tiers are delays with a capacity and no priorities, rotas or reneging, so since model
+``network-3`` they run on SimPy (``run_tiers``), whose cost per event does not grow with the
+places. An urgent person reached when the Hub holds no conversations is answered by the urgent
+line (node 3 of the Hub's run) in the hours the records show one. ``build_network`` keeps the
+whole network in one Ciw simulation: it is the reference the split is checked against.
+
+This module imports no Django: replications run side by side in processes
+(``replication_pool``) that are handed the model's inputs and never reach the site's data.
 
 See ``docs/adr/0019-what-if-simulation.md`` for why this shape and what it leaves out.
 """
@@ -36,12 +40,13 @@ from datetime import date, timedelta
 
 import ciw
 import numpy as np
+import simpy
 
 from livingwell.simulation.engine import replication_seeds
 from livingwell.simulation.stats import estimate
 
 # The model's version, stored with every run: change it with any change to the model's logic.
-MODEL_VERSION = "network-2"
+MODEL_VERSION = "network-3"
 URGENT, ROUTINE = "urgent", "routine"
 FALLBACK_SUPPORT_DAYS = 56.0  # a tier with no ended episode (a new team without its own data)
 OPEN_HOUR, CLOSE_HOUR = 9, 17  # the Hub's hours for first conversations
@@ -116,20 +121,6 @@ class TruncatedExponential(ciw.dists.Distribution):
             return random.uniform(0, self.upper)
         u = random.random() * (1 - math.exp(-self.rate * self.upper))
         return -math.log(1 - u) / self.rate
-
-
-class GivenTimes(ciw.dists.Distribution):
-    """Arrivals at times already known (the ends of the Hub's conversations), then none."""
-
-    def __init__(self, times: list[float]):
-        self.times, self.next = sorted(times), 0
-
-    def sample(self, t=None, ind=None):
-        if self.next >= len(self.times):
-            return math.inf
-        when = self.times[self.next]
-        self.next += 1
-        return max(0.0, when - (t or 0.0))
 
 
 def _arrival_intervals(inputs: ModelInputs, share: float) -> ciw.dists.Distribution | None:
@@ -314,16 +305,10 @@ def build_hub_network(inputs: ModelInputs):
     )
 
 
-def build_tier_network(inputs: ModelInputs, conversations_ended: list[float]):
-    """The tiers, partners and open door, fed by the ends of the Hub's conversations.
-
-    Each person goes on to a first tier with the observed shares (or leaves), drawn here in the
-    order of the conversations, as the whole network's routing from the Hub would draw it.
-    """
-    full = _routing(inputs)
-    matrix = [row[2:] for row in full[2:]]
-    n = len(matrix)
-    first = full[1][2:]
+def _first_tiers(inputs: ModelInputs, conversations_ended: list[float]) -> list[list[float]]:
+    """Each person goes on to a first tier with the observed shares (or leaves), drawn in the
+    order of the conversations, as the whole network's routing from the Hub would draw it."""
+    first = _routing(inputs)[1][2:]
     to_tier: list[list[float]] = [[] for _ in inputs.tiers]
     for when in sorted(conversations_ended):
         u, cumulative = random.random(), 0.0
@@ -332,14 +317,68 @@ def build_tier_network(inputs: ModelInputs, conversations_ended: list[float]):
             if u < cumulative:
                 to_tier[k].append(when)
                 break
-    arrivals = [GivenTimes(times) if times else None for times in to_tier]
+    return to_tier
+
+
+def run_tiers(inputs: ModelInputs, conversations_ended: list[float]) -> dict[int, float]:
+    """The tiers, partners and open door on SimPy: place-days in use per tier after the warm-up.
+
+    A tier is a delay with a capacity: a person waits for a place (first come, first served),
+    holds it for a length drawn from the observed lengths, then goes on by the whole network's
+    routing (another tier, a partner, the open door, or out); partners and the open door are
+    delays without a limit. The services, places and routing are the whole Ciw network's own
+    (``_tier_nodes``, ``_routing``); on SimPy an event's cost does not grow with the places, where
+    Ciw looks at every place of every node at each event (model ``network-2`` ran the tiers on
+    Ciw and spent most of a borough's replication there).
+    """
+    horizon, warmup = inputs.horizon, inputs.warmup
+    matrix = [row[2:] for row in _routing(inputs)[2:]]
     services, servers = _tier_nodes(inputs)
-    return ciw.create_network(
-        arrival_distributions={"tier": arrivals + [None] * (n - len(arrivals))},
-        service_distributions={"tier": services},
-        number_of_servers=servers,
-        routing={"tier": matrix},
-    )
+    env = simpy.Environment()
+    places = [
+        simpy.Resource(env, capacity=int(c)) if math.isfinite(c) else None
+        for c in servers[: len(inputs.tiers)]
+    ]
+    busy: dict[int, float] = {}
+
+    def next_node(node: int) -> int | None:
+        u, cumulative = random.random(), 0.0
+        for j, p in enumerate(matrix[node]):
+            cumulative += p
+            if u < cumulative:
+                return j
+        return None
+
+    def person(node: int | None):
+        while node is not None:
+            place = places[node] if node < len(places) else None
+            request = place.request() if place is not None else None
+            if request is not None:
+                yield request  # waiting for a place
+            length = services[node].sample()
+            if node < len(places):
+                _count_busy(busy, node, env.now, length, warmup, horizon)
+            yield env.timeout(length)
+            if request is not None:
+                place.release(request)
+            node = next_node(node)
+
+    def arrivals(node: int, times: list[float]):
+        for when in times:
+            yield env.timeout(max(0.0, when - env.now))
+            env.process(person(node))
+
+    for k, times in enumerate(_first_tiers(inputs, conversations_ended)):
+        if times:
+            env.process(arrivals(k, times))
+    env.run(until=horizon)
+    return busy
+
+
+def _count_busy(busy: dict[int, float], tier: int, start: float, length: float, warmup, horizon):
+    lo, hi = max(start, warmup), min(start + length, horizon)
+    if hi > lo:
+        busy[tier] = busy.get(tier, 0.0) + hi - lo
 
 
 @dataclass
@@ -371,11 +410,7 @@ def run_once(inputs: ModelInputs, seed: int) -> Replication:
         for r in hub_records
         if r.node in (2, 3) and r.record_type == "service" and r.service_end_date <= inputs.horizon
     ]
-    tier_busy: dict[int, float] = {}
-    if ended:
-        tiers = ciw.Simulation(build_tier_network(inputs, ended))
-        tiers.simulate_until_max_time(inputs.horizon)
-        tier_busy = _tier_busy(tiers.get_all_records(include_incomplete=True), inputs, first=1)
+    tier_busy = run_tiers(inputs, ended) if ended else {}
     return _figures(hub_records, tier_busy, inputs, urgent_line=any(inputs.urgent_line_hours))
 
 
@@ -569,8 +604,8 @@ __all__ = [
     "Tier",
     "build_hub_network",
     "build_network",
-    "build_tier_network",
     "replication_pool",
+    "run_tiers",
     "run_whole_network",
     "simulate",
     "weekday_rota",

@@ -233,11 +233,13 @@ def environment() -> dict:
 
     import ciw
     import numpy
+    import simpy
 
     return {
         "python": platform.python_version(),
         "ciw": ciw.__version__,
         "numpy": numpy.__version__,
+        "simpy": simpy.__version__,
         "platform": platform.platform(terse=True),
         "processor": platform.machine(),
     }

@@ -13,6 +13,7 @@ from livingwell.simulation.network import (
     Tier,
     build_hub_network,
     run_once,
+    run_tiers,
     run_whole_network,
 )
 from livingwell.simulation.stats import estimate
@@ -74,6 +75,20 @@ def test_the_hub_runs_without_the_tiers_and_the_same_seed_gives_the_same_figures
     first, again = run_once(inputs, 5), run_once(inputs, 5)
     assert first == again
     assert run_once(inputs, 6) != first
+
+
+def test_a_tiers_places_are_never_overfilled_and_people_wait_for_one():
+    inputs = replace(
+        _small_network(),
+        tiers=[Tier("short-term", "Short-term", 2, 1.0, [30.0], {})],
+        handover_share=0.0,
+        open_door_return_per_day=0.0,
+    )
+    span = inputs.horizon - inputs.warmup
+    ciw.seed(1)
+    # Two a day into two places held for 30 days each: full from the first month on.
+    busy = run_tiers(inputs, [day / 2 for day in range(int(2 * inputs.horizon))])
+    assert 0.97 * 2 * span < busy[0] <= 2 * span + 1e-9
 
 
 def test_an_urgent_line_out_of_hours_answers_urgent_introductions_the_same_day():

@@ -10,15 +10,17 @@ holds the calibrated number of places, each episode lasting a length drawn from 
 lengths; from a tier they step to another tier, go to a partner by handover, or close; after
 closing they may return through the open door to a tier.
 
-Nothing goes back from the tiers to the Hub, so a replication runs in two parts in turn: the
-Hub's Ciw simulation (reaching the person and the first conversation), then the tiers', whose
-arrivals are the ends of the Hub's conversations. Ciw looks at every server of every node at each
-event, which for the thousands of tier places of a large borough cost most of a replication; the
-tiers are delays with a capacity and no priorities, rotas or reneging, so since model
-``network-3`` they run on SimPy (``run_tiers``), whose cost per event does not grow with the
-places. An urgent person reached when the Hub holds no conversations is answered by the urgent
-line (node 3 of the Hub's run) in the hours the records show one. ``build_network`` keeps the
-whole network in one Ciw simulation: it is the reference the split is checked against.
+Nothing goes back from the tiers to the Hub, so a replication runs in parts in turn. Ciw looks
+at every server (and, at a node without a limit, every person) of every node at each event; in a
+large borough that made the thousands of tier places and the hundreds of people being reached
+cost nearly all of a replication. So since model ``network-3``: reaching the person, a delay
+without a limit, is drawn first from the same Ciw distributions (``reach_everyone``); the Hub's
+Ciw simulation (the first conversation, urgent first, the rota, people who stop waiting, and the
+urgent line for an urgent person reached when the Hub holds no conversations, in the hours the
+records show one) takes people as they are reached; then the tiers, delays with a capacity and
+no priorities, rotas or reneging, run on SimPy (``run_tiers``), fed the ends of the Hub's
+conversations. ``build_network`` keeps the whole network in one Ciw simulation: it is the
+reference the parts are checked against.
 
 This module imports no Django: replications run side by side in processes
 (``replication_pool``) that are handed the model's inputs and never reach the site's data.
@@ -121,6 +123,20 @@ class TruncatedExponential(ciw.dists.Distribution):
             return random.uniform(0, self.upper)
         u = random.random() * (1 - math.exp(-self.rate * self.upper))
         return -math.log(1 - u) / self.rate
+
+
+class GivenTimes(ciw.dists.Distribution):
+    """Arrivals at times already known (people once reached), then none."""
+
+    def __init__(self, times: list[float]):
+        self.times, self.next = sorted(times), 0
+
+    def sample(self, t=None, ind=None):
+        if self.next >= len(self.times):
+            return math.inf
+        when = self.times[self.next]
+        self.next += 1
+        return max(0.0, when - (t or 0.0))
 
 
 def _arrival_intervals(inputs: ModelInputs, share: float) -> ciw.dists.Distribution | None:
@@ -254,19 +270,13 @@ def build_network(inputs: ModelInputs):
     )
 
 
-class UrgentAnswer(ciw.routing.NodeRouting):
-    """Once reached, an urgent person goes to the urgent line when it is open and the Hub is not
-    holding conversations (evenings, nights, days without a rota); otherwise to the Hub."""
-
-    def __init__(self, inputs: ModelInputs):
-        self.first = (inputs.start - timedelta(days=int(inputs.warmup))).weekday()
-        self.rota, self.line = inputs.hub_rota, inputs.urgent_line_hours
-
-    def next_node(self, ind):
-        now = self.simulation.current_time
-        hour = int((now % 1) * 24) % 24
-        hub_open = OPEN_HOUR <= hour < CLOSE_HOUR and self.rota[(self.first + int(now)) % 7] > 0
-        return self.simulation.nodes[3 if self.line[hour] and not hub_open else 2]
+def _urgent_line_answers(inputs: ModelInputs, when: float) -> bool:
+    """Whether an urgent person reached at `when` goes to the urgent line: it is open then and
+    the Hub is not holding conversations (evenings, nights, days without a rota)."""
+    first = (inputs.start - timedelta(days=int(inputs.warmup))).weekday()
+    hour = int((when % 1) * 24) % 24
+    hub_open = OPEN_HOUR <= hour < CLOSE_HOUR and inputs.hub_rota[(first + int(when)) % 7] > 0
+    return bool(inputs.urgent_line_hours[hour]) and not hub_open
 
 
 def _urgent_line_schedule(inputs: ModelInputs) -> ciw.Schedule:
@@ -281,27 +291,75 @@ def _urgent_line_schedule(inputs: ModelInputs) -> ciw.Schedule:
     return ciw.Schedule(numbers_of_servers=numbers, shift_end_dates=ends)
 
 
-def build_hub_network(inputs: ModelInputs):
-    """Reaching the person and the Hub's first conversation (node 2), or for an urgent person out
-    of the Hub's hours the urgent line (node 3) where the records show one; then they leave."""
-    hub_services, hub_servers = _hub_nodes(inputs)
-    if not any(inputs.urgent_line_hours):
-        matrix = [[0.0, 1.0], [0.0, 0.0]]
-        return ciw.create_network(
-            service_distributions=hub_services,
-            number_of_servers=hub_servers,
-            routing={URGENT: matrix, ROUTINE: matrix},
-            **_hub_classes(inputs, 2),
+@dataclass
+class Person:
+    arrived: float
+    customer_class: str
+    reached: float
+    to_urgent_line: bool = False
+
+
+def reach_everyone(inputs: ModelInputs) -> list[Person]:
+    """Everyone arriving in the horizon and when they are reached, in the order reached.
+
+    Arrivals are Ciw's ``PoissonIntervals`` (hour by hour); reaching the person is a delay
+    without a limit (the first try after the observed lead time, then the failed attempts), so
+    it is drawn here from the Ciw distributions of the whole network's node 1, rather than run as
+    a Ciw node whose every event looks at everyone still being reached.
+    """
+    services = _hub_nodes(inputs)[0]
+    people: list[tuple[float, str]] = []
+    for klass, share in ((URGENT, inputs.urgent_share), (ROUTINE, 1 - inputs.urgent_share)):
+        arrivals = _arrival_intervals(inputs, share)
+        if arrivals is not None:
+            people.extend((at, klass) for at in arrivals.dates[1:] if at <= inputs.horizon)
+    people.sort()
+    reached = [Person(at, klass, at + services[klass][0].sample()) for at, klass in people]
+    line = any(inputs.urgent_line_hours)
+    for person in reached:
+        person.to_urgent_line = (
+            line
+            and person.customer_class == URGENT
+            and _urgent_line_answers(inputs, person.reached)
         )
-    leave = ciw.routing.Leave
+    reached.sort(key=lambda person: person.reached)
+    return reached
+
+
+def build_hub_network(inputs: ModelInputs, people: list[Person]):
+    """The Hub's first conversations (node 1), and for an urgent person reached out of the Hub's
+    hours the urgent line (node 2) where the records show one; then they leave. People arrive
+    when reached (``reach_everyone``)."""
+    services, servers = _hub_nodes(inputs)
+    line = any(inputs.urgent_line_hours)
+    n = 2 if line else 1
+
+    def arrivals(klass: str) -> list:
+        streams = []
+        for node in range(n):
+            times = [
+                p.reached
+                for p in people
+                if p.customer_class == klass
+                and p.to_urgent_line == (node == 1)
+                and p.reached <= inputs.horizon
+            ]
+            streams.append(GivenTimes(times) if times else None)
+        return streams
+
+    patience = (
+        ciw.dists.Exponential(rate=inputs.stop_waiting_per_day)
+        if inputs.stop_waiting_per_day > 0
+        else None
+    )
+    leave = [[0.0] * n for _ in range(n)]
     return ciw.create_network(
-        service_distributions={k: [*v, v[1]] for k, v in hub_services.items()},
-        number_of_servers=[*hub_servers, _urgent_line_schedule(inputs)],
-        routing={
-            URGENT: ciw.routing.NetworkRouting([UrgentAnswer(inputs), leave(), leave()]),
-            ROUTINE: ciw.routing.NetworkRouting([ciw.routing.Direct(2), leave(), leave()]),
-        },
-        **_hub_classes(inputs, 3),
+        arrival_distributions={URGENT: arrivals(URGENT), ROUTINE: arrivals(ROUTINE)},
+        service_distributions={k: [v[1]] * n for k, v in services.items()},
+        number_of_servers=[servers[1], _urgent_line_schedule(inputs)] if line else [servers[1]],
+        routing={URGENT: leave, ROUTINE: leave},
+        priority_classes={URGENT: 0, ROUTINE: 1},
+        reneging_time_distributions={URGENT: [None] * n, ROUTINE: [patience] + [None] * (n - 1)},
     )
 
 
@@ -399,19 +457,26 @@ def _centile(values: list[float], q: float) -> float:
 
 
 def run_once(inputs: ModelInputs, seed: int) -> Replication:
-    """One replication: the Hub's simulation, then the tiers' fed by its conversations."""
+    """One replication: reaching people, the Hub's simulation, then the tiers' fed by its
+    conversations."""
     ciw.seed(seed)
-    # Built after seeding: Ciw's PoissonIntervals draws its arrival times when it is made.
-    hub = ciw.Simulation(build_hub_network(inputs))
+    people = reach_everyone(inputs)
+    # Built after the draws above; Ciw numbers people in the order they arrive, which is the
+    # order they were reached: person k of ``people`` is Ciw's individual k + 1.
+    hub = ciw.Simulation(build_hub_network(inputs, people))
     hub.simulate_until_max_time(inputs.horizon)
-    hub_records = hub.get_all_records(include_incomplete=True)
+    records = hub.get_all_records(include_incomplete=True)
+    for r in records:
+        if abs(people[r.id_number - 1].reached - r.arrival_date) > 1e-6:
+            raise RuntimeError("The Hub's simulation numbered people out of their order.")
     ended = [
         r.service_end_date
-        for r in hub_records
-        if r.node in (2, 3) and r.record_type == "service" and r.service_end_date <= inputs.horizon
+        for r in records
+        if r.record_type == "service" and r.service_end_date <= inputs.horizon
     ]
     tier_busy = run_tiers(inputs, ended) if ended else {}
-    return _figures(hub_records, tier_busy, inputs, urgent_line=any(inputs.urgent_line_hours))
+    arrived = {k + 1: (p.arrived, p.customer_class) for k, p in enumerate(people)}
+    return _figures(arrived, records, tier_busy, inputs, hub=1, line=2)
 
 
 def run_whole_network(inputs: ModelInputs, seed: int) -> Replication:
@@ -421,7 +486,12 @@ def run_whole_network(inputs: ModelInputs, seed: int) -> Replication:
     simulation = ciw.Simulation(build_network(inputs))
     simulation.simulate_until_max_time(inputs.horizon)
     records = simulation.get_all_records(include_incomplete=True)
-    return _figures(records, _tier_busy(records, inputs, first=3), inputs)
+    arrived: dict[int, tuple[float, str]] = {}
+    for r in records:
+        if r.node == 1:
+            arrived.setdefault(r.id_number, (r.arrival_date, r.customer_class))
+    busy = _tier_busy(records, inputs, first=3)
+    return _figures(arrived, records, busy, inputs, hub=2, line=None)
 
 
 def _tier_busy(records, inputs: ModelInputs, *, first: int) -> dict[int, float]:
@@ -438,24 +508,27 @@ def _tier_busy(records, inputs: ModelInputs, *, first: int) -> dict[int, float]:
 
 
 def _figures(
-    records, tier_busy: dict[int, float], inputs: ModelInputs, *, urgent_line: bool = False
+    arrived: dict[int, tuple[float, str]],
+    records,
+    tier_busy: dict[int, float],
+    inputs: ModelInputs,
+    *,
+    hub: int,
+    line: int | None,
 ) -> Replication:
-    """The Hub's figures from the records of nodes 1 and 2 (and the urgent line's first
-    conversations, node 3, in the split run), with the tiers' busy place-days."""
+    """The Hub's figures: everyone who arrived (by Ciw's number: when, and their class), the
+    records of the Hub's node and the urgent line's, and the tiers' busy place-days."""
     horizon, warmup = inputs.horizon, inputs.warmup
-    arrived: dict[int, tuple[float, str]] = {}
     first_talk: dict[int, float] = {}
     stopped: set[int] = set()
     hub_in: list[float] = []
     hub_out: list[float] = []
     busy: list[tuple[float, float]] = []
     for r in records:
-        if r.node == 1:
-            arrived.setdefault(r.id_number, (r.arrival_date, r.customer_class))
-        elif urgent_line and r.node == 3:
+        if r.node == line:
             if r.service_start_date is not None:
                 first_talk.setdefault(r.id_number, r.service_start_date)
-        elif r.node == 2:
+        elif r.node == hub:
             hub_in.append(r.arrival_date)
             if r.record_type == "renege":
                 stopped.add(r.id_number)
@@ -603,6 +676,7 @@ __all__ = [
     "ModelInputs",
     "Tier",
     "build_hub_network",
+    "reach_everyone",
     "build_network",
     "replication_pool",
     "run_tiers",

@@ -105,6 +105,8 @@ CHANGE_LABELS = {
     "new_tiers": _("New teams"),
     "open_door_days": _("Days the open door stays open"),
     "stop_waiting_multiplier": _("People stopping waiting, as a multiple of today's"),
+    "month_multipliers": _("Introductions in a month, as a multiple of the pattern seen"),
+    "urgent_line_hours": _("Hours the urgent line answers (replacing those seen)"),
 }
 
 

@@ -248,6 +248,7 @@ def environment() -> dict:
 def _inputs_summary(inputs) -> dict:
     return {
         "introductions_per_week": round(inputs.arrivals_per_day * 7, 3),
+        "pattern_over_the_year": [round(f, 3) for f in inputs.seasonality],
         "urgent_share": inputs.urgent_share,
         "hub_rota": inputs.hub_rota,
         "conversations_per_worker_day": inputs.conversations_per_worker_day,

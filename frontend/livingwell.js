@@ -38,3 +38,39 @@ for (const triad of document.querySelectorAll("[data-lw-signifier=triad]")) {
   inputs[inputs.length - 1]?.closest(".nhsuk-form-group")?.after(status);
   update();
 }
+
+// A simulation run's page while the run works: ask for its progress every few seconds and write
+// the words into the page's polite live region, so the page never reloads by itself (WCAG 2.2.1);
+// without JavaScript the page's "Check progress" link does the same. Text only, through
+// textContent; polling stops when the run has finished or after repeated failures.
+for (const box of document.querySelectorAll("[data-lw-poll]")) {
+  const status = box.querySelector("[aria-live]");
+  const bar = box.querySelector("progress");
+  let failures = 0;
+  const poll = async () => {
+    try {
+      const response = await fetch(box.dataset.lwPoll, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      const run = await response.json();
+      failures = 0;
+      if (bar) bar.value = run.percent;
+      if (!run.finished) {
+        if (status.textContent !== run.text) status.textContent = run.text;
+        window.setTimeout(poll, 3000);
+        return;
+      }
+      status.textContent = `${box.dataset.lwPollFinished} `;
+      const link = document.createElement("a");
+      link.href = box.dataset.lwPollHref;
+      link.textContent = box.dataset.lwPollLink;
+      status.append(link);
+    } catch {
+      failures += 1;
+      if (failures < 5) window.setTimeout(poll, 3000 * 2 ** failures);
+    }
+  };
+  window.setTimeout(poll, 3000);
+}

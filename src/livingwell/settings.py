@@ -366,6 +366,14 @@ TASKS_BACKEND = env_str(
 )
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": []}}
 
+# Processes a simulation run uses for its replications (ADR 0019): each replication is seeded on
+# its own, so the result is the same for any number. The tests run them in their own process.
+SIMULATION_WORKERS = env_int(
+    "LIVINGWELL_SIMULATION_WORKERS",
+    1 if ENVIRONMENT == "test" else (os.cpu_count() or 1),
+    minimum=1,
+)
+
 # --- NHS login for the person's portal (OpenID Connect; ADR 0016). Enabled only when all three
 # are set: the provider's discovery address, our client id, and the file holding our private key
 # (NHS login authenticates clients with private_key_jwt).

@@ -1,15 +1,18 @@
 """What if, in the browser: an analyst on a seeded site writes a rota scenario, runs it and reads
-the scenario beside the baseline, the back-test and the STRESS-DES report. axe-core and the
-320/390/1280 px layout check on every page visited."""
+the scenario beside the baseline, the back-test and the STRESS-DES report; a run still working
+says how far it is and the page's script tells when it has finished, without reloading. axe-core
+and the 320/390/1280 px layout check on every page visited."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from playwright.sync_api import expect
 from tests.browser.conftest import assert_accessible, sign_in_as
 
 from livingwell.accounts.models import User
 from livingwell.seed.run import SeedOptions, seed_site
+from livingwell.simulation import actions
 from livingwell.simulation.models import Run
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
@@ -57,3 +60,18 @@ def test_an_analyst_runs_a_rota_scenario_and_reads_the_comparison(page):
     page.get_by_role("link", name="The STRESS-DES report of this run").click()
     assert "seeds 7 to 10" in page.locator("body").inner_text()
     assert_accessible(page)
+
+    # A run waiting in the queue: the page polls its progress and says when it has finished.
+    queued = actions.request_run(
+        by=analyst, scenario=run.scenario, enqueue=lambda run_id: None, replications=2
+    )
+    page.goto(f"/simulation/runs/{queued.pk}/")
+    status = page.locator("#run-progress-text")
+    assert status.inner_text() == "Waiting to start."
+    assert status.get_attribute("aria-live") == "polite"
+    assert page.get_by_role("link", name="Check progress").count() == 1
+    assert_accessible(page)
+    actions.execute_run(queued.pk)
+    expect(status).to_contain_text("The run has finished.", timeout=20_000)
+    status.get_by_role("link", name="See the result").click()
+    assert page.locator("#run-state").inner_text() == "Finished"

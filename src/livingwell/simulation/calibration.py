@@ -49,10 +49,9 @@ from django.utils.translation import gettext as _
 from livingwell.core.models import SiteConfig
 from livingwell.hub.models import Closure, Contact, Conversation, Episode, Handover, Tier
 from livingwell.intake.models import ClosedReason, Introduction, Route
+from livingwell.simulation.network import CLOSE_HOUR, OPEN_HOUR
 
 DAY = 86_400.0
-OPEN_HOUR, CLOSE_HOUR = 9, 17  # the Hub's hours for first conversations
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 STOPPED_WAITING = (ClosedReason.PERSON_DECLINED, ClosedReason.NOT_REACHED)
 ACCEPTED = (Handover.State.ACCEPTED, Handover.State.STARTED, Handover.State.COMPLETED)
 

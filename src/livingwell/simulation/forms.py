@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.core.forms import Form
-from livingwell.simulation.calibration import WEEKDAYS
+from livingwell.simulation.network import WEEKDAYS
 from livingwell.simulation.scenario import (
     DEFAULT_REPLICATIONS,
     DEFAULT_SEED,

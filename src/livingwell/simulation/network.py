@@ -10,14 +10,20 @@ holds the calibrated number of places, each episode lasting a length drawn from 
 lengths; from a tier they step to another tier, go to a partner by handover, or close; after
 closing they may return through the open door to a tier.
 
-Nothing goes back from the tiers to the Hub, so a replication runs as two Ciw simulations in
-turn: the Hub's (reaching the person and the first conversation) and then the tiers', whose
-arrivals are the ends of the Hub's conversations. Ciw looks at every server of every node at each
-event, so the Hub run no longer pays for the thousands of tier places of a large borough, and the
-tier run has no Hub events. An urgent person reached when the Hub holds no conversations is
-answered by the urgent line (node 3 of the Hub's run) in the hours the records show one.
-``build_network`` keeps the whole network in one simulation: it is
-the reference the split is checked against.
+Nothing goes back from the tiers to the Hub, so a replication runs in parts in turn. Ciw looks
+at every server (and, at a node without a limit, every person) of every node at each event; in a
+large borough that made the thousands of tier places and the hundreds of people being reached
+cost nearly all of a replication. So since model ``network-3``: reaching the person, a delay
+without a limit, is drawn first from the same Ciw distributions (``reach_everyone``); the Hub's
+Ciw simulation (the first conversation, urgent first, the rota, people who stop waiting, and the
+urgent line for an urgent person reached when the Hub holds no conversations, in the hours the
+records show one) takes people as they are reached; then the tiers, delays with a capacity and
+no priorities, rotas or reneging, run on SimPy (``run_tiers``), fed the ends of the Hub's
+conversations. ``build_network`` keeps the whole network in one Ciw simulation: it is the
+reference the parts are checked against.
+
+This module imports no Django: replications run side by side in processes
+(``replication_pool``) that are handed the model's inputs and never reach the site's data.
 
 See ``docs/adr/0019-what-if-simulation.md`` for why this shape and what it leaves out.
 """
@@ -25,23 +31,28 @@ See ``docs/adr/0019-what-if-simulation.md`` for why this shape and what it leave
 from __future__ import annotations
 
 import math
+import multiprocessing
 import random
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import ciw
 import numpy as np
+import simpy
 
-from livingwell.simulation.calibration import CLOSE_HOUR, OPEN_HOUR, WEEKDAYS
 from livingwell.simulation.engine import replication_seeds
 from livingwell.simulation.stats import estimate
 
 # The model's version, stored with every run: change it with any change to the model's logic.
-MODEL_VERSION = "network-2"
+MODEL_VERSION = "network-3"
 URGENT, ROUTINE = "urgent", "routine"
 FALLBACK_SUPPORT_DAYS = 56.0  # a tier with no ended episode (a new team without its own data)
+OPEN_HOUR, CLOSE_HOUR = 9, 17  # the Hub's hours for first conversations
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass
@@ -115,7 +126,7 @@ class TruncatedExponential(ciw.dists.Distribution):
 
 
 class GivenTimes(ciw.dists.Distribution):
-    """Arrivals at times already known (the ends of the Hub's conversations), then none."""
+    """Arrivals at times already known (people once reached), then none."""
 
     def __init__(self, times: list[float]):
         self.times, self.next = sorted(times), 0
@@ -259,19 +270,13 @@ def build_network(inputs: ModelInputs):
     )
 
 
-class UrgentAnswer(ciw.routing.NodeRouting):
-    """Once reached, an urgent person goes to the urgent line when it is open and the Hub is not
-    holding conversations (evenings, nights, days without a rota); otherwise to the Hub."""
-
-    def __init__(self, inputs: ModelInputs):
-        self.first = (inputs.start - timedelta(days=int(inputs.warmup))).weekday()
-        self.rota, self.line = inputs.hub_rota, inputs.urgent_line_hours
-
-    def next_node(self, ind):
-        now = self.simulation.current_time
-        hour = int((now % 1) * 24) % 24
-        hub_open = OPEN_HOUR <= hour < CLOSE_HOUR and self.rota[(self.first + int(now)) % 7] > 0
-        return self.simulation.nodes[3 if self.line[hour] and not hub_open else 2]
+def _urgent_line_answers(inputs: ModelInputs, when: float) -> bool:
+    """Whether an urgent person reached at `when` goes to the urgent line: it is open then and
+    the Hub is not holding conversations (evenings, nights, days without a rota)."""
+    first = (inputs.start - timedelta(days=int(inputs.warmup))).weekday()
+    hour = int((when % 1) * 24) % 24
+    hub_open = OPEN_HOUR <= hour < CLOSE_HOUR and inputs.hub_rota[(first + int(when)) % 7] > 0
+    return bool(inputs.urgent_line_hours[hour]) and not hub_open
 
 
 def _urgent_line_schedule(inputs: ModelInputs) -> ciw.Schedule:
@@ -286,40 +291,82 @@ def _urgent_line_schedule(inputs: ModelInputs) -> ciw.Schedule:
     return ciw.Schedule(numbers_of_servers=numbers, shift_end_dates=ends)
 
 
-def build_hub_network(inputs: ModelInputs):
-    """Reaching the person and the Hub's first conversation (node 2), or for an urgent person out
-    of the Hub's hours the urgent line (node 3) where the records show one; then they leave."""
-    hub_services, hub_servers = _hub_nodes(inputs)
-    if not any(inputs.urgent_line_hours):
-        matrix = [[0.0, 1.0], [0.0, 0.0]]
-        return ciw.create_network(
-            service_distributions=hub_services,
-            number_of_servers=hub_servers,
-            routing={URGENT: matrix, ROUTINE: matrix},
-            **_hub_classes(inputs, 2),
+@dataclass
+class Person:
+    arrived: float
+    customer_class: str
+    reached: float
+    to_urgent_line: bool = False
+
+
+def reach_everyone(inputs: ModelInputs) -> list[Person]:
+    """Everyone arriving in the horizon and when they are reached, in the order reached.
+
+    Arrivals are Ciw's ``PoissonIntervals`` (hour by hour); reaching the person is a delay
+    without a limit (the first try after the observed lead time, then the failed attempts), so
+    it is drawn here from the Ciw distributions of the whole network's node 1, rather than run as
+    a Ciw node whose every event looks at everyone still being reached.
+    """
+    services = _hub_nodes(inputs)[0]
+    people: list[tuple[float, str]] = []
+    for klass, share in ((URGENT, inputs.urgent_share), (ROUTINE, 1 - inputs.urgent_share)):
+        arrivals = _arrival_intervals(inputs, share)
+        if arrivals is not None:
+            people.extend((at, klass) for at in arrivals.dates[1:] if at <= inputs.horizon)
+    people.sort()
+    reached = [Person(at, klass, at + services[klass][0].sample()) for at, klass in people]
+    line = any(inputs.urgent_line_hours)
+    for person in reached:
+        person.to_urgent_line = (
+            line
+            and person.customer_class == URGENT
+            and _urgent_line_answers(inputs, person.reached)
         )
-    leave = ciw.routing.Leave
+    reached.sort(key=lambda person: person.reached)
+    return reached
+
+
+def build_hub_network(inputs: ModelInputs, people: list[Person]):
+    """The Hub's first conversations (node 1), and for an urgent person reached out of the Hub's
+    hours the urgent line (node 2) where the records show one; then they leave. People arrive
+    when reached (``reach_everyone``)."""
+    services, servers = _hub_nodes(inputs)
+    line = any(inputs.urgent_line_hours)
+    n = 2 if line else 1
+
+    def arrivals(klass: str) -> list:
+        streams = []
+        for node in range(n):
+            times = [
+                p.reached
+                for p in people
+                if p.customer_class == klass
+                and p.to_urgent_line == (node == 1)
+                and p.reached <= inputs.horizon
+            ]
+            streams.append(GivenTimes(times) if times else None)
+        return streams
+
+    patience = (
+        ciw.dists.Exponential(rate=inputs.stop_waiting_per_day)
+        if inputs.stop_waiting_per_day > 0
+        else None
+    )
+    leave = [[0.0] * n for _ in range(n)]
     return ciw.create_network(
-        service_distributions={k: [*v, v[1]] for k, v in hub_services.items()},
-        number_of_servers=[*hub_servers, _urgent_line_schedule(inputs)],
-        routing={
-            URGENT: ciw.routing.NetworkRouting([UrgentAnswer(inputs), leave(), leave()]),
-            ROUTINE: ciw.routing.NetworkRouting([ciw.routing.Direct(2), leave(), leave()]),
-        },
-        **_hub_classes(inputs, 3),
+        arrival_distributions={URGENT: arrivals(URGENT), ROUTINE: arrivals(ROUTINE)},
+        service_distributions={k: [v[1]] * n for k, v in services.items()},
+        number_of_servers=[servers[1], _urgent_line_schedule(inputs)] if line else [servers[1]],
+        routing={URGENT: leave, ROUTINE: leave},
+        priority_classes={URGENT: 0, ROUTINE: 1},
+        reneging_time_distributions={URGENT: [None] * n, ROUTINE: [patience] + [None] * (n - 1)},
     )
 
 
-def build_tier_network(inputs: ModelInputs, conversations_ended: list[float]):
-    """The tiers, partners and open door, fed by the ends of the Hub's conversations.
-
-    Each person goes on to a first tier with the observed shares (or leaves), drawn here in the
-    order of the conversations, as the whole network's routing from the Hub would draw it.
-    """
-    full = _routing(inputs)
-    matrix = [row[2:] for row in full[2:]]
-    n = len(matrix)
-    first = full[1][2:]
+def _first_tiers(inputs: ModelInputs, conversations_ended: list[float]) -> list[list[float]]:
+    """Each person goes on to a first tier with the observed shares (or leaves), drawn in the
+    order of the conversations, as the whole network's routing from the Hub would draw it."""
+    first = _routing(inputs)[1][2:]
     to_tier: list[list[float]] = [[] for _ in inputs.tiers]
     for when in sorted(conversations_ended):
         u, cumulative = random.random(), 0.0
@@ -328,14 +375,68 @@ def build_tier_network(inputs: ModelInputs, conversations_ended: list[float]):
             if u < cumulative:
                 to_tier[k].append(when)
                 break
-    arrivals = [GivenTimes(times) if times else None for times in to_tier]
+    return to_tier
+
+
+def run_tiers(inputs: ModelInputs, conversations_ended: list[float]) -> dict[int, float]:
+    """The tiers, partners and open door on SimPy: place-days in use per tier after the warm-up.
+
+    A tier is a delay with a capacity: a person waits for a place (first come, first served),
+    holds it for a length drawn from the observed lengths, then goes on by the whole network's
+    routing (another tier, a partner, the open door, or out); partners and the open door are
+    delays without a limit. The services, places and routing are the whole Ciw network's own
+    (``_tier_nodes``, ``_routing``); on SimPy an event's cost does not grow with the places, where
+    Ciw looks at every place of every node at each event (model ``network-2`` ran the tiers on
+    Ciw and spent most of a borough's replication there).
+    """
+    horizon, warmup = inputs.horizon, inputs.warmup
+    matrix = [row[2:] for row in _routing(inputs)[2:]]
     services, servers = _tier_nodes(inputs)
-    return ciw.create_network(
-        arrival_distributions={"tier": arrivals + [None] * (n - len(arrivals))},
-        service_distributions={"tier": services},
-        number_of_servers=servers,
-        routing={"tier": matrix},
-    )
+    env = simpy.Environment()
+    places = [
+        simpy.Resource(env, capacity=int(c)) if math.isfinite(c) else None
+        for c in servers[: len(inputs.tiers)]
+    ]
+    busy: dict[int, float] = {}
+
+    def next_node(node: int) -> int | None:
+        u, cumulative = random.random(), 0.0
+        for j, p in enumerate(matrix[node]):
+            cumulative += p
+            if u < cumulative:
+                return j
+        return None
+
+    def person(node: int | None):
+        while node is not None:
+            place = places[node] if node < len(places) else None
+            request = place.request() if place is not None else None
+            if request is not None:
+                yield request  # waiting for a place
+            length = services[node].sample()
+            if node < len(places):
+                _count_busy(busy, node, env.now, length, warmup, horizon)
+            yield env.timeout(length)
+            if request is not None:
+                place.release(request)
+            node = next_node(node)
+
+    def arrivals(node: int, times: list[float]):
+        for when in times:
+            yield env.timeout(max(0.0, when - env.now))
+            env.process(person(node))
+
+    for k, times in enumerate(_first_tiers(inputs, conversations_ended)):
+        if times:
+            env.process(arrivals(k, times))
+    env.run(until=horizon)
+    return busy
+
+
+def _count_busy(busy: dict[int, float], tier: int, start: float, length: float, warmup, horizon):
+    lo, hi = max(start, warmup), min(start + length, horizon)
+    if hi > lo:
+        busy[tier] = busy.get(tier, 0.0) + hi - lo
 
 
 @dataclass
@@ -356,23 +457,26 @@ def _centile(values: list[float], q: float) -> float:
 
 
 def run_once(inputs: ModelInputs, seed: int) -> Replication:
-    """One replication: the Hub's simulation, then the tiers' fed by its conversations."""
+    """One replication: reaching people, the Hub's simulation, then the tiers' fed by its
+    conversations."""
     ciw.seed(seed)
-    # Built after seeding: Ciw's PoissonIntervals draws its arrival times when it is made.
-    hub = ciw.Simulation(build_hub_network(inputs))
+    people = reach_everyone(inputs)
+    # Built after the draws above; Ciw numbers people in the order they arrive, which is the
+    # order they were reached: person k of ``people`` is Ciw's individual k + 1.
+    hub = ciw.Simulation(build_hub_network(inputs, people))
     hub.simulate_until_max_time(inputs.horizon)
-    hub_records = hub.get_all_records(include_incomplete=True)
+    records = hub.get_all_records(include_incomplete=True)
+    for r in records:
+        if abs(people[r.id_number - 1].reached - r.arrival_date) > 1e-6:
+            raise RuntimeError("The Hub's simulation numbered people out of their order.")
     ended = [
         r.service_end_date
-        for r in hub_records
-        if r.node in (2, 3) and r.record_type == "service" and r.service_end_date <= inputs.horizon
+        for r in records
+        if r.record_type == "service" and r.service_end_date <= inputs.horizon
     ]
-    tier_busy: dict[int, float] = {}
-    if ended:
-        tiers = ciw.Simulation(build_tier_network(inputs, ended))
-        tiers.simulate_until_max_time(inputs.horizon)
-        tier_busy = _tier_busy(tiers.get_all_records(include_incomplete=True), inputs, first=1)
-    return _figures(hub_records, tier_busy, inputs, urgent_line=any(inputs.urgent_line_hours))
+    tier_busy = run_tiers(inputs, ended) if ended else {}
+    arrived = {k + 1: (p.arrived, p.customer_class) for k, p in enumerate(people)}
+    return _figures(arrived, records, tier_busy, inputs, hub=1, line=2)
 
 
 def run_whole_network(inputs: ModelInputs, seed: int) -> Replication:
@@ -382,7 +486,12 @@ def run_whole_network(inputs: ModelInputs, seed: int) -> Replication:
     simulation = ciw.Simulation(build_network(inputs))
     simulation.simulate_until_max_time(inputs.horizon)
     records = simulation.get_all_records(include_incomplete=True)
-    return _figures(records, _tier_busy(records, inputs, first=3), inputs)
+    arrived: dict[int, tuple[float, str]] = {}
+    for r in records:
+        if r.node == 1:
+            arrived.setdefault(r.id_number, (r.arrival_date, r.customer_class))
+    busy = _tier_busy(records, inputs, first=3)
+    return _figures(arrived, records, busy, inputs, hub=2, line=None)
 
 
 def _tier_busy(records, inputs: ModelInputs, *, first: int) -> dict[int, float]:
@@ -399,24 +508,27 @@ def _tier_busy(records, inputs: ModelInputs, *, first: int) -> dict[int, float]:
 
 
 def _figures(
-    records, tier_busy: dict[int, float], inputs: ModelInputs, *, urgent_line: bool = False
+    arrived: dict[int, tuple[float, str]],
+    records,
+    tier_busy: dict[int, float],
+    inputs: ModelInputs,
+    *,
+    hub: int,
+    line: int | None,
 ) -> Replication:
-    """The Hub's figures from the records of nodes 1 and 2 (and the urgent line's first
-    conversations, node 3, in the split run), with the tiers' busy place-days."""
+    """The Hub's figures: everyone who arrived (by Ciw's number: when, and their class), the
+    records of the Hub's node and the urgent line's, and the tiers' busy place-days."""
     horizon, warmup = inputs.horizon, inputs.warmup
-    arrived: dict[int, tuple[float, str]] = {}
     first_talk: dict[int, float] = {}
     stopped: set[int] = set()
     hub_in: list[float] = []
     hub_out: list[float] = []
     busy: list[tuple[float, float]] = []
     for r in records:
-        if r.node == 1:
-            arrived.setdefault(r.id_number, (r.arrival_date, r.customer_class))
-        elif urgent_line and r.node == 3:
+        if r.node == line:
             if r.service_start_date is not None:
                 first_talk.setdefault(r.id_number, r.service_start_date)
-        elif r.node == 2:
+        elif r.node == hub:
             hub_in.append(r.arrival_date)
             if r.record_type == "renege":
                 stopped.add(r.id_number)
@@ -502,20 +614,54 @@ def summarise(reps: list[Replication], inputs: ModelInputs) -> dict:
     }
 
 
+@contextmanager
+def replication_pool(workers: int) -> Iterator[Executor | None]:
+    """Processes to run replications side by side (``None``: run them here, one after another).
+
+    The children are spawned, not forked: a fresh interpreter holds none of the parent's open
+    database connections, and this module imports no Django, so a child cannot reach the
+    site's data; it is handed plain inputs and gives back plain figures.
+    """
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
+        # On an error in the parent, replications not yet started are dropped, not waited for.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def simulate(
     inputs: ModelInputs,
     *,
     replications: int,
     seed: int,
     progress: Callable[[int, int], None] | None = None,
+    pool: Executor | None = None,
 ) -> dict:
-    """Run the replications (replication k with seed + k) and summarise them across runs."""
-    reps = []
-    for k, replication_seed in enumerate(replication_seeds(seed, replications)):
-        reps.append(run_once(inputs, replication_seed))
+    """Run the replications (replication k with seed + k) and summarise them across runs.
+
+    Each replication is seeded on its own and the figures are summarised in replication order,
+    so the result is the same whether they run here or side by side in ``pool``; progress is
+    reported as each one finishes.
+    """
+    seeds = replication_seeds(seed, replications)
+    if pool is None:
+        reps = []
+        for k, replication_seed in enumerate(seeds):
+            reps.append(run_once(inputs, replication_seed))
+            if progress:
+                progress(k + 1, replications)
+        return summarise(reps, inputs)
+    futures = {pool.submit(run_once, inputs, s): k for k, s in enumerate(seeds)}
+    by_order: dict[int, Replication] = {}
+    for done, future in enumerate(as_completed(futures), start=1):
+        by_order[futures[future]] = future.result()
         if progress:
-            progress(k + 1, replications)
-    return summarise(reps, inputs)
+            progress(done, replications)
+    return summarise([by_order[k] for k in range(replications)], inputs)
 
 
 def weekday_rota(workers_by_weekday: list[float]) -> list[int]:
@@ -523,13 +669,17 @@ def weekday_rota(workers_by_weekday: list[float]) -> list[int]:
 
 
 __all__ = [
+    "CLOSE_HOUR",
     "MODEL_VERSION",
+    "OPEN_HOUR",
     "WEEKDAYS",
     "ModelInputs",
     "Tier",
     "build_hub_network",
+    "reach_everyone",
     "build_network",
-    "build_tier_network",
+    "replication_pool",
+    "run_tiers",
     "run_whole_network",
     "simulate",
     "weekday_rota",

@@ -7,6 +7,7 @@ import math
 from django.utils.translation import gettext as _
 
 from livingwell.hub.models import Tier
+from livingwell.simulation.models import Run
 
 HEADLINES = (
     ("median_wait_days", _("Median wait to first conversation (days)")),
@@ -104,6 +105,8 @@ CHANGE_LABELS = {
     "new_tiers": _("New teams"),
     "open_door_days": _("Days the open door stays open"),
     "stop_waiting_multiplier": _("People stopping waiting, as a multiple of today's"),
+    "month_multipliers": _("Introductions in a month, as a multiple of the pattern seen"),
+    "urgent_line_hours": _("Hours the urgent line answers (replacing those seen)"),
 }
 
 
@@ -374,3 +377,26 @@ def backtest_table(view: dict) -> dict:
         [_("Week from"), _("Simulated"), _("95% interval"), _("What happened")],
         [[r["week"], r["simulated"], r["simulated_ci"], r["actual"]] for r in view["rows"]],
     )
+
+
+def run_status(run) -> dict:
+    """A run's state and progress in words, for its page and the JSON it polls (one wording)."""
+    finished = run.state in (Run.State.DONE, Run.State.FAILED)
+    percent = round(100 * run.progress) if not finished else 100
+    if run.state == Run.State.QUEUED:
+        text = _("Waiting to start.")
+    elif run.state == Run.State.RUNNING:
+        text = _("Running: {percent}% done.").format(percent=percent)
+        if run.progress_note:
+            text += " " + _("Now: {note}.").format(note=run.progress_note)
+    elif run.state == Run.State.DONE:
+        text = _("Finished.")
+    else:
+        text = _("Could not run.")
+    return {
+        "state": str(run.state),
+        "finished": finished,
+        "progress": run.progress if not finished else 1.0,
+        "percent": percent,
+        "text": str(text),
+    }

@@ -8,8 +8,10 @@ import math
 import statistics
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +22,7 @@ from livingwell.simulation.calibration import (
     calibrate,
     local_midnight,
 )
-from livingwell.simulation.network import MODEL_VERSION, simulate
+from livingwell.simulation.network import MODEL_VERSION, replication_pool, simulate
 from livingwell.simulation.scenario import (
     Scenario,
     ScenarioError,
@@ -85,7 +87,13 @@ def mape(simulated: list[float], actual: list[float | None]) -> float | None:
 
 
 def backtest(
-    data_start: date, data_end: date, *, replications: int, seed: int, warmup_weeks: int
+    data_start: date,
+    data_end: date,
+    *,
+    replications: int,
+    seed: int,
+    warmup_weeks: int,
+    pool: Executor | None = None,
 ) -> dict:
     """Calibrate up to 12 weeks before the data end, simulate those 12 weeks, compare."""
     cutoff = data_end - timedelta(weeks=BACKTEST_WEEKS)
@@ -102,7 +110,7 @@ def backtest(
                 cutoff=cutoff.isoformat(), why=str(exc)
             ),
         }
-    result = simulate(inputs, replications=replications, seed=seed)
+    result = simulate(inputs, replications=replications, seed=seed, pool=pool)
     simulated = [w["mean"] for w in result["weekly_wait_days"]]
     actual = actual_weekly_waits(cutoff, BACKTEST_WEEKS)
     return {
@@ -125,9 +133,15 @@ def run_scenario(
     seed: int | None = None,
     progress: Progress | None = None,
     with_backtest: bool = True,
+    workers: int | None = None,
 ) -> dict:
-    """Everything a result page and a report need, as JSON-ready data."""
+    """Everything a result page and a report need, as JSON-ready data.
+
+    The replications run in ``workers`` processes (the ``SIMULATION_WORKERS`` setting unless
+    given); the data are read here, and the processes get only the model's inputs.
+    """
     replications = replications or scenario.replications
+    workers = settings.SIMULATION_WORKERS if workers is None else workers
     seed = scenario.seed if seed is None else seed
     began = time.monotonic()
 
@@ -154,22 +168,32 @@ def run_scenario(
     def stage(offset: float, what: str):
         return lambda done, total: report(offset + share * done / total, what)
 
-    baseline = simulate(
-        base, replications=replications, seed=seed, progress=stage(0.0, _("Baseline"))
-    )
-    result = simulate(
-        changed, replications=replications, seed=seed, progress=stage(share, _("Scenario"))
-    )
-    check = None
-    if with_backtest:
-        report(0.9, _("Back-test"))
-        check = backtest(
-            scenario.data_start,
-            scenario.data_end,
-            replications=min(replications, 10),
+    with replication_pool(workers) as pool:
+        baseline = simulate(
+            base,
+            replications=replications,
             seed=seed,
-            warmup_weeks=scenario.warmup_weeks,
+            progress=stage(0.0, _("Baseline")),
+            pool=pool,
         )
+        result = simulate(
+            changed,
+            replications=replications,
+            seed=seed,
+            progress=stage(share, _("Scenario")),
+            pool=pool,
+        )
+        check = None
+        if with_backtest:
+            report(0.9, _("Back-test"))
+            check = backtest(
+                scenario.data_start,
+                scenario.data_end,
+                replications=min(replications, 10),
+                seed=seed,
+                warmup_weeks=scenario.warmup_weeks,
+                pool=pool,
+            )
     report(1.0, _("Done"))
     return json_ready(
         {
@@ -209,11 +233,13 @@ def environment() -> dict:
 
     import ciw
     import numpy
+    import simpy
 
     return {
         "python": platform.python_version(),
         "ciw": ciw.__version__,
         "numpy": numpy.__version__,
+        "simpy": simpy.__version__,
         "platform": platform.platform(terse=True),
         "processor": platform.machine(),
     }
@@ -222,6 +248,7 @@ def environment() -> dict:
 def _inputs_summary(inputs) -> dict:
     return {
         "introductions_per_week": round(inputs.arrivals_per_day * 7, 3),
+        "pattern_over_the_year": [round(f, 3) for f in inputs.seasonality],
         "urgent_share": inputs.urgent_share,
         "hub_rota": inputs.hub_rota,
         "conversations_per_worker_day": inputs.conversations_per_worker_day,

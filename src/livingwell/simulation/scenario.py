@@ -21,10 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
-from livingwell.simulation.calibration import WEEKDAYS, Calibration
-from livingwell.simulation.network import ModelInputs, Tier, weekday_rota
+from livingwell.simulation.calibration import Calibration
+from livingwell.simulation.network import WEEKDAYS, ModelInputs, Tier, weekday_rota
 
 FORMAT = "livingwell-scenario/1"
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
 DEFAULT_WEEKS, DEFAULT_WARMUP_WEEKS, DEFAULT_REPLICATIONS, DEFAULT_SEED = 52, 13, 10, 1
 
 
@@ -123,6 +127,14 @@ def parse(body: object, *, known_tiers: set[str] | None = None) -> Scenario:
     rota = changes.get("hub_rota")
     if rota is not None and len(rota) == 7 and not any(rota.values()):
         errors.append(_("changes.hub_rota: a rota with nobody on any day holds no conversation."))
+    for k, hours in enumerate(changes.get("urgent_line_hours", [])):
+        if hours["to"] <= hours["from"]:
+            errors.append(
+                _(
+                    "changes.urgent_line_hours.{k}: 'to' ({to}) must come after 'from' ({start}); "
+                    "hours across midnight are two ranges, e.g. 20 to 24 and 0 to 8."
+                ).format(k=k, to=hours["to"], start=hours["from"])
+            )
     if errors:
         raise ScenarioError(errors)
     return Scenario(
@@ -196,6 +208,16 @@ def apply_changes(inputs: ModelInputs, calibration: Calibration, changes: dict) 
     for k, day in enumerate(WEEKDAYS):
         if day in changes.get("hub_rota", {}):
             rota[k] = changes["hub_rota"][day]
+    seasonality = [
+        factor * changes.get("month_multipliers", {}).get(month, 1.0)
+        for factor, month in zip(inputs.seasonality, MONTHS, strict=True)
+    ]
+    line = list(inputs.urgent_line_hours)
+    if "urgent_line_hours" in changes:  # the scenario's hours replace the observed ones
+        line = [0] * 24
+        for hours in changes["urgent_line_hours"]:
+            for hour in range(hours["from"], hours["to"]):
+                line[hour] = 1
     tiers = [
         replace(t, places=changes.get("tier_places", {}).get(t.slug, t.places))
         for t in inputs.tiers
@@ -217,6 +239,8 @@ def apply_changes(inputs: ModelInputs, calibration: Calibration, changes: dict) 
     return replace(
         inputs,
         arrivals_per_day=arrivals,
+        seasonality=seasonality,
+        urgent_line_hours=line,
         urgent_share=changes.get("urgent_share", inputs.urgent_share),
         hub_rota=rota,
         conversations_per_worker_day=changes.get(

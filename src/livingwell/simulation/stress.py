@@ -208,9 +208,12 @@ def report(run) -> list[dict]:
                 (
                     "5.1",
                     _("Software or programming language"),
-                    _("Python {py}, Ciw {ciw}, NumPy {np}; Living Well model {v}.").format(
+                    _(
+                        "Python {py}, Ciw {ciw}, SimPy {simpy}, NumPy {np}; Living Well model {v}."
+                    ).format(
                         py=env.get("python", ""),
                         ciw=env.get("ciw", ""),
+                        simpy=env.get("simpy", "-"),
                         np=env.get("numpy", ""),
                         v=run.model_version,
                     ),
@@ -220,15 +223,17 @@ def report(run) -> list[dict]:
                     _("Random sampling"),
                     _(
                         "Ciw's generators seeded with seed + k for replication k; the network (and "
-                        "its pre-drawn arrivals) built after seeding."
+                        "its pre-drawn arrivals) built after seeding; the tiers' SimPy run draws "
+                        "from the same generator after the Hub's."
                     ),
                 ),
                 (
                     "5.3",
                     _("Model execution"),
                     _(
-                        "Ciw's event scheduling; replications one after another in a background "
-                        "task."
+                        "Ciw's event scheduling for the Hub, then SimPy's for the tiers; "
+                        "replications in a background task, side by side in separate processes "
+                        "(the result does not depend on how many)."
                     ),
                 ),
                 (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -118,12 +119,21 @@ def run_new(request, scenario_id):
 @require_GET
 def run(request, run_id):
     item = get_object_or_404(Run.objects.select_related("scenario", "requested_by"), pk=run_id)
-    context = {"run": item, "scenario": item.scenario}
+    context = {"run": item, "scenario": item.scenario, "status": presenters.run_status(item)}
     if item.state == Run.State.DONE:
         context.update(presenters.result_view(item.result))
         if has_permission(request.user, Permission.LEAD_IMPROVEMENT):
             context["predict_targets"] = pdsa.targets(request.user)
     return render(request, "simulation/run.html", context)
+
+
+@staff(VIEW)
+@require_GET
+def run_progress(request, run_id):
+    """The run's state and progress as JSON, polled by its page while it works (no page reload:
+    the page's script writes the words into a polite live region)."""
+    item = get_object_or_404(Run, pk=run_id)
+    return JsonResponse(presenters.run_status(item), headers={"Cache-Control": "no-store"})
 
 
 @staff(VIEW)

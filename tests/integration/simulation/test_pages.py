@@ -85,7 +85,7 @@ def test_a_run_goes_from_request_to_result(client, site, django_capture_on_commi
     run = Run.objects.get()
     assert response.url == reverse("simulation:run", args=[run.pk])
     assert run.state == Run.State.DONE, run.error
-    assert (run.seed, run.replications, run.model_version) == (9, 3, "network-2")
+    assert (run.seed, run.replications, run.model_version) == (9, 3, "network-3")
     assert run.result["data_period"] == ["2026-01-05", "2026-02-16"]
     page = client.get(response.url).content.decode()
     assert "Median wait to first conversation (days)" in page
@@ -175,3 +175,47 @@ def test_the_list_shows_each_scenarios_latest_run(client, site):
     page = client.get(reverse("simulation:scenarios")).content.decode()
     assert reverse("simulation:run", args=[second.pk]) in page
     assert reverse("simulation:run", args=[first.pk]) not in page
+
+
+def _queued_run(p) -> Run:
+    return actions.request_run(by=p.analyst, scenario=_scenario(p), enqueue=lambda run_id: None)
+
+
+def test_a_running_runs_page_shows_its_progress_and_a_link_to_check_it_without_reloading(
+    client, site
+):
+    run = _queued_run(site)
+    login(client, site.hub_worker)
+    page = client.get(reverse("simulation:run", args=[run.pk])).content.decode()
+    progress_url = reverse("simulation:run_progress", args=[run.pk])
+    assert 'aria-live="polite"' in page and "Waiting to start." in page
+    assert f'data-lw-poll="{progress_url}"' in page and "Check progress" in page
+    assert "http-equiv" not in page  # no meta refresh: the page never reloads by itself
+    Run.objects.filter(pk=run.pk).update(state="running", progress=0.456, progress_note="Scenario")
+    page = client.get(reverse("simulation:run", args=[run.pk])).content.decode()
+    assert "Running: 46% done. Now: Scenario." in page
+    assert '<progress max="100" value="46"' in page
+
+
+def test_the_progress_json_follows_the_run_behind_the_pages_policy(client, site):
+    run = _queued_run(site)
+    url = reverse("simulation:run_progress", args=[run.pk])
+    assert client.get(url).status_code == 302  # not signed in
+    login(client, site.partner_worker)
+    assert client.get(url).status_code == 403
+    login(client, site.hub_worker)
+    response = client.get(url)
+    assert response["Cache-Control"] == "no-store"
+    assert response.json() == {
+        "state": "queued",
+        "finished": False,
+        "progress": 0.0,
+        "percent": 0,
+        "text": "Waiting to start.",
+    }
+    assert client.post(url).status_code == 405
+    actions.execute_run(run.pk)
+    status = client.get(url).json()
+    assert (status["state"], status["finished"], status["percent"]) == ("done", True, 100)
+    page = client.get(reverse("simulation:run", args=[run.pk])).content.decode()
+    assert "data-lw-poll" not in page and "Median wait to first conversation" in page

@@ -165,6 +165,59 @@ def test_changes_are_applied_and_the_rest_kept():
     assert changed.urgent_share == base.urgent_share
 
 
+def test_a_winter_pattern_and_the_urgent_lines_hours_are_applied():
+    base = replace(_tight_network(), urgent_line_hours=[1] * 24)
+
+    class Cal:
+        arrivals_per_week = {"self": 12.0}
+
+    changed = apply_changes(
+        base,
+        Cal(),
+        {
+            "month_multipliers": {"december": 1.2, "january": 1.3},
+            "urgent_line_hours": [{"from": 0, "to": 8}, {"from": 20, "to": 24}],
+        },
+    )
+    assert changed.seasonality == [1.3] + [1.0] * 10 + [1.2]
+    assert changed.urgent_line_hours == [1] * 8 + [0] * 12 + [1] * 4
+    closed = apply_changes(base, Cal(), {"urgent_line_hours": []})
+    assert closed.urgent_line_hours == [0] * 24
+    assert apply_changes(base, Cal(), {}).urgent_line_hours == [1] * 24  # as the data show
+
+
+def test_a_winter_multiplier_brings_more_introductions_in_those_months():
+    base = replace(_tight_network(), start=date(2026, 11, 2), weeks=8, warmup_weeks=0)
+    winter = replace(base, seasonality=[1.0] * 10 + [2.0, 2.0])
+    plain = simulate(base, replications=3, seed=1)["weekly_queue"]
+    busy = simulate(winter, replications=3, seed=1)["weekly_queue"]
+    assert sum(w["mean"] for w in busy[4:]) > 1.5 * sum(w["mean"] for w in plain[4:])
+
+
+def test_bad_winter_patterns_and_urgent_line_hours_are_refused_whole_with_every_error():
+    bad = {
+        **GOOD,
+        "changes": {
+            "month_multipliers": {"smarch": 2, "december": -1},
+            "urgent_line_hours": [{"from": 20, "to": 8}, {"from": 24, "to": 25}, {"from": 3}],
+        },
+    }
+    with pytest.raises(ScenarioError) as caught:
+        loads(json.dumps(bad))
+    text = "\n".join(caught.value.errors)
+    assert "'smarch' was unexpected" in text
+    assert "changes.month_multipliers.december: -1 is less than the minimum of 0" in text
+    assert "changes.urgent_line_hours.1.from: 24 is greater than the maximum of 23" in text
+    assert "changes.urgent_line_hours.1.to: 25 is greater than the maximum of 24" in text
+    assert "changes.urgent_line_hours.2: 'to' is a required property" in text
+    with pytest.raises(ScenarioError) as caught:
+        loads(json.dumps({**GOOD, "changes": {"urgent_line_hours": [{"from": 20, "to": 8}]}}))
+    assert caught.value.errors == [
+        "changes.urgent_line_hours.0: 'to' (8) must come after 'from' (20); hours across "
+        "midnight are two ranges, e.g. 20 to 24 and 0 to 8."
+    ]
+
+
 def test_command_refuses_a_bad_file_whole(tmp_path, db):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({**GOOD, "weeks": 1, "seed": -4}))

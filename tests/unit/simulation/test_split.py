@@ -12,7 +12,9 @@ from livingwell.simulation.network import (
     ModelInputs,
     Tier,
     build_hub_network,
+    reach_everyone,
     run_once,
+    run_tiers,
     run_whole_network,
 )
 from livingwell.simulation.stats import estimate
@@ -70,24 +72,40 @@ def test_the_split_gives_the_whole_networks_figures_within_noise():
 def test_the_hub_runs_without_the_tiers_and_the_same_seed_gives_the_same_figures():
     inputs = _small_network()
     ciw.seed(5)
-    assert len(ciw.Simulation(build_hub_network(inputs)).transitive_nodes) == 2
+    people = reach_everyone(inputs)
+    assert len(ciw.Simulation(build_hub_network(inputs, people)).transitive_nodes) == 1
     first, again = run_once(inputs, 5), run_once(inputs, 5)
     assert first == again
     assert run_once(inputs, 6) != first
 
 
+def test_a_tiers_places_are_never_overfilled_and_people_wait_for_one():
+    inputs = replace(
+        _small_network(),
+        tiers=[Tier("short-term", "Short-term", 2, 1.0, [30.0], {})],
+        handover_share=0.0,
+        open_door_return_per_day=0.0,
+    )
+    span = inputs.horizon - inputs.warmup
+    ciw.seed(1)
+    # Two a day into two places held for 30 days each: full from the first month on.
+    busy = run_tiers(inputs, [day / 2 for day in range(int(2 * inputs.horizon))])
+    assert 0.97 * 2 * span < busy[0] <= 2 * span + 1e-9
+
+
 def test_an_urgent_line_out_of_hours_answers_urgent_introductions_the_same_day():
     inputs = _small_network()
     line = [1] * 24  # used only when the Hub is not holding conversations
-    seeds = replication_seeds(2, 6)
+    seeds = replication_seeds(2, 10)
     without = estimate([run_once(inputs, s).urgent_same_day for s in seeds])
     with_line = estimate(
         [run_once(replace(inputs, urgent_line_hours=line), s).urgent_same_day for s in seeds]
     )
     # Arrivals spread evenly over the week: the Hub alone answers about those on a weekday
-    # before 17:00.
-    assert without.ci_high < 0.8
-    assert with_line.ci_low > 0.9
+    # before 17:00 (about half); with the line, those reached in the Hub's hours still queue
+    # behind its conversations, and one failed try in five waits two hours more.
+    assert without.ci_high < 0.6
+    assert with_line.ci_low > 0.85
 
 
 def test_the_back_test_shows_the_urgent_same_day_share_beside_what_happened():

@@ -3,8 +3,9 @@
 livingwell simulate mmc --arrival-rate L --service-rate M --servers C --horizon T --warmup W
                         --replications R --seed S [--json]
     the plain M/M/c queue: simulated mean wait in queue with its 95% interval, and Erlang C
-livingwell simulate scenario FILE --replications N --seed S [--json]
-    a scenario file (docs/simulation-scenario-format.md) against this site's own data
+livingwell simulate scenario FILE --replications N --seed S [--workers W] [--json]
+    a scenario file (docs/simulation-scenario-format.md) against this site's own data, its
+    replications in W processes (default: the SIMULATION_WORKERS setting)
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ class Command(BaseCommand):
         s.add_argument("file")
         s.add_argument("--replications", type=int, default=None)
         s.add_argument("--seed", type=int, default=None)
+        s.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes for the replications (the result does not depend on it).",
+        )
         s.add_argument("--json", action="store_true", help="Print the result as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -81,10 +88,15 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name} must be a whole number from 0.")
         if options["replications"] is not None and options["replications"] < 2:
             raise CommandError("--replications must be at least 2 for a confidence interval.")
+        if options["workers"] is not None and not 1 <= options["workers"] <= 256:
+            raise CommandError("--workers must be a whole number from 1 to 256.")
         try:
             scenario = scenario_format.loads(text, known_tiers=set(known_tiers()))
             result = run_scenario(
-                scenario, replications=options["replications"], seed=options["seed"]
+                scenario,
+                replications=options["replications"],
+                seed=options["seed"],
+                workers=options["workers"],
             )
         except ScenarioError as exc:
             raise CommandError(

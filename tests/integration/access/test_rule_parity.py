@@ -20,6 +20,13 @@ drill-down. A user with no relationship gets 404 on every person page and sees t
 nowhere. (The access report and the insight CSV list audit events and suppressed totals, never
 entries or names, so they have nothing here to compare.)
 
+A second property covers the later readers of the same rows: a partner system per organisation
+(the FHIR API, ADR 0018), whose searches, totals and reads by id must match what the rules allow
+the organisation as a whole (`Oracle.organisation_relationship`), and the person and a proxy in
+the portal (ADR 0016), whose support page, plan and download must list every organisation's
+contacts but those restricted to a team or withheld, and count the withheld ones they would
+otherwise see.
+
 The fixed cases stay (test_access_matrix.py, test_sharing_and_overrides.py); this one catches a
 rule or a page that drifts from the others. Each example is built and checked inside a
 transaction that is rolled back, over one network of personas.

@@ -1049,6 +1049,11 @@ def check_system(org: str, api, oracle: Oracle, built: Built, net: Network):
         found = {e["resource"]["id"] for e in bundle.get("entry", [])}
         assert found == allowed[rtype], (org, rtype)
         assert bundle["total"] == len(allowed[rtype]), (org, rtype)
+        if rtype in READ_EVERY:
+            # A page of one still counts everything allowed, and only that.
+            page = api.get(rtype, query | {"_count": "1"}).json()
+            assert page["total"] == len(allowed[rtype]), (org, rtype, "paged")
+            assert {e["resource"]["id"] for e in page.get("entry", [])} <= allowed[rtype], org
         asked = sorted(every[rtype])
         for rid in asked if rtype in READ_EVERY else asked[:1]:
             read = api.get(f"{rtype}/{rid}")

@@ -177,8 +177,8 @@ class Scenario:
     earlier: str | None  # an earlier introduction of the same person: "open" or "door_shut"
     earlier_contacts: tuple  # (author, restricted)
     leavers: frozenset
-    # Contacts (by their order of recording, over every introduction) a worker marks "not for
-    # the person's view": hidden from the person and their proxy only.
+    # Contacts (by their order of recording over every introduction, counted round) a worker
+    # marks "not for the person's view": hidden from the person and their proxy only.
     withheld: frozenset = frozenset()
 
 
@@ -334,9 +334,9 @@ class Builder:
                 reason="Found collapsed, we need the safety plan.",
                 at=self.now if current else self.now - timedelta(days=1),
             )
-        for index in sorted(sc.withheld):
-            if index < len(self.contacts):
-                self.withhold(self.contacts[index])
+        count = len(self.contacts)
+        for index in sorted({i % count for i in sc.withheld}) if count else ():
+            self.withhold(self.contacts[index])
         for name in sc.leavers:
             # No action ends a membership yet; a leaver is set up as the leaver tests do.
             Membership.objects.filter(user=u[name]).update(ended_at=timezone.now())

@@ -63,10 +63,16 @@ def standing_of(user) -> Standing:
 
 
 def organisation_standing(organisation_id) -> Standing:
-    """An organisation's standing as a whole: what its current workers together hold (every
-    team they are in, the Hub teams among them, each of them as a key worker), never a personal
+    """An organisation's standing as a whole: what its current workers together hold in their
+    work for it (every team of it they are in, the Hub teams among them), never a personal
     grant (no break-glass, no safeguarding override). A system acting for the organisation (a
-    FHIR API client) sees what the organisation's workers with a relationship would see."""
+    FHIR API client) sees what the organisation's workers with a relationship would see.
+
+    No `member_ids`: what is a worker's own (being someone's key worker, having written an
+    entry restricted to a team) comes to the organisation only through the team named on the
+    allocation or the entry. Otherwise a worker of two organisations, key worker for one, would
+    open the record to the other's system, with the entries they restricted to a team of the
+    first (the partner systems' fixed case in tests/integration/access/test_rule_parity.py)."""
     from livingwell.accounts.models import Membership
 
     members = list(
@@ -80,5 +86,5 @@ def organisation_standing(organisation_id) -> Standing:
             m.team_id for m in members if m.team_id and m.team.is_hub and m.team.is_active
         ),
         organisation_ids=frozenset({organisation_id}) if members else frozenset(),
-        member_ids=frozenset(m.user_id for m in members),
+        member_ids=frozenset(),
     )

@@ -213,3 +213,17 @@ def person_visible_contact_q(person_id) -> Q:
     organisation's entries (the sharing choices are the person's own, about others), but never an
     entry restricted to its team, nor one a worker marked "not for the person's view"."""
     return Q(restricted=False) & ~Q(pk__in=withheld_ids(person_id, "contact"))
+
+
+def person_withheld_count(person_id) -> int:
+    """How many entries the person (or their proxy) is told were withheld from them: contacts
+    marked "not for the person's view" that they would otherwise see. A contact restricted to
+    its team is hidden from them whether or not it is withheld, and they must not be able to
+    tell it exists, so it is not counted."""
+    from livingwell.hub.models import Contact
+
+    return Contact.objects.filter(
+        introduction__person_id=person_id,
+        restricted=False,
+        pk__in=withheld_ids(person_id, "contact"),
+    ).count()

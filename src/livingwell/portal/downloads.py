@@ -25,7 +25,7 @@ from livingwell.access.helpers import open_own_record
 from livingwell.access.models import ProxyGrant, SharingPreference
 from livingwell.access.person import Part
 from livingwell.access.policy import person_portal
-from livingwell.access.sharing import person_visible_contact_q, withheld_ids
+from livingwell.access.sharing import person_visible_contact_q, person_withheld_count
 from livingwell.portal.models import AboutMe, Feedback, PlanContribution, PortalRequest
 
 
@@ -92,7 +92,7 @@ def everything_for(person) -> dict:
             }
             for c in contacts
         ],
-        "entries_withheld": len(withheld_ids(person.pk, "contact")),
+        "entries_withheld": person_withheld_count(person.pk),
         "handovers": [
             {
                 "to": str(h.to_organisation),
@@ -157,7 +157,7 @@ def download(request):
         {
             "person": person,
             "viewer": request.portal_viewer,
-            "withheld": len(withheld_ids(person.pk, "contact")),
+            "withheld": person_withheld_count(person.pk),
         },
     )
 

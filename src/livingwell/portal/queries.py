@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils import timezone
 
-from livingwell.access.sharing import person_visible_contact_q, withheld_ids
+from livingwell.access.sharing import person_visible_contact_q, person_withheld_count
 from livingwell.intake.models import Introduction
 
 
@@ -44,7 +44,7 @@ def support_for(intro) -> dict:
         .select_related("by", "organisation")
         .order_by("-at")[:100]
     )
-    withheld = len(withheld_ids(person_id, "contact"))
+    withheld = person_withheld_count(person_id)
     now = timezone.now()
     return {
         "contacts": list(contacts),

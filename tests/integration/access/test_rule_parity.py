@@ -20,6 +20,13 @@ drill-down. A user with no relationship gets 404 on every person page and sees t
 nowhere. (The access report and the insight CSV list audit events and suppressed totals, never
 entries or names, so they have nothing here to compare.)
 
+A second property covers the later readers of the same rows: a partner system per organisation
+(the FHIR API, ADR 0018), whose searches, totals and reads by id must match what the rules allow
+the organisation as a whole (`Oracle.organisation_relationship`), and the person and a proxy in
+the portal (ADR 0016), whose support page, plan and download must list every organisation's
+contacts but those restricted to a team or withheld, and count the withheld ones they would
+otherwise see.
+
 The fixed cases stay (test_access_matrix.py, test_sharing_and_overrides.py); this one catches a
 rule or a page that drifts from the others. Each example is built and checked inside a
 transaction that is rolled back, over one network of personas.
@@ -28,6 +35,7 @@ transaction that is rolled back, over one network of personas.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -43,7 +51,13 @@ from hypothesis import strategies as st
 from tests import factories
 
 from livingwell.access import actions as access_actions
-from livingwell.access.models import BreakGlass, SafeguardingOverride, SharingPreference
+from livingwell.access.models import (
+    AuditEvent,
+    BreakGlass,
+    SafeguardingOverride,
+    SharingPreference,
+    Withholding,
+)
 from livingwell.access.permissions import Permission, allows, has_permission
 from livingwell.access.relationships import (
     relationship,
@@ -163,6 +177,9 @@ class Scenario:
     earlier: str | None  # an earlier introduction of the same person: "open" or "door_shut"
     earlier_contacts: tuple  # (author, restricted)
     leavers: frozenset
+    # Contacts (by their order of recording over every introduction, counted round) a worker
+    # marks "not for the person's view": hidden from the person and their proxy only.
+    withheld: frozenset = frozenset()
 
 
 CONTACT = st.tuples(st.just("contact"), st.sampled_from(AUTHORS), st.booleans())
@@ -196,6 +213,7 @@ SCENARIOS = st.builds(
         tuple
     ),
     leavers=st.frozensets(st.sampled_from(AUTHORS), max_size=1),
+    withheld=st.frozensets(st.integers(min_value=0, max_value=3), max_size=2),
 )
 
 # What an action may refuse for a generated step (a plan before any conversation, a contact on a
@@ -226,6 +244,7 @@ class Builder:
         self.users = {name: net.user(name) for name in READERS}
         self.marks = itertools.count(1)
         self.now = timezone.now()
+        self.contacts = []  # every contact recorded, in order
 
     def mark(self, kind: str) -> str:
         return f"zq{kind}{next(self.marks):03d}zq"
@@ -315,6 +334,9 @@ class Builder:
                 reason="Found collapsed, we need the safety plan.",
                 at=self.now if current else self.now - timedelta(days=1),
             )
+        count = len(self.contacts)
+        for index in sorted({i % count for i in sc.withheld}) if count else ():
+            self.withhold(self.contacts[index])
         for name in sc.leavers:
             # No action ends a membership yet; a leaver is set up as the leaver tests do.
             Membership.objects.filter(user=u[name]).update(ended_at=timezone.now())
@@ -323,7 +345,7 @@ class Builder:
         return Built(intro=intro, intros=intros, now=timezone.now())
 
     def contact(self, intro, author, restricted, at):
-        return self.attempt(
+        contact = self.attempt(
             hub.record_contact,
             by=self.users[author],
             introduction=intro,
@@ -334,6 +356,23 @@ class Builder:
             restricted=restricted,
             at=at,
         )
+        if contact is not None:
+            self.contacts.append(contact)
+        return contact
+
+    def withhold(self, contact):
+        """Marked by its author, or else by the Hub (whoever may still record contacts)."""
+        for name in (
+            next(n for n in AUTHORS if self.users[n].pk == contact.by_id),
+            "hub_worker",
+        ):
+            if self.attempt(
+                access_actions.withhold_from_person,
+                by=self.users[name],
+                contact=contact,
+                reason="third_party",
+            ):
+                return
 
     def step(self, intro, step, at):
         u = self.users
@@ -429,7 +468,7 @@ class Oracle:
             self.choices[pref.organisation_id] = pref  # the newest row is the choice
         self.grants = list(BreakGlass.objects.filter(person=person))
         self.overrides = list(SafeguardingOverride.objects.filter(person=person))
-        self.memberships = list(Membership.objects.select_related("team"))
+        self.memberships = list(Membership.objects.select_related("team", "user"))
 
     def _current(self, user_id, at):
         return [
@@ -510,6 +549,67 @@ class Oracle:
         # A plan's organisation is its author's when they wrote it (it has no column of its own).
         orgs = {m.organisation_id for m in self._current(p.created_by_id, p.created_at)}
         return self._organisation_allows(v, orgs, own=p.created_by_id == v["user_id"])
+
+    # --- an organisation as a whole: a partner system (the FHIR API) ---
+
+    def _organisation_members(self, org_id) -> list:
+        return [
+            m
+            for m in self.memberships
+            if m.organisation_id == org_id
+            and m.user.is_active
+            and m.started_at <= self.now
+            and (m.ended_at is None or m.ended_at > self.now)
+        ]
+
+    def organisation_relationship(self, org_id) -> str | None:
+        """ "full", "offer" or None for a system acting for the organisation. ADR 0018: it sees
+        what the organisation's current workers with a relationship would see in their work for
+        that organisation, and nothing personal (no break-glass, no safeguarding override). So
+        the care team is the key worker's *team*: a worker who is also in another organisation,
+        allocated there, gives this one nothing. An organisation with no current workers holds
+        nothing."""
+        current = self._organisation_members(org_id)
+        if not current:
+            return None
+        teams = {m.team_id for m in current if m.team_id}
+        H = Handover.State
+        if any(m.team and m.team.is_hub and m.team.is_active for m in current) and self.held_open:
+            return "full"
+        if any(a.ended_at is None and a.team_id in teams for a in self.allocations):
+            return "full"
+        if any(
+            h.to_organisation_id == org_id and h.state in (H.ACCEPTED, H.STARTED)
+            for h in self.handovers
+        ):
+            return "full"
+        if org_id in self.choices and self.choices[org_id].open_record:
+            return "full"
+        if any(h.to_organisation_id == org_id and h.state == H.OFFERED for h in self.handovers):
+            return "offer"
+        return None
+
+    def organisation_viewer(self, org_id) -> dict:
+        """The sharing rules for the organisation: its own entries, the person's choices about
+        it and about the others; its teams for entries restricted to a team (the organisation
+        is not the author: an entry one of its workers restricted to a team of another
+        organisation stays with that team). Never an override (ADR 0018)."""
+        choice = self.choices.get(org_id)
+        return {
+            "user_id": None,
+            "orgs": {org_id},
+            "teams": {m.team_id for m in self._organisation_members(org_id) if m.team_id},
+            "share_in_refused": choice is not None and not choice.share_in,
+            "blocked": {o for o, c in self.choices.items() if not c.share_out and o != org_id},
+            "override": False,
+        }
+
+    # --- the person themselves (the portal) ---
+
+    def person_sees_contact(self, c: Contact, withheld: set) -> bool:
+        """ADR 0016: every organisation's entries (the sharing choices are the person's own,
+        about others), never one restricted to its team or marked "not for the person's view"."""
+        return not c.restricted and c.pk not in withheld
 
 
 # --- what the rule objects allow -------------------------------------------------------------
@@ -854,3 +954,240 @@ def check_entries(oracle: Oracle, v, intro, want: Allowed, name: str):
         assert want.conversation is None, name
     plans = PlanVersion.objects.filter(introduction=intro).order_by("-version")
     assert [p.pk for p in plans if oracle.sees_plan(v, p)] == [p.pk for p in want.plans], name
+
+
+# --- the later readers: partner systems (FHIR) and the person (portal) ------------------------
+
+# The person's resource types a partner system searches by patient (AuditEvent, the person's
+# access log, grows with every read; its refusal is checked by a read below).
+FHIR_TYPES = (
+    "Patient",
+    "EpisodeOfCare",
+    "Encounter",
+    "ServiceRequest",
+    "Task",
+    "CarePlan",
+    "Goal",
+    "QuestionnaireResponse",
+    "Observation",
+    "Consent",
+)
+# Types whose every id is read one by one: those whose entries the sharing rules filter. Of the
+# others, one id each.
+READ_EVERY = ("Encounter", "CarePlan", "Goal")
+# What a proxy may be granted (person.PROXY_PARTS), in a few combinations.
+PROXY_GRANTS = ((), ("support",), ("download", "plan"), ("support", "download", "plan"))
+
+
+@pytest.fixture
+def systems(network) -> dict:
+    """A partner system (FHIR client, `system/*.rs`, a bearer token) for each organisation."""
+    from tests.fhir_support import api_for
+
+    return {org: api_for(network[org]) for org in ORGANISATIONS}
+
+
+def fhir_entries(oracle: Oracle, org_id, built: Built) -> tuple[dict, dict]:
+    """(allowed, every): by resource type, the ids the organisation's system may see of the
+    person, and every id the person has (what a read may ask for)."""
+    from livingwell.fhir import resources as R
+    from livingwell.outcomes.models import MeasureResponse
+
+    person, ids = built.person, [i.pk for i in built.intros]
+    contacts = list(Contact.objects.filter(introduction_id__in=ids))
+    conversations = list(Conversation.objects.filter(introduction_id__in=ids))
+    plans = list(PlanVersion.objects.filter(introduction_id__in=ids))
+    responses = list(MeasureResponse.objects.filter(introduction_id__in=ids))
+
+    def goals(rows):
+        return {R.goal_id(p, i) for p in rows for i in range(len(p.goals))}
+
+    every = {
+        "Patient": {str(person.pk)},
+        "EpisodeOfCare": {str(i) for i in ids},
+        "Encounter": {str(c.pk) for c in contacts + conversations},
+        "ServiceRequest": {str(i) for i in ids} | {str(h.pk) for h in oracle.handovers},
+        "CarePlan": {str(p.pk) for p in plans},
+        "Goal": goals(plans),
+        "QuestionnaireResponse": {str(r.pk) for r in responses},
+        # A measure with no national code (GBO) has no Observation.
+        "Observation": {str(r.pk) for r in responses if R.observation(r, person.pk)},
+        "Consent": {str(c.pk) for c in oracle.choices.values()},
+    }
+    every["Task"] = every["ServiceRequest"]
+    rel = oracle.organisation_relationship(org_id)
+    if rel is None:
+        return {t: set() for t in FHIR_TYPES}, every
+    if rel == "offer":
+        # The offers to this organisation (and its earlier replies), to decide on them: not the
+        # record (ADR 0018, as the pages).
+        offered = {str(h.pk) for h in oracle.handovers if h.to_organisation_id == org_id}
+        return {t: offered if t in ("ServiceRequest", "Task") else set() for t in FHIR_TYPES}, every
+    v = oracle.organisation_viewer(org_id)
+    seen_plans = [p for p in plans if oracle.sees_plan(v, p)]
+    allowed = dict(every)
+    allowed["Encounter"] = {str(c.pk) for c in contacts if oracle.sees_contact(v, c)} | {
+        str(c.pk) for c in conversations if oracle.sees_conversation(v, c)
+    }
+    allowed["CarePlan"] = {str(p.pk) for p in seen_plans}
+    allowed["Goal"] = goals(seen_plans)
+    return allowed, every
+
+
+def check_system(org: str, api, oracle: Oracle, built: Built, net: Network):
+    """An organisation's system searches and reads exactly what the rules allow it, and counts
+    it (Bundle.total); anything else by id is a 404, as no such resource."""
+    org_id = net[org].pk
+    allowed, every = fhir_entries(oracle, org_id, built)
+    event(f"a partner system's relationship: {oracle.organisation_relationship(org_id)}")
+    pid = str(built.person.pk)
+    for rtype in FHIR_TYPES:
+        query = {"_id": pid} if rtype == "Patient" else {"patient": f"Patient/{pid}"}
+        response = api.get(rtype, query | {"_count": "200"})
+        assert response.status_code == 200, (org, rtype, response.status_code)
+        bundle = response.json()
+        found = {e["resource"]["id"] for e in bundle.get("entry", [])}
+        assert found == allowed[rtype], (org, rtype)
+        assert bundle["total"] == len(allowed[rtype]), (org, rtype)
+        if rtype in READ_EVERY:
+            # A page of one still counts everything allowed, and only that.
+            page = api.get(rtype, query | {"_count": "1"}).json()
+            assert page["total"] == len(allowed[rtype]), (org, rtype, "paged")
+            assert {e["resource"]["id"] for e in page.get("entry", [])} <= allowed[rtype], org
+        asked = sorted(every[rtype])
+        for rid in asked if rtype in READ_EVERY else asked[:1]:
+            read = api.get(f"{rtype}/{rid}")
+            assert read.status_code == (200 if rid in allowed[rtype] else 404), (org, rtype, rid)
+            if read.status_code == 200:
+                assert read.json()["id"] == rid, (org, rtype)
+    newest = AuditEvent.objects.filter(person_id=built.person.pk).order_by("-id").first()
+    read = api.get(f"AuditEvent/{newest.pk}")
+    full = oracle.organisation_relationship(org_id) == "full"
+    assert read.status_code == (200 if full else 404), (org, "AuditEvent")
+
+
+def check_person(built: Built, oracle: Oracle, proxy_parts: tuple):
+    """The person sees every organisation's contacts but those restricted to a team or withheld
+    from them, on their support page and in their download, and is told how many were withheld
+    (never that a restricted one exists); a proxy sees the same in the parts they were granted
+    and nothing elsewhere."""
+    from tests.integration.portal.portal_support import grant, proxy_viewer, self_viewer, sign_in
+
+    person = built.person
+    withheld_rows = set(
+        Withholding.objects.filter(person=person, entry="contact").values_list(
+            "entry_id", flat=True
+        )
+    )
+    contacts = list(Contact.objects.filter(introduction__person=person).order_by("at"))
+    shown = [c for c in contacts if oracle.person_sees_contact(c, withheld_rows)]
+    want = {c.note for c in shown}
+    hidden = {c.note for c in contacts} - want
+    told = sum(1 for c in contacts if c.pk in withheld_rows and not c.restricted)
+    if withheld_rows:
+        event("a contact withheld from the person")
+    latest_plan = built.intro.plan_versions.order_by("-version").first()
+    plan_marks = _plan_marks([latest_plan]) if latest_plan else set()
+    viewers = [("person", sign_in(Client(), self_viewer(person)), {"support", "download", "plan"})]
+    if proxy_parts:
+        proxy = grant(person, parts=list(proxy_parts))
+        viewers.append(("proxy", sign_in(Client(), proxy_viewer(proxy)), set(proxy_parts)))
+    for who, client, parts in viewers:
+        bodies = []
+        page = client.get(reverse("portal:support"))
+        assert page.status_code == (200 if "support" in parts else 404), who
+        bodies.append(page.content.decode())
+        if page.status_code == 200:
+            assert {m for m in MARK.findall(bodies[-1]) if m.startswith("zqc")} == want, who
+            assert page.context["withheld"] == told, who
+        page = client.get(reverse("portal:download"))
+        assert page.status_code == (200 if "download" in parts else 404), who
+        if page.status_code == 200:
+            assert page.context["withheld"] == told, who
+        download = client.get(reverse("portal:download_json"))
+        assert download.status_code == (200 if "download" in parts else 404), who
+        if download.status_code == 200:
+            data = json.loads(download.content)
+            assert [c["note"] for c in data["contacts"]] == [c.note for c in shown], who
+            assert data["entries_withheld"] == told, who
+            bodies.append(download.content.decode())
+        page = client.get(reverse("portal:plan"))
+        assert page.status_code == (200 if "plan" in parts else 404), who
+        if page.status_code == 200:
+            assert plan_marks <= set(MARK.findall(page.content.decode())), who
+            bodies.append(page.content.decode())
+        for body in bodies:
+            assert not hidden & set(MARK.findall(body)), (who, "a hidden contact was shown")
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(scenario=SCENARIOS, proxy_parts=st.sampled_from(PROXY_GRANTS))
+# Run every time: a worker of two organisations key-works the person for one of them and
+# restricts a contact to that team (the other organisation's system gets neither); a withheld
+# contact and a withheld restricted one; objections to sharing in and out; an offer waiting.
+@example(
+    scenario=Scenario(
+        urgent=False,
+        conversation_by="hub_worker",
+        steps=(
+            ("allocate", ("dual_worker", "council_team")),
+            ("contact", "dual_worker", True),
+            ("contact", "hub_worker", False),
+            ("contact", "key_worker", True),
+            ("handover", "other_vcs", "none"),
+            ("handover", "vcs", "decline"),
+            ("plan", "council_worker"),
+            ("plan", "hub_worker"),
+        ),
+        sharing={"council": (True, False, False), "trust": (False, True, False)},
+        overrides={"council_worker": True},
+        break_glass={"partner_worker": True},
+        ending="open",
+        earlier=None,
+        earlier_contacts=(),
+        leavers=frozenset(),
+        withheld=frozenset({0, 1}),
+    ),
+    proxy_parts=("support", "download", "plan"),
+)
+# Closed with the door still open; a handover started; the record opened to an organisation
+# whose only worker has left; an earlier introduction's contacts.
+@example(
+    scenario=Scenario(
+        urgent=True,
+        conversation_by="council_worker",
+        steps=(
+            ("handover", "council", "start"),
+            ("contact", "council_worker", False),
+            ("contact", "council_worker", True),
+            ("plan", "council_worker"),
+            ("gbo",),
+            ("contact", "partner_worker", False),
+        ),
+        sharing={"other_vcs": (True, True, True), "vcs": (False, False, False)},
+        overrides={},
+        break_glass={"unrelated_worker": True},
+        ending="door_open",
+        earlier="door_shut",
+        earlier_contacts=(("team_colleague", True), ("hub_worker", False)),
+        leavers=frozenset({"unrelated_worker"}),
+        withheld=frozenset({2}),
+    ),
+    proxy_parts=("support",),
+)
+def test_partner_systems_and_the_person_see_what_the_rules_allow(
+    network, systems, scenario, proxy_parts
+):
+    note(repr(scenario))
+    with transaction.atomic():
+        built = Builder(network, scenario).build()
+        oracle = Oracle(built.person, built.now)
+        for org, api in systems.items():
+            check_system(org, api, oracle, built, network)
+        check_person(built, oracle, proxy_parts)
+        transaction.set_rollback(True)

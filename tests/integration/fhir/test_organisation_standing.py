@@ -52,3 +52,37 @@ def test_an_organisation_whose_workers_have_all_left_holds_nothing(personas):
     assert standing_relationship(standing, intro.person).basis == Basis.PARTNER_HANDOVER
     Membership.objects.filter(organisation=personas.vcs).update(ended_at=timezone.now())
     assert standing_relationship(organisation_standing(personas.vcs.pk), intro.person) is None
+
+
+def test_a_worker_of_two_organisations_gives_neither_what_is_personal_to_them(personas):
+    """A worker of Riverside Mind (their first organisation) and the council is key worker in
+    the council team and writes an entry restricted to their team (recorded as Riverside
+    Mind's). The council's system holds the care team relationship but not the restricted
+    entry; Riverside Mind's system holds no relationship at all (found by the parity test,
+    test_rule_parity.py)."""
+    from tests import factories
+
+    from livingwell.access.sharing import standing_sharing_view, visible_authoring_filter
+    from livingwell.accounts.models import Role
+    from livingwell.hub import actions as hub
+    from livingwell.hub.models import Contact
+
+    council_team = factories.team(personas.council, "Council Wellbeing Team")
+    both = factories.user("both_worker", team=personas.vcs_team, role=Role.PARTNER_WORKER)
+    Membership.objects.create(
+        user=both, organisation=personas.council, team=council_team, role=Role.PEER_WORKER
+    )
+    intro = in_support(personas.hub_worker)
+    hub.allocate_key_worker(
+        by=personas.hub_worker, introduction=intro, key_worker=both, team=council_team
+    )
+    contact = hub.record_contact(
+        by=both, introduction=intro, outcome="attended", mode="phone", restricted=True
+    )
+    assert contact.team_id == personas.vcs_team.pk
+    council = organisation_standing(personas.council.pk)
+    assert standing_relationship(council, intro.person).basis == Basis.CARE_TEAM
+    view = standing_sharing_view(council, intro.person)
+    visible = Contact.objects.filter(visible_authoring_filter(None, intro.person, view=view))
+    assert not visible.filter(pk=contact.pk).exists()
+    assert standing_relationship(organisation_standing(personas.vcs.pk), intro.person) is None

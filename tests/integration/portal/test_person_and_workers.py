@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from tests import factories
-from tests.integration.access.access_helpers import KWC, VCS
+from tests.integration.access.access_helpers import KWC, RESTR, VCS
 from tests.integration.portal.portal_support import (
     grant,
     proxy_viewer,
@@ -143,6 +143,23 @@ def test_a_withheld_entry_is_counted_for_the_person_never_shown_and_reviewed(cli
     officer.post(reverse("portal:review_withholding", args=[item.pk]), {"outcome": "appropriate"})
     item.refresh_from_db()
     assert item.review == "appropriate" and item.reviewed_by == personas.privacy_officer
+
+
+def test_a_withheld_entry_restricted_to_its_team_is_never_counted_for_the_person(client, personas):
+    """The person cannot tell a team-restricted entry exists, so its being withheld too is not
+    counted on any page (found by the parity test, test_rule_parity.py)."""
+    from livingwell.access.actions import withhold_from_person
+
+    record = shared_record(personas)
+    withhold_from_person(
+        by=personas.key_worker, contact=Contact.objects.get(note=RESTR), reason="third_party"
+    )
+    sign_in(client, self_viewer(record.person))
+    support = client.get(reverse("portal:support"))
+    assert support.context["withheld"] == 0 and RESTR not in support.content.decode()
+    assert "not shown to you" not in support.content.decode()
+    assert client.get(reverse("portal:download")).context["withheld"] == 0
+    assert client.get(reverse("portal:download_json")).json()["entries_withheld"] == 0
 
 
 def test_the_person_questions_one_access_and_it_reaches_the_privacy_officer(client, personas):

@@ -36,6 +36,22 @@ def user_organisation_ids(user) -> set:
     return {m.organisation_id for m in current_memberships(user)}
 
 
+def acting_membership(user, rel):
+    """The membership a worker acts under for a person they hold the relationship `rel` with: the
+    one in the relationship's team, else in its organisation, else their first. What they record
+    (a contact, a first conversation, a handover offered) is filed under it, so a worker of two
+    organisations records the work they do for one as that organisation's, and its team's
+    restrictions and sharing choices apply to it. None when they have no current membership."""
+    memberships = current_memberships(user)
+    if rel is not None:
+        for wanted in ("team_id", "organisation_id"):
+            key = getattr(rel, wanted)
+            found = next((m for m in memberships if key and getattr(m, wanted) == key), None)
+            if found is not None:
+                return found
+    return memberships[0] if memberships else None
+
+
 @dataclass(frozen=True)
 class Standing:
     """Who is asking, as the access rules (relationships.py, sharing.py) see them: the teams,

@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from livingwell.access import audit
-from livingwell.access.memberships import current_memberships
+from livingwell.access.memberships import acting_membership
 from livingwell.access.permissions import Permission, require, require_handover_step
+from livingwell.access.relationships import relationship
 from livingwell.core import record_dates
 from livingwell.core.models import SiteConfig
 from livingwell.core.statemachine import TransitionError, check_transition
@@ -102,11 +103,13 @@ def _log(by, action, intro, obj=None, category="record", detail=None):
     )
 
 
-def _primary_membership(user):
-    memberships = current_memberships(user)
-    if not memberships:
+def _acting_membership(user, intro: Introduction, rel=None):
+    """The membership `user` records this person's work under (access.memberships); `rel`: their
+    relationship with the person when the caller has it already."""
+    membership = acting_membership(user, rel or relationship(user, intro.person))
+    if membership is None:
         raise HubError("You need a current role in a team to record this.")
-    return memberships[0]
+    return membership
 
 
 @transaction.atomic
@@ -132,7 +135,7 @@ def record_first_conversation(
     check_transition(INTRODUCTION_TRANSITIONS, intro.state, S.IN_SUPPORT, what="introduction")
     if intro.state == S.CLOSED:
         raise TransitionError("Use 'return within the open door' for a closed introduction.")
-    membership = _primary_membership(by)
+    membership = _acting_membership(by, intro)
     held_at = fields.pop("held_at", None) or at
     _dated(intro, held_at, at)
     conversation = Conversation(
@@ -321,7 +324,7 @@ def record_contact(
         raise HubError("This introduction is closed; reopen it to record contacts.")
     contact_at = contact_at or at
     _dated(intro, contact_at, at)
-    membership = _primary_membership(by)
+    membership = _acting_membership(by, intro)
     contact = Contact(
         introduction=intro,
         at=contact_at,
@@ -362,7 +365,7 @@ def offer_handover(
 ) -> Handover:
     at = _now(at)
     intro = _lock(introduction)
-    require(by, Permission.OFFER_HANDOVER, intro.person)  # the offering side
+    rel = require(by, Permission.OFFER_HANDOVER, intro.person)  # the offering side
     if intro.state == S.CLOSED:
         raise HubError("This introduction is closed.")
     if not what_is_asked.strip():
@@ -371,7 +374,7 @@ def offer_handover(
         to_organisation=to_organisation, state__in=[H.OFFERED, H.ACCEPTED, H.STARTED]
     ).exists():
         raise HubError(f"{to_organisation} already has a live handover for this person.")
-    membership = _primary_membership(by)
+    membership = _acting_membership(by, intro, rel)
     days = SiteConfig.current().handover_reply_days
     handover = Handover.objects.create(
         introduction=intro,

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from django.conf import settings
+from django.utils.translation import gettext
+
 if TYPE_CHECKING:
     from livingwell.insight.spc import XmRPoint
 
@@ -43,16 +46,11 @@ def translate(message: str) -> str:
 
     The SPC code is used by Django views and by plain scripts and unit tests; marking strings
     with this function (imported as ``_``) lets makemessages find them without making this
-    module depend on Django settings.
+    module depend on Django settings. Importing Django's settings and gettext reads no setting;
+    only asking a configured site translates.
     """
-    try:
-        from django.conf import settings
-    except ImportError:  # pragma: no cover - Django is a project dependency
-        return message
     if not settings.configured:
         return message
-    from django.utils.translation import gettext
-
     return gettext(message)
 
 
@@ -192,11 +190,14 @@ def assurance_icon_figure(key: str, *, size: int = 40, id_prefix: str | None = N
 
 
 def point_variation_label(variation: str | None) -> str:
-    """A point's reading on an XmR chart in words, for the tables of values beside the charts."""
-    labels = {
-        "common_cause": _("Common cause"),
-        "special_cause_improvement": _("Special cause: improvement"),
-        "special_cause_concern": _("Special cause: concern"),
-        "special_cause_neutral": _("Special cause: neither good nor bad"),
-    }
-    return str(labels.get(variation, "")) if variation else ""
+    """A point's reading on an XmR chart in words, for the tables of values beside the charts.
+    One translation per call: a chart asks once for each of its points."""
+    if variation == "common_cause":
+        return _("Common cause")
+    if variation == "special_cause_improvement":
+        return _("Special cause: improvement")
+    if variation == "special_cause_concern":
+        return _("Special cause: concern")
+    if variation == "special_cause_neutral":
+        return _("Special cause: neither good nor bad")
+    return ""

@@ -34,15 +34,12 @@ from livingwell.coproduction.models import (
     RateCard,
 )
 from livingwell.coproduction.receipts import ReceiptError, check_receipt
+from livingwell.core.refusals import Refused
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
 
 
-class CoproductionError(ValueError):
+class CoproductionError(Refused):
     """A change that cannot be made; ``field`` names the input at fault (None: the whole form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 EARLIEST = date(2000, 1, 1)

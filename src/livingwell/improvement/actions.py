@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.access.permissions import Permission, has_permission
+from livingwell.core.refusals import Refused
 from livingwell.core.statemachine import check_transition
 from livingwell.improvement import rules
 from livingwell.improvement.models import (
@@ -46,12 +47,8 @@ from livingwell.improvement.models import (
 from livingwell.improvement.series import NETWORK_MEASURES
 
 
-class ImprovementError(ValueError):
+class ImprovementError(Refused):
     """A change that cannot be made; ``field`` names the input at fault (None: the whole form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 S = PDSACycle.Stage

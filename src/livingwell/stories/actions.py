@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _l
 from livingwell.access import audit
 from livingwell.core import messaging
 from livingwell.core.models import SiteConfig
+from livingwell.core.refusals import Refused
 from livingwell.intake.actions import is_urgent, submit_introduction
 from livingwell.intake.models import Introduction, Route
 from livingwell.outcomes.actions import hash_token
@@ -52,12 +53,8 @@ PANEL_AUDIENCE = {
 }
 
 
-class StoryError(ValueError):
+class StoryError(Refused):
     """A change that cannot be made; ``field`` names the input at fault (None: the whole form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class LinkError(StoryError):

@@ -22,37 +22,16 @@ from livingwell.coproduction.models import (
     Ladder,
 )
 from livingwell.core import forms as lw_forms
+from livingwell.core.forms import date_field, decimal_text, text_field
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
 
 NOT_SAID = [("", _("Not answered"))]
 LEVELS = [("", _("Not rated yet"))] + [(str(v), f"{v}. {label}") for v, label in Ladder.choices]
 
 
-def date_field(label, help_text="", required=False):
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a real date, for example 2026-03-30.")},
-    )
-
-
-def text_field(label, help_text="", *, rows=None, max_length=4000):
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
-    return forms.CharField(
-        label=label, help_text=help_text, required=False, max_length=max_length, widget=widget
-    )
-
-
 def amount_field(label, help_text=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=False,
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "5"}),
-    )
+    """An amount of money or hours, at most 12 characters as typed."""
+    return decimal_text(label, help_text, max_length=12)
 
 
 class ActivityForm(lw_forms.Form):

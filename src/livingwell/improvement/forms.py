@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from livingwell.accounts.models import Team, User
 from livingwell.core import forms as lw_forms
+from livingwell.core.forms import date_field, decimal_text, text_field
 from livingwell.improvement.models import (
     PROGRESS_SCORES,
     SEIPS,
@@ -29,36 +30,6 @@ from livingwell.improvement.rules import PARTICIPANT_ROLE_CHOICES
 from livingwell.improvement.series import NETWORK_CHOICES
 
 
-def date_field(label, help_text="", required=False):
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": _("Enter a real date, for example 2026-03-30."),
-            "required": _("Enter the date."),
-        },
-    )
-
-
-def text_field(label, help_text="", *, rows=None, max_length=4000):
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
-    return forms.CharField(
-        label=label, help_text=help_text, required=False, max_length=max_length, widget=widget
-    )
-
-
-def number(label, help_text=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "5"}),
-    )
-
-
 class NamedChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
@@ -72,7 +43,7 @@ class ProjectForm(lw_forms.Form):
         rows=3,
         max_length=2000,
     )
-    aim_target = number(_("Target (optional)"), _("The value the aim measure should reach."))
+    aim_target = decimal_text(_("Target (optional)"), _("The value the aim measure should reach."))
     aim_date = date_field(_("Aim date (optional)"), _("When the aim should be met by."))
     data_from = date_field(
         _("First date of data"),
@@ -184,7 +155,7 @@ class MeasureForm(lw_forms.Form):
 
 class PointForm(lw_forms.Form):
     on = date_field(_("Date of the value"), required=False)
-    value = number(_("Value"))
+    value = decimal_text(_("Value"))
 
 
 class CycleForm(lw_forms.Form):
@@ -202,7 +173,7 @@ class CycleForm(lw_forms.Form):
     questions = text_field(_("Questions"), _("What do you want to find out?"), rows=3)
     scale_who = text_field(_("Who"), max_length=200)
     scale_where = text_field(_("Where"), max_length=200)
-    scale_people = number(
+    scale_people = decimal_text(
         _("How many people"), _("Start small: a handful of people is often enough.")
     )
     scale_duration = text_field(_("For how long"), max_length=100)
@@ -229,8 +200,8 @@ class PredictionForm(lw_forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    expected_low = number(_("Lowest value expected"))
-    expected_high = number(_("Highest value expected"))
+    expected_low = decimal_text(_("Lowest value expected"))
+    expected_high = decimal_text(_("Highest value expected"))
     rationale = text_field(_("Why you expect this"), rows=3, max_length=2000)
 
     def __init__(self, *args, project, **kwargs):

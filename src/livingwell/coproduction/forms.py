@@ -22,7 +22,7 @@ from livingwell.coproduction.models import (
     Ladder,
 )
 from livingwell.core import forms as lw_forms
-from livingwell.core.forms import date_field, decimal_text, text_field
+from livingwell.core.forms import date_field, decimal_text, radios, text_field
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
 
 NOT_SAID = [("", _("Not answered"))]
@@ -36,9 +36,7 @@ def amount_field(label, help_text=""):
 
 class ActivityForm(lw_forms.Form):
     title = text_field(_("Title"), max_length=200)
-    kind = forms.ChoiceField(
-        label=_("Kind of activity"), choices=Activity.Kind.choices, widget=forms.RadioSelect
-    )
+    kind = radios(_("Kind of activity"), Activity.Kind.choices)
     purpose = text_field(_("Purpose"), _("Why people are being involved."), rows=3)
     decisions_in_scope = text_field(
         _("Decisions in scope"), _("What the people involved can change."), rows=3
@@ -49,11 +47,7 @@ class ActivityForm(lw_forms.Form):
         label=_("Level on the ladder of co-production intended beforehand"),
         choices=LEVELS[1:],
     )
-    payment_basis = forms.ChoiceField(
-        label=_("How involvement is paid"),
-        choices=Activity.Basis.choices,
-        widget=forms.RadioSelect,
-    )
+    payment_basis = radios(_("How involvement is paid"), Activity.Basis.choices)
 
 
 class RatingForm(lw_forms.Form):
@@ -67,9 +61,7 @@ class RatingForm(lw_forms.Form):
 
 class PersonForm(lw_forms.Form):
     name = text_field(_("Name"), max_length=150)
-    usual_role = forms.ChoiceField(
-        label=_("Usual role"), choices=InvolvementRole.choices, widget=forms.RadioSelect
-    )
+    usual_role = radios(_("Usual role"), InvolvementRole.choices)
     email = forms.EmailField(label=_("Email (optional)"), required=False)
     phone = text_field(_("Phone (optional)"), max_length=30)
     payroll_reference = text_field(_("Payroll reference (optional)"), max_length=40)
@@ -99,11 +91,7 @@ class AttendanceForm(lw_forms.Form):
     person = forms.ModelChoiceField(
         label=_("Person"), queryset=InvolvedPerson.objects.order_by("name")
     )
-    role = forms.ChoiceField(
-        label=_("Role they took part in"),
-        choices=InvolvementRole.choices,
-        widget=forms.RadioSelect,
-    )
+    role = radios(_("Role they took part in"), InvolvementRole.choices)
     enhanced = forms.BooleanField(
         label=_("Enhanced role (chairing, training, leading)"), required=False
     )
@@ -120,9 +108,7 @@ class AcceptForm(lw_forms.Form):
 
 
 class ExpenseForm(lw_forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind of expense"), choices=Expense.Kind.choices, widget=forms.RadioSelect
-    )
+    kind = radios(_("Kind of expense"), Expense.Kind.choices)
     description = text_field(_("What it was for"), max_length=200)
     amount = amount_field(_("Amount in pounds"), _("For example 12.40"))
     receipt = forms.FileField(
@@ -133,11 +119,7 @@ class ExpenseForm(lw_forms.Form):
 class DecisionForm(lw_forms.Form):
     title = text_field(_("Decision"), max_length=200)
     people_said = text_field(_("What people said"), rows=4)
-    changed = forms.ChoiceField(
-        label=_("Did it change the decision?"),
-        choices=Decision.Changed.choices,
-        widget=forms.RadioSelect,
-    )
+    changed = radios(_("Did it change the decision?"), Decision.Changed.choices)
     response = text_field(
         _("What we did, or why we didn't"),
         _("In words the people involved will read: 'you said, we did' or 'we didn't, and why'."),
@@ -149,10 +131,9 @@ class DecisionForm(lw_forms.Form):
         _("Date fed back to the people involved (optional)"),
         _("Leave empty until you have told them; it shows as overdue after the site's days."),
     )
-    duty = forms.ChoiceField(
-        label=_("Did the statutory involvement duty apply?"),
-        choices=Decision.Duty.choices,
-        widget=forms.RadioSelect,
+    duty = radios(
+        _("Did the statutory involvement duty apply?"),
+        Decision.Duty.choices,
         required=False,
         help_text=_("NHS Act 2006 s14Z45 (integrated care boards) or s242 (NHS trusts)."),
     )
@@ -183,11 +164,8 @@ class DecisionForm(lw_forms.Form):
 
 
 class FinaliseForm(lw_forms.Form):
-    duty = forms.ChoiceField(
-        label=_("Did the statutory involvement duty apply?"),
-        choices=Decision.Duty.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    duty = radios(
+        _("Did the statutory involvement duty apply?"), Decision.Duty.choices, required=False
     )
     duty_how_met = text_field(_("How the duty was met, or why it did not apply"), rows=3)
     public = forms.BooleanField(label=_("Publish it on 'You said, we did'"), required=False)

@@ -74,6 +74,18 @@ def text_field(label, help_text="", *, rows=None, max_length=4000) -> forms.Char
     )
 
 
+def radios(label, choices, *, required=True, help_text="") -> forms.ChoiceField:
+    """One answer from a short list, as radio buttons (the NHS.UK pattern); ``choices`` are the
+    model's own, so the labels are said once."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        required=required,
+        help_text=help_text,
+    )
+
+
 def decimal_text(label, help_text="", *, max_length=20) -> forms.CharField:
     """A number kept as typed (the action reads it as a Decimal and names the field if it is not
     one), in a short box that brings up the phone's number keys."""

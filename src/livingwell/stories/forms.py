@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.core import forms as lw_forms
+from livingwell.core.forms import radios
 from livingwell.intake.forms import SafetyMixin
 from livingwell.stories.models import Audience, Channel, Feedback, Identity, Signifier, Source
 
@@ -84,11 +85,8 @@ class StoryForm(lw_forms.Form, SafetyMixin):
             elif sig.kind == Signifier.Kind.DYAD:
                 self.fields[f"sig_{sig.pk}_1"] = _number(sig.question)
             else:
-                self.fields[f"sig_{sig.pk}_choice"] = forms.ChoiceField(
-                    label=sig.question,
-                    required=False,
-                    choices=[(label, label) for label in sig.labels],
-                    widget=forms.RadioSelect,
+                self.fields[f"sig_{sig.pk}_choice"] = radios(
+                    sig.question, [(label, label) for label in sig.labels], required=False
                 )
         order = ["risk_now", "domain", "title", "what_happened", "why_it_matters"]
         self.order_fields(order)
@@ -152,13 +150,9 @@ class StoryForm(lw_forms.Form, SafetyMixin):
 class WorkerStoryForm(StoryForm):
     """A worker writes the story down with the teller, in the teller's words."""
 
-    source = forms.ChoiceField(
-        label=_("Who is telling the story?"), choices=Source.choices, widget=forms.RadioSelect
-    )
-    channel = forms.ChoiceField(
-        label=_("How was it collected?"),
-        choices=[c for c in Channel.choices if c[0] != Channel.LINK],
-        widget=forms.RadioSelect,
+    source = radios(_("Who is telling the story?"), Source.choices)
+    channel = radios(
+        _("How was it collected?"), [c for c in Channel.choices if c[0] != Channel.LINK]
     )
     names_third_parties = forms.BooleanField(
         label=_("The story names or describes other people (third parties)"), required=False
@@ -183,11 +177,7 @@ class WorkerStoryForm(StoryForm):
 
 class ConsentForm(lw_forms.Form):
     audience = forms.ChoiceField(label=_("Who may read it"), choices=Audience.choices)
-    permitted = forms.ChoiceField(
-        label=_("May the story be used for this?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        widget=forms.RadioSelect,
-    )
+    permitted = radios(_("May the story be used for this?"), [("yes", _("Yes")), ("no", _("No"))])
     identity = forms.ChoiceField(
         label=_("Named or anonymous?"),
         choices=Identity.choices,
@@ -261,9 +251,7 @@ class SelectionForm(lw_forms.Form):
 
 
 class FeedbackForm(lw_forms.Form):
-    told = forms.ChoiceField(
-        label=_("Who was told"), choices=Feedback.Told.choices, widget=forms.RadioSelect
-    )
+    told = radios(_("Who was told"), Feedback.Told.choices)
     told_on = forms.DateField(
         label=_("Date told (YYYY-MM-DD)"), widget=forms.DateInput(attrs={"type": "date"})
     )

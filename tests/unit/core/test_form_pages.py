@@ -144,3 +144,15 @@ def test_the_shared_fields_type_a_date_text_and_a_number():
     assert "<textarea" in html and 'inputmode="decimal"' in html
     assert Fields({"on": ""}).errors["on"] == ["Enter date"]
     assert Fields({"on": "2026-03-30"}).is_valid()
+
+
+def test_radios_are_one_answer_from_the_models_choices():
+    class Pick(lw_forms.Form):
+        how = lw_forms.radios("How", [("phone", "Phone"), ("visit", "Visit")])
+        maybe = lw_forms.radios("Maybe", [("a", "A")], required=False, help_text="If you like.")
+
+    assert Pick({}).errors == {"how": ["Choose how"]}
+    assert Pick({"how": "phone"}).is_valid()
+    assert Pick({"how": "fax"}).errors["how"]
+    html = str(Pick())
+    assert html.count('type="radio"') == 3 and "If you like." in html

@@ -159,6 +159,27 @@ def response(request, response_id):
     )
 
 
+def _response_form(request, response, form, action, *, done, title, button, intro=""):
+    """A form that adds to or changes a response, then goes back to it; ``action`` takes the
+    form's values as keywords."""
+    if submit(
+        request,
+        form,
+        lambda data: action(by=request.user, response=response, **data),
+        done=done,
+    ):
+        return redirect(response_url(response))
+    return form_page(
+        request,
+        form,
+        title=title,
+        back_url=response_url(response),
+        back_text=_("Back to the response"),
+        button=button,
+        intro=intro,
+    )
+
+
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def answers(request, response_id):
@@ -166,20 +187,13 @@ def answers(request, response_id):
     fields = [*actions.RESPONSE_TEXT_FIELDS, "participant_roles", "person_involvement"]
     initial = {name: getattr(response, name) for name in fields}
     initial["support_offered"] = response.support_offered
-    form = f.AnswersForm(posted(request), initial=initial)
-    if submit(
+    return _response_form(
         request,
-        form,
-        lambda data: actions.update_response(by=request.user, response=response, **data),
+        response,
+        f.AnswersForm(posted(request), initial=initial),
+        actions.update_response,
         done=_("Saved."),
-    ):
-        return redirect(response_url(response))
-    return form_page(
-        request,
-        form,
         title=_("The review: {title}").format(title=response.title),
-        back_url=response_url(response),
-        back_text=_("Back to the response"),
         button=_("Save"),
         intro=_(
             "Everyone contributes equally; rank does not matter; no blame. Ask what was "
@@ -191,21 +205,13 @@ def answers(request, response_id):
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def factor_add(request, response_id):
-    response = open_response(request, response_id)
-    form = f.FactorForm(posted(request))
-    if submit(
+    return _response_form(
         request,
-        form,
-        lambda data: actions.add_factor(by=request.user, response=response, **data),
+        open_response(request, response_id),
+        f.FactorForm(posted(request)),
+        actions.add_factor,
         done=_("Factor added."),
-    ):
-        return redirect(response_url(response))
-    return form_page(
-        request,
-        form,
         title=_("Add a contributing factor"),
-        back_url=response_url(response),
-        back_text=_("Back to the response"),
         button=_("Add the factor"),
         intro=_(
             "Code it to the SEIPS work system: the people in the work, the tasks, tools and "
@@ -218,21 +224,13 @@ def factor_add(request, response_id):
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def action_add(request, response_id):
-    response = open_response(request, response_id)
-    form = f.SafetyActionForm(posted(request))
-    if submit(
+    return _response_form(
         request,
-        form,
-        lambda data: actions.add_safety_action(by=request.user, response=response, **data),
+        open_response(request, response_id),
+        f.SafetyActionForm(posted(request)),
+        actions.add_safety_action,
         done=_("Safety action added. Its owner sees it in their list."),
-    ):
-        return redirect(response_url(response))
-    return form_page(
-        request,
-        form,
         title=_("Add a safety action"),
-        back_url=response_url(response),
-        back_text=_("Back to the response"),
         button=_("Add the safety action"),
     )
 

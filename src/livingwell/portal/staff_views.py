@@ -21,7 +21,7 @@ from livingwell.access.helpers import open_introduction
 from livingwell.access.models import ReviewFields, Withholding
 from livingwell.access.permissions import Permission as P
 from livingwell.access.policy import staff
-from livingwell.core.forms import Form
+from livingwell.core.forms import Form, perform
 from livingwell.portal import actions, queries
 from livingwell.portal.models import PlanContribution, PortalRequest
 
@@ -54,12 +54,11 @@ def proposal_seen(request, contribution_id):
     if item is None:
         raise Http404
     open_introduction(request, item.introduction_id, category="plan", permission=P.EDIT_PLAN)
-    try:
-        actions.mark_proposal_seen(by=request.user, contribution=item)
-    except actions.PortalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Marked as seen: the person sees that you have read it."))
+    perform(
+        request,
+        lambda: actions.mark_proposal_seen(by=request.user, contribution=item),
+        done=_("Marked as seen: the person sees that you have read it."),
+    )
     return redirect("portal:inbox")
 
 
@@ -178,10 +177,9 @@ def question_answered(request, request_id):
     item = PortalRequest.objects.filter(pk=_uuid(request_id)).first()
     if item is None:
         raise Http404
-    try:
-        actions.mark_request_handled(by=request.user, item=item, at=timezone.now())
-    except actions.PortalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Marked as answered."))
+    perform(
+        request,
+        lambda: actions.mark_request_handled(by=request.user, item=item, at=timezone.now()),
+        done=_("Marked as answered."),
+    )
     return redirect("portal:privacy_questions")

@@ -17,6 +17,7 @@ from livingwell.core.refusals import Refused
 from livingwell.core.statemachine import TransitionError
 from livingwell.improvement import views as improvement_views
 from livingwell.improvement.actions import ImprovementError
+from livingwell.portal.actions import PortalError
 from livingwell.stories.actions import LinkError, StoryError
 
 
@@ -113,7 +114,9 @@ def test_perform_says_what_was_done_or_why_not():
 
 
 @pytest.mark.parametrize(
-    "error", [CoproductionError, ImprovementError, StoryError, LinkError], ids=lambda e: e.__name__
+    "error",
+    [CoproductionError, ImprovementError, StoryError, LinkError, PortalError],
+    ids=lambda e: e.__name__,
 )
 def test_each_apps_refusal_is_one_shape(error):
     refusal = error("No.", "title")

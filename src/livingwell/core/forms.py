@@ -118,8 +118,9 @@ def submit(
 ) -> Any:
     """On a POST with a valid form, run ``call(form.cleaned_data)`` (one action, ``by`` the
     user) and say ``done`` (or ``done(result)``) as a success message; return the action's
-    result for the caller to redirect with. A refusal goes on the form (``show_refusal``) and
-    None is returned, as on a GET or an invalid form, for the caller to show the form again."""
+    result for the caller to redirect with (True if the result is empty, so that what was done
+    always reads as true). A refusal goes on the form (``show_refusal``) and None is returned,
+    as on a GET or an invalid form, for the caller to show the form again."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -128,7 +129,7 @@ def submit(
         show_refusal(form, refusal)
         return None
     messages.success(request, done(result) if callable(done) else done)
-    return result
+    return result or True
 
 
 def perform(request, call: Callable[[], Any], *, done: str) -> bool:

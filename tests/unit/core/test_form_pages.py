@@ -159,3 +159,11 @@ def test_radios_are_one_answer_from_the_models_choices():
     assert Pick({"how": "fax"}).errors["how"]
     html = str(Pick())
     assert html.count('type="radio"') == 3 and "If you like." in html
+
+
+@pytest.mark.parametrize("nothing", [None, [], 0])
+def test_an_action_that_returns_nothing_still_reads_as_done(nothing):
+    request = _request(data={"title": "Tea"})
+    form = Example(lw_forms.posted(request))
+    assert lw_forms.submit(request, form, Calls(result=nothing), done="Saved.") is True
+    assert _said(request) == [("success", "Saved.")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -34,7 +35,7 @@ from livingwell.coproduction.models import (
     RateCard,
 )
 from livingwell.coproduction.receipts import ReceiptError, check_receipt
-from livingwell.core.refusals import Refused
+from livingwell.core.refusals import Refused, checked_text
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
 
 
@@ -61,13 +62,7 @@ def _log(by, verb: str, obj=None, **detail) -> None:
     )
 
 
-def _text(value, field: str, message: str, *, limit: int, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise CoproductionError(message, field)
-    if len(text) > limit:
-        raise CoproductionError(_("Keep this to {n} characters or fewer.").format(n=limit), field)
-    return text
+_text = partial(checked_text, refusal=CoproductionError)
 
 
 def _date(value, field: str, message: str) -> date:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class Refused(ValueError):
     """A change an action will not make, with a message for the user; ``field`` names the input
@@ -11,3 +13,16 @@ class Refused(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+def checked_text(
+    value, field: str, missing: str, *, limit: int, required: bool = True, refusal=Refused
+) -> str:
+    """Typed text, stripped; ``refusal`` (the app's own kind) naming ``field`` when it is
+    required and empty (saying ``missing``) or longer than ``limit``."""
+    text = (value or "").strip()
+    if required and not text:
+        raise refusal(missing, field)
+    if len(text) > limit:
+        raise refusal(_("Keep this to {n} characters or fewer.").format(n=limit), field)
+    return text

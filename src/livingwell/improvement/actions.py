@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.access.permissions import Permission, has_permission
-from livingwell.core.refusals import Refused
+from livingwell.core.refusals import Refused, checked_text
 from livingwell.core.statemachine import check_transition
 from livingwell.improvement import rules
 from livingwell.improvement.models import (
@@ -68,13 +69,7 @@ NUMBER_LIMIT = Decimal("1000000000")
 # Checking input
 
 
-def _text(value, field: str, message: str, *, limit: int, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ImprovementError(message, field)
-    if len(text) > limit:
-        raise ImprovementError(_("Keep this to {n} characters or fewer.").format(n=limit), field)
-    return text
+_text = partial(checked_text, refusal=ImprovementError)
 
 
 def _date(value, field: str, message: str, *, required: bool = True) -> date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _l
 from livingwell.access import audit
 from livingwell.core import messaging
 from livingwell.core.models import SiteConfig
-from livingwell.core.refusals import Refused
+from livingwell.core.refusals import Refused, checked_text
 from livingwell.intake.actions import is_urgent, submit_introduction
 from livingwell.intake.models import Introduction, Route
 from livingwell.outcomes.actions import hash_token
@@ -61,13 +62,7 @@ class LinkError(StoryError):
     """A teller's link that cannot be used (unknown, used or expired)."""
 
 
-def _text(value: str, field: str, missing: str, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise StoryError(missing, field)
-    if len(value) > MAX_TEXT:
-        raise StoryError(_("Keep this to %(n)s characters or fewer.") % {"n": MAX_TEXT}, field)
-    return value
+_text = partial(checked_text, limit=MAX_TEXT, refusal=StoryError)
 
 
 # --- collections --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from livingwell.coproduction.actions import CoproductionError
 from livingwell.core import forms as lw_forms
-from livingwell.core.refusals import Refused
+from livingwell.core.refusals import Refused, checked_text
 from livingwell.core.statemachine import TransitionError
 from livingwell.improvement import views as improvement_views
 from livingwell.improvement.actions import ImprovementError
@@ -167,3 +167,14 @@ def test_an_action_that_returns_nothing_still_reads_as_done(nothing):
     form = Example(lw_forms.posted(request))
     assert lw_forms.submit(request, form, Calls(result=nothing), done="Saved.") is True
     assert _said(request) == [("success", "Saved.")]
+
+
+def test_checked_text_names_the_field_in_the_apps_own_refusal():
+    assert checked_text("  Tea  ", "title", "Enter a title", limit=5) == "Tea"
+    assert checked_text("", "title", "Enter a title", limit=5, required=False) == ""
+    with pytest.raises(StoryError) as missing:
+        checked_text(None, "title", "Enter a title", limit=5, refusal=StoryError)
+    assert (str(missing.value), missing.value.field) == ("Enter a title", "title")
+    with pytest.raises(Refused) as long:
+        checked_text("x" * 6, "title", "Enter a title", limit=5)
+    assert str(long.value) == "Keep this to 5 characters or fewer."

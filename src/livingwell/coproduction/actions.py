@@ -35,7 +35,7 @@ from livingwell.coproduction.models import (
     RateCard,
 )
 from livingwell.coproduction.receipts import ReceiptError, check_receipt
-from livingwell.core.refusals import Refused, checked_text
+from livingwell.core.refusals import Refused, checked_choice, checked_text
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
 
 
@@ -106,13 +106,7 @@ def _hours(value, field: str = "hours") -> Decimal:
     return hours
 
 
-def _choice(value, choices, field: str, message: str, *, blank: bool = False):
-    keys = {c[0] if isinstance(c, tuple) else c for c in choices}
-    if blank and value in ("", None):
-        return value or ""
-    if value not in keys:
-        raise CoproductionError(message, field)
-    return value
+_choice = partial(checked_choice, refusal=CoproductionError)
 
 
 def _level(value, field: str, message: str, *, required: bool = True) -> int | None:

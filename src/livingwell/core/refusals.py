@@ -26,3 +26,14 @@ def checked_text(
     if len(text) > limit:
         raise refusal(_("Keep this to {n} characters or fewer.").format(n=limit), field)
     return text
+
+
+def checked_choice(value, choices, field: str, message: str, *, blank=False, refusal=Refused):
+    """One of ``choices`` (a model's ``choices`` or ``values``), or "" when ``blank`` allows
+    none; otherwise ``refusal`` naming ``field``. Compared, never hashed, so any value a JSON
+    import carries is refused with the message rather than raising."""
+    if blank and value in ("", None):
+        return ""
+    if value not in [c[0] if isinstance(c, tuple) else c for c in choices]:
+        raise refusal(message, field)
+    return value

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.access.permissions import Permission, has_permission
-from livingwell.core.refusals import Refused, checked_text
+from livingwell.core.refusals import Refused, checked_choice, checked_text
 from livingwell.core.statemachine import check_transition
 from livingwell.improvement import rules
 from livingwell.improvement.models import (
@@ -102,10 +102,7 @@ def _number(value, field: str, message: str, *, required: bool = True) -> Decima
     return number.quantize(Decimal("0.01"))
 
 
-def _choice(value, choices, field: str, message: str) -> str:
-    if value not in choices:
-        raise ImprovementError(message, field)
-    return value
+_choice = partial(checked_choice, refusal=ImprovementError)
 
 
 def _log(by, verb: str, obj, *, person_id=None, category="improvement", **detail) -> None:

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from livingwell.coproduction.actions import CoproductionError
 from livingwell.core import forms as lw_forms
-from livingwell.core.refusals import Refused, checked_text
+from livingwell.core.refusals import Refused, checked_choice, checked_text
 from livingwell.core.statemachine import TransitionError
 from livingwell.improvement import views as improvement_views
 from livingwell.improvement.actions import ImprovementError
@@ -178,3 +178,14 @@ def test_checked_text_names_the_field_in_the_apps_own_refusal():
     with pytest.raises(Refused) as long:
         checked_text("x" * 6, "title", "Enter a title", limit=5)
     assert str(long.value) == "Keep this to 5 characters or fewer."
+
+
+def test_checked_choice_takes_a_models_choices_or_values_and_refuses_anything_else():
+    choices = [("phone", "Phone"), ("visit", "Visit")]
+    assert checked_choice("visit", choices, "how", "Choose how") == "visit"
+    assert checked_choice("visit", ["phone", "visit"], "how", "Choose how") == "visit"
+    assert checked_choice(None, choices, "how", "Choose how", blank=True) == ""
+    for bad in ["fax", "", None, ["phone"], {"a": 1}]:
+        with pytest.raises(ImprovementError) as refused:
+            checked_choice(bad, choices, "how", "Choose how", refusal=ImprovementError)
+        assert (str(refused.value), refused.value.field) == ("Choose how", "how")

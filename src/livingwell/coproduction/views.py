@@ -605,6 +605,10 @@ def decision_new(request, activity_id):
 @require_GET
 def decision(request, decision_id):
     item = get_object_or_404(Decision.objects.select_related("activity"), pk=decision_id)
+    return _decision_page(request, item, f.FeedbackForm(initial={"given_on": timezone.localdate()}))
+
+
+def _decision_page(request, item, feedback_form, status=200):
     return render(
         request,
         "coproduction/decision.html",
@@ -612,8 +616,9 @@ def decision(request, decision_id):
             "decision": item,
             "links": queries.decision_links(item),
             "overdue": bool(queries.overdue_ids([item])),
-            "feedback_form": f.FeedbackForm(initial={"given_on": timezone.localdate()}),
+            "feedback_form": feedback_form,
         },
+        status=status,
     )
 
 
@@ -631,17 +636,7 @@ def decision_feedback(request, decision_id):
         done=_("Feedback date recorded."),
     ):
         return redirect("coproduction:decision", decision_id=item.pk)
-    return render(
-        request,
-        "coproduction/decision.html",
-        {
-            "decision": item,
-            "links": queries.decision_links(item),
-            "overdue": bool(queries.overdue_ids([item])),
-            "feedback_form": form,
-        },
-        status=400,
-    )
+    return _decision_page(request, item, form, status=400)
 
 
 @staff(LEAD)

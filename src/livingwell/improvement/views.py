@@ -179,33 +179,24 @@ def _project_form(request, project_id, make_form, call, *, title, button, done, 
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def aim_edit(request, project_id):
-    project = _project(project_id)
-    _changeable(request, project)
-    form = f.AimForm(
-        posted(request),
-        project=project,
-        initial={
+    def aim_form(data, project):
+        target = project.aim_target
+        initial = {
             "aim_statement": project.aim_statement,
             "aim_measure": project.aim_measure_id,
-            "aim_target": "" if project.aim_target is None else f"{project.aim_target:g}",
+            "aim_target": "" if target is None else f"{target:g}",
             "aim_date": project.aim_date,
-        },
-    )
-    if submit(
+        }
+        return f.AimForm(data, project=project, initial=initial)
+
+    return _project_form(
         request,
-        form,
-        lambda data: actions.update_aim(by=request.user, project=project, **data),
-        done=_("Aim saved."),
-    ):
-        return redirect("improvement:project", project_id=project.pk)
-    return form_page(
-        request,
-        form,
+        project_id,
+        aim_form,
+        lambda project, data: actions.update_aim(by=request.user, project=project, **data),
         title=_("Change the aim"),
-        back_url=project_url(project),
-        back_text=_("Back to the project"),
         button=_("Save the aim"),
-        extra={"project": project},
+        done=_("Aim saved."),
     )
 
 

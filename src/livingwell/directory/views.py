@@ -163,9 +163,7 @@ def _editable(request, service_id) -> Service:
 @require_http_methods(["GET", "POST"])
 def edit_service(request, service_id):
     svc = _editable(request, service_id)
-    form = ListingForm(
-        request.POST if request.method == "POST" else None, instance=Service.objects.get(pk=svc.pk)
-    )
+    form = ListingForm(lw_forms.posted(request), instance=Service.objects.get(pk=svc.pk))
     if lw_forms.submit(
         request,
         form,

@@ -63,7 +63,7 @@ def record_measure(request, introduction_id, measure):
         else None
     )
     form = StaffMeasureForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         measure=measure,
         texts=texts,
         goals=goals,
@@ -349,9 +349,7 @@ def respond(request, token):
         return _unavailable(request, exc)
     defn = get_definition(link.measure)
     texts, licensed = queries.item_texts(link.measure)
-    form = MeasureForm(
-        request.POST if request.method == "POST" else None, measure=link.measure, texts=texts
-    )
+    form = MeasureForm(posted(request), measure=link.measure, texts=texts)
     if request.method == "POST" and form.is_valid():
         try:
             actions.submit_via_link(token=token, answers=form.answers())

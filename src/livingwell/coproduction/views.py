@@ -9,7 +9,6 @@ The records hold no care data and no link to anyone's care record: the pages nee
 from __future__ import annotations
 
 import csv
-import uuid
 from datetime import date
 
 from django import forms as django_forms
@@ -38,6 +37,7 @@ from livingwell.coproduction.models import (
 from livingwell.coproduction.receipts import CONTENT_TYPES
 from livingwell.core.exports import formula_safe
 from livingwell.core.forms import perform, posted, submit
+from livingwell.core.ids import as_uuid
 
 LEAD = Permission.LEAD_COPRODUCTION
 PAGE_ROWS = 50
@@ -57,13 +57,6 @@ def form_page(request, form, *, title, back_url, button, intro="", caption="", m
             "multipart": multipart,
         },
     )
-
-
-def _uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,7 +183,7 @@ def person_new(request):
         done=lambda added: _("{name} added.").format(name=added.name),
     )
     if person:
-        back = Activity.objects.filter(pk=_uuid(request.GET.get("activity"))).first()
+        back = Activity.objects.filter(pk=as_uuid(request.GET.get("activity"))).first()
         if back is not None:
             return redirect("coproduction:attendance_add", activity_id=back.pk)
         return redirect("coproduction:person", person_id=person.pk)

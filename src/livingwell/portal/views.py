@@ -33,6 +33,7 @@ from livingwell.access.sharing import current_preferences
 from livingwell.accounts.models import Organisation
 from livingwell.accounts.views import locked_out
 from livingwell.core.forms import perform, submit
+from livingwell.core.ids import as_uuid
 from livingwell.portal import actions, forms, queries
 from livingwell.portal.models import AboutMe
 
@@ -336,7 +337,7 @@ def proxies(request):
 @person_portal
 def proxy_revoke(request, grant_id):
     person, rel = open_own_record(request, Part.PROXIES)
-    grant = get_object_or_404(ProxyGrant, pk=_uuid_or_404(grant_id), person=person)
+    grant = get_object_or_404(ProxyGrant, pk=as_uuid(grant_id), person=person)
     try:
         access_actions.revoke_proxy(by=request.portal_viewer, grant=grant)
     except access_actions.AccessError as error:
@@ -344,15 +345,6 @@ def proxy_revoke(request, grant_id):
     else:
         messages.success(request, _("%(name)s can no longer see your record.") % {"name": grant})
     return redirect("portal:proxies")
-
-
-def _uuid_or_404(value):
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -34,15 +35,12 @@ from livingwell.coproduction.models import (
     RateCard,
 )
 from livingwell.coproduction.receipts import ReceiptError, check_receipt
+from livingwell.core.refusals import Refused, checked_choice, checked_text
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
 
 
-class CoproductionError(ValueError):
+class CoproductionError(Refused):
     """A change that cannot be made; ``field`` names the input at fault (None: the whole form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 EARLIEST = date(2000, 1, 1)
@@ -64,13 +62,7 @@ def _log(by, verb: str, obj=None, **detail) -> None:
     )
 
 
-def _text(value, field: str, message: str, *, limit: int, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise CoproductionError(message, field)
-    if len(text) > limit:
-        raise CoproductionError(_("Keep this to {n} characters or fewer.").format(n=limit), field)
-    return text
+_text = partial(checked_text, refusal=CoproductionError)
 
 
 def _date(value, field: str, message: str) -> date:
@@ -114,13 +106,7 @@ def _hours(value, field: str = "hours") -> Decimal:
     return hours
 
 
-def _choice(value, choices, field: str, message: str, *, blank: bool = False):
-    keys = {c[0] if isinstance(c, tuple) else c for c in choices}
-    if blank and value in ("", None):
-        return value or ""
-    if value not in keys:
-        raise CoproductionError(message, field)
-    return value
+_choice = partial(checked_choice, refusal=CoproductionError)
 
 
 def _level(value, field: str, message: str, *, required: bool = True) -> int | None:

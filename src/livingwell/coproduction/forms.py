@@ -22,44 +22,21 @@ from livingwell.coproduction.models import (
     Ladder,
 )
 from livingwell.core import forms as lw_forms
+from livingwell.core.forms import date_field, decimal_text, radios, text_field
 from livingwell.people.models import ETHNICITY_CHOICES, Sex
 
 NOT_SAID = [("", _("Not answered"))]
 LEVELS = [("", _("Not rated yet"))] + [(str(v), f"{v}. {label}") for v, label in Ladder.choices]
 
 
-def date_field(label, help_text="", required=False):
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a real date, for example 2026-03-30.")},
-    )
-
-
-def text_field(label, help_text="", *, rows=None, max_length=4000):
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
-    return forms.CharField(
-        label=label, help_text=help_text, required=False, max_length=max_length, widget=widget
-    )
-
-
 def amount_field(label, help_text=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=False,
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "5"}),
-    )
+    """An amount of money or hours, at most 12 characters as typed."""
+    return decimal_text(label, help_text, max_length=12)
 
 
 class ActivityForm(lw_forms.Form):
     title = text_field(_("Title"), max_length=200)
-    kind = forms.ChoiceField(
-        label=_("Kind of activity"), choices=Activity.Kind.choices, widget=forms.RadioSelect
-    )
+    kind = radios(_("Kind of activity"), Activity.Kind.choices)
     purpose = text_field(_("Purpose"), _("Why people are being involved."), rows=3)
     decisions_in_scope = text_field(
         _("Decisions in scope"), _("What the people involved can change."), rows=3
@@ -70,11 +47,7 @@ class ActivityForm(lw_forms.Form):
         label=_("Level on the ladder of co-production intended beforehand"),
         choices=LEVELS[1:],
     )
-    payment_basis = forms.ChoiceField(
-        label=_("How involvement is paid"),
-        choices=Activity.Basis.choices,
-        widget=forms.RadioSelect,
-    )
+    payment_basis = radios(_("How involvement is paid"), Activity.Basis.choices)
 
 
 class RatingForm(lw_forms.Form):
@@ -88,9 +61,7 @@ class RatingForm(lw_forms.Form):
 
 class PersonForm(lw_forms.Form):
     name = text_field(_("Name"), max_length=150)
-    usual_role = forms.ChoiceField(
-        label=_("Usual role"), choices=InvolvementRole.choices, widget=forms.RadioSelect
-    )
+    usual_role = radios(_("Usual role"), InvolvementRole.choices)
     email = forms.EmailField(label=_("Email (optional)"), required=False)
     phone = text_field(_("Phone (optional)"), max_length=30)
     payroll_reference = text_field(_("Payroll reference (optional)"), max_length=40)
@@ -120,11 +91,7 @@ class AttendanceForm(lw_forms.Form):
     person = forms.ModelChoiceField(
         label=_("Person"), queryset=InvolvedPerson.objects.order_by("name")
     )
-    role = forms.ChoiceField(
-        label=_("Role they took part in"),
-        choices=InvolvementRole.choices,
-        widget=forms.RadioSelect,
-    )
+    role = radios(_("Role they took part in"), InvolvementRole.choices)
     enhanced = forms.BooleanField(
         label=_("Enhanced role (chairing, training, leading)"), required=False
     )
@@ -141,9 +108,7 @@ class AcceptForm(lw_forms.Form):
 
 
 class ExpenseForm(lw_forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind of expense"), choices=Expense.Kind.choices, widget=forms.RadioSelect
-    )
+    kind = radios(_("Kind of expense"), Expense.Kind.choices)
     description = text_field(_("What it was for"), max_length=200)
     amount = amount_field(_("Amount in pounds"), _("For example 12.40"))
     receipt = forms.FileField(
@@ -154,11 +119,7 @@ class ExpenseForm(lw_forms.Form):
 class DecisionForm(lw_forms.Form):
     title = text_field(_("Decision"), max_length=200)
     people_said = text_field(_("What people said"), rows=4)
-    changed = forms.ChoiceField(
-        label=_("Did it change the decision?"),
-        choices=Decision.Changed.choices,
-        widget=forms.RadioSelect,
-    )
+    changed = radios(_("Did it change the decision?"), Decision.Changed.choices)
     response = text_field(
         _("What we did, or why we didn't"),
         _("In words the people involved will read: 'you said, we did' or 'we didn't, and why'."),
@@ -170,10 +131,9 @@ class DecisionForm(lw_forms.Form):
         _("Date fed back to the people involved (optional)"),
         _("Leave empty until you have told them; it shows as overdue after the site's days."),
     )
-    duty = forms.ChoiceField(
-        label=_("Did the statutory involvement duty apply?"),
-        choices=Decision.Duty.choices,
-        widget=forms.RadioSelect,
+    duty = radios(
+        _("Did the statutory involvement duty apply?"),
+        Decision.Duty.choices,
         required=False,
         help_text=_("NHS Act 2006 s14Z45 (integrated care boards) or s242 (NHS trusts)."),
     )
@@ -204,11 +164,8 @@ class DecisionForm(lw_forms.Form):
 
 
 class FinaliseForm(lw_forms.Form):
-    duty = forms.ChoiceField(
-        label=_("Did the statutory involvement duty apply?"),
-        choices=Decision.Duty.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    duty = radios(
+        _("Did the statutory involvement duty apply?"), Decision.Duty.choices, required=False
     )
     duty_how_met = text_field(_("How the duty was met, or why it did not apply"), rows=3)
     public = forms.BooleanField(label=_("Publish it on 'You said, we did'"), required=False)

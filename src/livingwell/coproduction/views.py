@@ -9,11 +9,9 @@ The records hold no care data and no link to anyone's care record: the pages nee
 from __future__ import annotations
 
 import csv
-import uuid
 from datetime import date
 
 from django import forms as django_forms
-from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,18 +36,11 @@ from livingwell.coproduction.models import (
 )
 from livingwell.coproduction.receipts import CONTENT_TYPES
 from livingwell.core.exports import formula_safe
+from livingwell.core.forms import perform, posted, submit
+from livingwell.core.ids import as_uuid
 
 LEAD = Permission.LEAD_COPRODUCTION
 PAGE_ROWS = 50
-
-
-def apply(form, call):
-    """Run an action; a refusal becomes an error beside its field (or above the form)."""
-    try:
-        return call()
-    except actions.CoproductionError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-    return None
 
 
 def form_page(request, form, *, title, back_url, button, intro="", caption="", multipart=False):
@@ -66,17 +57,6 @@ def form_page(request, form, *, title, back_url, button, intro="", caption="", m
             "multipart": multipart,
         },
     )
-
-
-def _uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
-def _post(request):
-    return request.POST if request.method == "POST" else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -97,14 +77,15 @@ def activities(request):
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def activity_new(request):
-    form = f.ActivityForm(_post(request))
-    if request.method == "POST" and form.is_valid():
-        activity = apply(
-            form, lambda: actions.record_activity(by=request.user, **form.cleaned_data)
-        )
-        if activity:
-            messages.success(request, _("Activity recorded. Next: who was in the room."))
-            return redirect("coproduction:activity", activity_id=activity.pk)
+    form = f.ActivityForm(posted(request))
+    activity = submit(
+        request,
+        form,
+        lambda data: actions.record_activity(by=request.user, **data),
+        done=_("Activity recorded. Next: who was in the room."),
+    )
+    if activity:
+        return redirect("coproduction:activity", activity_id=activity.pk)
     return form_page(
         request,
         form,
@@ -137,18 +118,19 @@ def activity(request, activity_id):
 def activity_rate(request, activity_id):
     item = get_object_or_404(Activity, pk=activity_id)
     form = f.RatingForm(
-        _post(request),
+        posted(request),
         initial={
             "participants_level": item.participants_level or "",
             "staff_level": item.staff_level or "",
         },
     )
-    if request.method == "POST" and form.is_valid():
-        if apply(
-            form, lambda: actions.rate_activity(by=request.user, activity=item, **form.cleaned_data)
-        ):
-            messages.success(request, _("Ratings saved."))
-            return redirect("coproduction:activity", activity_id=item.pk)
+    if submit(
+        request,
+        form,
+        lambda data: actions.rate_activity(by=request.user, activity=item, **data),
+        done=_("Ratings saved."),
+    ):
+        return redirect("coproduction:activity", activity_id=item.pk)
     return form_page(
         request,
         form,
@@ -167,15 +149,14 @@ def activity_rate(request, activity_id):
 @require_http_methods(["GET", "POST"])
 def attendance_add(request, activity_id):
     item = get_object_or_404(Activity, pk=activity_id)
-    form = f.AttendanceForm(_post(request))
-    if request.method == "POST" and form.is_valid():
-        done = apply(
-            form,
-            lambda: actions.add_attendance(by=request.user, activity=item, **form.cleaned_data),
-        )
-        if done:
-            messages.success(request, _("{name} added.").format(name=done.person.name))
-            return redirect("coproduction:activity", activity_id=item.pk)
+    form = f.AttendanceForm(posted(request))
+    if submit(
+        request,
+        form,
+        lambda data: actions.add_attendance(by=request.user, activity=item, **data),
+        done=lambda attendance: _("{name} added.").format(name=attendance.person.name),
+    ):
+        return redirect("coproduction:activity", activity_id=item.pk)
     return form_page(
         request,
         form,
@@ -194,15 +175,18 @@ def attendance_add(request, activity_id):
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def person_new(request):
-    form = f.PersonForm(_post(request))
-    if request.method == "POST" and form.is_valid():
-        person = apply(form, lambda: actions.add_person(by=request.user, **form.cleaned_data))
-        if person:
-            messages.success(request, _("{name} added.").format(name=person.name))
-            back = Activity.objects.filter(pk=_uuid(request.GET.get("activity"))).first()
-            if back is not None:
-                return redirect("coproduction:attendance_add", activity_id=back.pk)
-            return redirect("coproduction:person", person_id=person.pk)
+    form = f.PersonForm(posted(request))
+    person = submit(
+        request,
+        form,
+        lambda data: actions.add_person(by=request.user, **data),
+        done=lambda added: _("{name} added.").format(name=added.name),
+    )
+    if person:
+        back = Activity.objects.filter(pk=as_uuid(request.GET.get("activity"))).first()
+        if back is not None:
+            return redirect("coproduction:attendance_add", activity_id=back.pk)
+        return redirect("coproduction:person", person_id=person.pk)
     return form_page(
         request,
         form,
@@ -246,24 +230,25 @@ def _attendance(attendance_id) -> Attendance:
 @require_http_methods(["GET", "POST"])
 def payment(request, attendance_id):
     item = _attendance(attendance_id)
-    form = f.AcceptForm(_post(request))
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("answer") == "decline":
-            done = apply(form, lambda: actions.decline_payment(by=request.user, attendance=item))
-            text = _("Payment declined. Expenses can still be repaid.")
-        else:
-            done = apply(
-                form,
-                lambda: actions.accept_payment(
-                    by=request.user,
-                    attendance=item,
-                    warning_seen=form.cleaned_data["warning_seen"],
-                ),
-            )
-            text = _("Payment accepted.")
-        if done:
-            messages.success(request, text)
-            return redirect("coproduction:activity", activity_id=item.activity_id)
+    form = f.AcceptForm(posted(request))
+    if request.POST.get("answer") == "decline":
+        done = submit(
+            request,
+            form,
+            lambda data: actions.decline_payment(by=request.user, attendance=item),
+            done=_("Payment declined. Expenses can still be repaid."),
+        )
+    else:
+        done = submit(
+            request,
+            form,
+            lambda data: actions.accept_payment(
+                by=request.user, attendance=item, warning_seen=data["warning_seen"]
+            ),
+            done=_("Payment accepted."),
+        )
+    if done:
+        return redirect("coproduction:activity", activity_id=item.activity_id)
     return render(
         request,
         "coproduction/payment.html",
@@ -275,15 +260,14 @@ def payment(request, attendance_id):
 @require_http_methods(["GET", "POST"])
 def expense_add(request, attendance_id):
     item = _attendance(attendance_id)
-    form = f.ExpenseForm(_post(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        done = apply(
-            form,
-            lambda: actions.add_expense(by=request.user, attendance=item, **form.cleaned_data),
-        )
-        if done:
-            messages.success(request, _("Expense added with its receipt."))
-            return redirect("coproduction:activity", activity_id=item.activity_id)
+    form = f.ExpenseForm(posted(request), request.FILES if request.method == "POST" else None)
+    if submit(
+        request,
+        form,
+        lambda data: actions.add_expense(by=request.user, attendance=item, **data),
+        done=_("Expense added with its receipt."),
+    ):
+        return redirect("coproduction:activity", activity_id=item.activity_id)
     return form_page(
         request,
         form,
@@ -474,11 +458,14 @@ def expenses_csv(request):
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def rate_card_new(request):
-    form = f.RateCardForm(_post(request), initial={"half_day_hours": "4"})
-    if request.method == "POST" and form.is_valid():
-        if apply(form, lambda: actions.add_rate_card(by=request.user, **form.cleaned_data)):
-            messages.success(request, _("New rate card version saved."))
-            return redirect("coproduction:payments")
+    form = f.RateCardForm(posted(request), initial={"half_day_hours": "4"})
+    if submit(
+        request,
+        form,
+        lambda data: actions.add_rate_card(by=request.user, **data),
+        done=_("New rate card version saved."),
+    ):
+        return redirect("coproduction:payments")
     return form_page(
         request,
         form,
@@ -497,17 +484,20 @@ def rate_card_new(request):
 def settings_page(request):
     config = CoproductionSettings.current()
     form = f.SettingsForm(
-        _post(request),
+        posted(request),
         initial={
             "feedback_due_days": config.feedback_due_days,
             "benefits_warning_amount": config.benefits_warning_amount,
             "benefits_advice": config.benefits_advice,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        if apply(form, lambda: actions.set_settings(by=request.user, **form.cleaned_data)):
-            messages.success(request, _("Co-production settings saved."))
-            return redirect("coproduction:payments")
+    if submit(
+        request,
+        form,
+        lambda data: actions.set_settings(by=request.user, **data),
+        done=_("Co-production settings saved."),
+    ):
+        return redirect("coproduction:payments")
     return form_page(
         request,
         form,
@@ -585,15 +575,15 @@ def decisions(request):
 @require_http_methods(["GET", "POST"])
 def decision_new(request, activity_id):
     item = get_object_or_404(Activity, pk=activity_id)
-    form = f.DecisionForm(_post(request), link_fields=_link_fields())
-    if request.method == "POST" and form.is_valid():
-        decision = apply(
-            form,
-            lambda: actions.log_decision(by=request.user, activity=item, **form.cleaned_data),
-        )
-        if decision:
-            messages.success(request, _("Decision logged."))
-            return redirect("coproduction:decision", decision_id=decision.pk)
+    form = f.DecisionForm(posted(request), link_fields=_link_fields())
+    decision = submit(
+        request,
+        form,
+        lambda data: actions.log_decision(by=request.user, activity=item, **data),
+        done=_("Decision logged."),
+    )
+    if decision:
+        return redirect("coproduction:decision", decision_id=decision.pk)
     return form_page(
         request,
         form,
@@ -608,6 +598,10 @@ def decision_new(request, activity_id):
 @require_GET
 def decision(request, decision_id):
     item = get_object_or_404(Decision.objects.select_related("activity"), pk=decision_id)
+    return _decision_page(request, item, f.FeedbackForm(initial={"given_on": timezone.localdate()}))
+
+
+def _decision_page(request, item, feedback_form, status=200):
     return render(
         request,
         "coproduction/decision.html",
@@ -615,8 +609,9 @@ def decision(request, decision_id):
             "decision": item,
             "links": queries.decision_links(item),
             "overdue": bool(queries.overdue_ids([item])),
-            "feedback_form": f.FeedbackForm(initial={"given_on": timezone.localdate()}),
+            "feedback_form": feedback_form,
         },
+        status=status,
     )
 
 
@@ -625,27 +620,16 @@ def decision(request, decision_id):
 def decision_feedback(request, decision_id):
     item = get_object_or_404(Decision, pk=decision_id)
     form = f.FeedbackForm(request.POST)
-    if form.is_valid():
-        done = apply(
-            form,
-            lambda: actions.record_feedback(
-                by=request.user, decision=item, given_on=form.cleaned_data["given_on"]
-            ),
-        )
-        if done:
-            messages.success(request, _("Feedback date recorded."))
-            return redirect("coproduction:decision", decision_id=item.pk)
-    return render(
+    if submit(
         request,
-        "coproduction/decision.html",
-        {
-            "decision": item,
-            "links": queries.decision_links(item),
-            "overdue": bool(queries.overdue_ids([item])),
-            "feedback_form": form,
-        },
-        status=400,
-    )
+        form,
+        lambda data: actions.record_feedback(
+            by=request.user, decision=item, given_on=data["given_on"]
+        ),
+        done=_("Feedback date recorded."),
+    ):
+        return redirect("coproduction:decision", decision_id=item.pk)
+    return _decision_page(request, item, form, status=400)
 
 
 @staff(LEAD)
@@ -653,24 +637,21 @@ def decision_feedback(request, decision_id):
 def decision_finalise(request, decision_id):
     item = get_object_or_404(Decision, pk=decision_id)
     form = f.FinaliseForm(
-        _post(request), initial={"duty": item.duty, "duty_how_met": item.duty_how_met}
+        posted(request), initial={"duty": item.duty, "duty_how_met": item.duty_how_met}
     )
-    if request.method == "POST" and form.is_valid():
 
-        def run():
-            data = form.cleaned_data
-            if item.duty != data["duty"] or item.duty_how_met != data["duty_how_met"]:
-                actions.record_duty(
-                    by=request.user,
-                    decision=item,
-                    duty=data["duty"],
-                    duty_how_met=data["duty_how_met"],
-                )
-            return actions.finalise_decision(by=request.user, decision=item, public=data["public"])
+    def run(data):
+        if item.duty != data["duty"] or item.duty_how_met != data["duty_how_met"]:
+            actions.record_duty(
+                by=request.user,
+                decision=item,
+                duty=data["duty"],
+                duty_how_met=data["duty_how_met"],
+            )
+        return actions.finalise_decision(by=request.user, decision=item, public=data["public"])
 
-        if apply(form, run):
-            messages.success(request, _("The decision is final."))
-            return redirect("coproduction:decision", decision_id=item.pk)
+    if submit(request, form, run, done=_("The decision is final.")):
+        return redirect("coproduction:decision", decision_id=item.pk)
     return form_page(
         request,
         form,
@@ -690,15 +671,11 @@ def decision_finalise(request, decision_id):
 def decision_publish(request, decision_id):
     item = get_object_or_404(Decision, pk=decision_id)
     publish = request.POST.get("public") == "1"
-    try:
-        actions.set_public(by=request.user, decision=item, public=publish)
-    except actions.CoproductionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("Published on 'You said, we did'.") if publish else _("No longer published."),
-        )
+    perform(
+        request,
+        lambda: actions.set_public(by=request.user, decision=item, public=publish),
+        done=_("Published on 'You said, we did'.") if publish else _("No longer published."),
+    )
     return redirect("coproduction:decision", decision_id=item.pk)
 
 

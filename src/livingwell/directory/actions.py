@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from livingwell.access.audit import record
 from livingwell.access.permissions import Permission, has_permission
+from livingwell.core.refusals import Refused
 from livingwell.directory.importer import Bundle, Row
 from livingwell.directory.models import LinkEntity, Location, Organization, Service, Taxonomy
 from livingwell.directory.tables import BY_NAME, Table
@@ -22,7 +23,7 @@ from livingwell.people.names import clean_name
 AUDIT_CATEGORY = "directory"
 
 
-class DirectoryError(ValueError):
+class DirectoryError(Refused):
     """A directory change that cannot be made; the message is for the user."""
 
 

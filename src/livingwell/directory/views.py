@@ -163,18 +163,16 @@ def _editable(request, service_id) -> Service:
 @require_http_methods(["GET", "POST"])
 def edit_service(request, service_id):
     svc = _editable(request, service_id)
-    form = ListingForm(
-        request.POST if request.method == "POST" else None, instance=Service.objects.get(pk=svc.pk)
-    )
-    if request.method == "POST" and form.is_valid():
-        changes = {k: form.cleaned_data[k] for k in actions.EDITABLE_FIELDS}
-        try:
-            actions.update_service(by=request.user, service=svc, changes=changes)
-        except actions.DirectoryError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Listing saved and marked as checked today."))
-            return redirect("directory:service", service_id=svc.id)
+    form = ListingForm(lw_forms.posted(request), instance=Service.objects.get(pk=svc.pk))
+    if lw_forms.submit(
+        request,
+        form,
+        lambda data: actions.update_service(
+            by=request.user, service=svc, changes={k: data[k] for k in actions.EDITABLE_FIELDS}
+        ),
+        done=_("Listing saved and marked as checked today."),
+    ):
+        return redirect("directory:service", service_id=svc.id)
     return render(request, "directory/edit_service.html", {"form": form, "service": svc})
 
 

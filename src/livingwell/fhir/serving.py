@@ -16,7 +16,6 @@ restates a rule.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -31,6 +30,7 @@ from livingwell.access.sharing import (
     visible_conversation_filter,
     visible_plan_filter,
 )
+from livingwell.core.ids import as_uuid
 from livingwell.fhir import resources as R
 
 PERSON_TYPES = frozenset(
@@ -73,13 +73,6 @@ class Caller:
     @cached_property
     def standing(self):
         return organisation_standing(self.client.organisation_id)
-
-
-def as_uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def prune(value):

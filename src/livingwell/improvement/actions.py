@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from livingwell.access import audit
 from livingwell.access.models import AuditEvent
 from livingwell.access.permissions import Permission, has_permission
+from livingwell.core.refusals import Refused, checked_choice, checked_text
 from livingwell.core.statemachine import check_transition
 from livingwell.improvement import rules
 from livingwell.improvement.models import (
@@ -46,12 +48,8 @@ from livingwell.improvement.models import (
 from livingwell.improvement.series import NETWORK_MEASURES
 
 
-class ImprovementError(ValueError):
+class ImprovementError(Refused):
     """A change that cannot be made; ``field`` names the input at fault (None: the whole form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 S = PDSACycle.Stage
@@ -71,13 +69,7 @@ NUMBER_LIMIT = Decimal("1000000000")
 # Checking input
 
 
-def _text(value, field: str, message: str, *, limit: int, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ImprovementError(message, field)
-    if len(text) > limit:
-        raise ImprovementError(_("Keep this to {n} characters or fewer.").format(n=limit), field)
-    return text
+_text = partial(checked_text, refusal=ImprovementError)
 
 
 def _date(value, field: str, message: str, *, required: bool = True) -> date | None:
@@ -110,10 +102,7 @@ def _number(value, field: str, message: str, *, required: bool = True) -> Decima
     return number.quantize(Decimal("0.01"))
 
 
-def _choice(value, choices, field: str, message: str) -> str:
-    if value not in choices:
-        raise ImprovementError(message, field)
-    return value
+_choice = partial(checked_choice, refusal=ImprovementError)
 
 
 def _log(by, verb: str, obj, *, person_id=None, category="improvement", **detail) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from livingwell.accounts.models import Team, User
 from livingwell.core import forms as lw_forms
+from livingwell.core.forms import date_field, decimal_text, radios, text_field
 from livingwell.improvement.models import (
     PROGRESS_SCORES,
     SEIPS,
@@ -29,36 +30,6 @@ from livingwell.improvement.rules import PARTICIPANT_ROLE_CHOICES
 from livingwell.improvement.series import NETWORK_CHOICES
 
 
-def date_field(label, help_text="", required=False):
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": _("Enter a real date, for example 2026-03-30."),
-            "required": _("Enter the date."),
-        },
-    )
-
-
-def text_field(label, help_text="", *, rows=None, max_length=4000):
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
-    return forms.CharField(
-        label=label, help_text=help_text, required=False, max_length=max_length, widget=widget
-    )
-
-
-def number(label, help_text=""):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-width": "5"}),
-    )
-
-
 class NamedChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
@@ -72,7 +43,7 @@ class ProjectForm(lw_forms.Form):
         rows=3,
         max_length=2000,
     )
-    aim_target = number(_("Target (optional)"), _("The value the aim measure should reach."))
+    aim_target = decimal_text(_("Target (optional)"), _("The value the aim measure should reach."))
     aim_date = date_field(_("Aim date (optional)"), _("When the aim should be met by."))
     data_from = date_field(
         _("First date of data"),
@@ -115,10 +86,9 @@ class MemberForm(lw_forms.Form):
 
 
 class ProgressForm(lw_forms.Form):
-    score = forms.ChoiceField(
-        label=_("Progress score"),
-        choices=[(str(s), f"{s} – {ProgressScore.LABELS[s]}") for s in PROGRESS_SCORES],
-        widget=forms.RadioSelect,
+    score = radios(
+        _("Progress score"),
+        [(str(s), f"{s} – {ProgressScore.LABELS[s]}") for s in PROGRESS_SCORES],
         required=False,
     )
     on = date_field(_("Date"), _("Leave empty for today."))
@@ -126,12 +96,7 @@ class ProgressForm(lw_forms.Form):
 
 
 class DriverForm(lw_forms.Form):
-    level = forms.ChoiceField(
-        label=_("Kind of driver"),
-        choices=Driver.Level.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    level = radios(_("Kind of driver"), Driver.Level.choices, required=False)
     parent = NamedChoice(
         label=_("Primary driver it serves (secondary drivers only)"),
         queryset=Driver.objects.none(),
@@ -157,34 +122,23 @@ class ChangeIdeaForm(lw_forms.Form):
 
 
 class MeasureForm(lw_forms.Form):
-    source = forms.ChoiceField(
-        label=_("Where the figures come from"),
-        choices=[*NETWORK_CHOICES, (Measure.MANUAL, _("We record the values ourselves"))],
-        widget=forms.RadioSelect,
+    source = radios(
+        _("Where the figures come from"),
+        [*NETWORK_CHOICES, (Measure.MANUAL, _("We record the values ourselves"))],
         required=False,
     )
     name = text_field(
         _("Name"), _("Leave empty for a network measure to use its own name."), max_length=200
     )
-    kind = forms.ChoiceField(
-        label=_("Kind of measure"),
-        choices=Measure.Kind.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    improvement = forms.ChoiceField(
-        label=_("Which way is better"),
-        choices=Improvement.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    kind = radios(_("Kind of measure"), Measure.Kind.choices, required=False)
+    improvement = radios(_("Which way is better"), Improvement.choices, required=False)
     unit = text_field(_("Unit (optional)"), _("For example: days, %, calls."), max_length=20)
     definition = text_field(_("How it is measured (optional)"), rows=3)
 
 
 class PointForm(lw_forms.Form):
     on = date_field(_("Date of the value"), required=False)
-    value = number(_("Value"))
+    value = decimal_text(_("Value"))
 
 
 class CycleForm(lw_forms.Form):
@@ -202,7 +156,7 @@ class CycleForm(lw_forms.Form):
     questions = text_field(_("Questions"), _("What do you want to find out?"), rows=3)
     scale_who = text_field(_("Who"), max_length=200)
     scale_where = text_field(_("Where"), max_length=200)
-    scale_people = number(
+    scale_people = decimal_text(
         _("How many people"), _("Start small: a handful of people is often enough.")
     )
     scale_duration = text_field(_("For how long"), max_length=100)
@@ -223,14 +177,9 @@ class PlanForm(CycleForm):
 
 class PredictionForm(lw_forms.Form):
     measure = NamedChoice(label=_("Measure"), queryset=Measure.objects.none(), required=False)
-    direction = forms.ChoiceField(
-        label=_("The measure will"),
-        choices=Prediction.Direction.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    expected_low = number(_("Lowest value expected"))
-    expected_high = number(_("Highest value expected"))
+    direction = radios(_("The measure will"), Prediction.Direction.choices, required=False)
+    expected_low = decimal_text(_("Lowest value expected"))
+    expected_high = decimal_text(_("Highest value expected"))
     rationale = text_field(_("Why you expect this"), rows=3, max_length=2000)
 
     def __init__(self, *args, project, **kwargs):
@@ -239,11 +188,8 @@ class PredictionForm(lw_forms.Form):
 
 
 class DoForm(lw_forms.Form):
-    ran_as_planned = forms.ChoiceField(
-        label=_("Did the test run as planned?"),
-        choices=PDSACycle.RanAsPlanned.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    ran_as_planned = radios(
+        _("Did the test run as planned?"), PDSACycle.RanAsPlanned.choices, required=False
     )
     deviations = text_field(_("What was done differently, and why"), rows=3)
     observations = text_field(_("Observations"), rows=3)
@@ -261,12 +207,7 @@ class StudyForm(lw_forms.Form):
 
 
 class ActForm(lw_forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=PDSACycle.Decision.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    decision = radios(_("Decision"), PDSACycle.Decision.choices, required=False)
     rationale = text_field(_("Why"), rows=3)
     process_change_measures = forms.ModelMultipleChoiceField(
         label=_("Adopted: show it as a process change on these charts (optional)"),
@@ -288,18 +229,8 @@ class ActForm(lw_forms.Form):
 
 
 class ResponseForm(lw_forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind of learning response"),
-        choices=LearningResponse.Kind.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    event_kind = forms.ChoiceField(
-        label=_("What happened"),
-        choices=LearningResponse.EventKind.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    kind = radios(_("Kind of learning response"), LearningResponse.Kind.choices, required=False)
+    event_kind = radios(_("What happened"), LearningResponse.EventKind.choices, required=False)
     title = text_field(
         _("Title"),
         _("A few words that name no one, for example “Urgent call not returned”."),
@@ -330,10 +261,9 @@ class AnswersForm(lw_forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    person_involvement = forms.ChoiceField(
-        label=_("Were the person or their family involved?"),
-        choices=LearningResponse.Involvement.choices,
-        widget=forms.RadioSelect,
+    person_involvement = radios(
+        _("Were the person or their family involved?"),
+        LearningResponse.Involvement.choices,
         required=False,
     )
     support_offered = forms.BooleanField(
@@ -343,17 +273,9 @@ class AnswersForm(lw_forms.Form):
 
 
 class FactorForm(lw_forms.Form):
-    seips = forms.ChoiceField(
-        label=_("Part of the work system (SEIPS)"),
-        choices=SEIPS.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    effect = forms.ChoiceField(
-        label=_("Did it contribute, or go well?"),
-        choices=ContributingFactor.Effect.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    seips = radios(_("Part of the work system (SEIPS)"), SEIPS.choices, required=False)
+    effect = radios(
+        _("Did it contribute, or go well?"), ContributingFactor.Effect.choices, required=False
     )
     description = text_field(
         _("Describe it"),

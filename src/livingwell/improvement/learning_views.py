@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from livingwell.access.helpers import check_person, open_introduction, refuse
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import staff
+from livingwell.core.forms import posted
 from livingwell.improvement import actions, queries, rules
 from livingwell.improvement import forms as f
 from livingwell.improvement.models import (
@@ -33,7 +34,7 @@ from livingwell.improvement.models import (
     SafetyAction,
 )
 from livingwell.improvement.privacy import personal_data_findings
-from livingwell.improvement.views import apply, form_page
+from livingwell.improvement.views import form_page, submit
 
 LEAD = Permission.LEAD_LEARNING_RESPONSE
 CATEGORY = "learning_response"
@@ -98,27 +99,25 @@ def _introduction_by_reference(request, reference: str):
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def response_new(request):
-    form = f.ResponseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    form = f.ResponseForm(posted(request))
+
+    def run(data):
+        data = dict(data)
         reference = data.pop("reference").strip()
         intro = _introduction_by_reference(request, reference) if reference else None
         if reference and intro is None:
-            form.add_error(
-                "reference",
+            raise actions.ImprovementError(
                 _(
                     "There is no introduction you can open with that reference. Check it, or "
                     "leave it empty."
                 ),
+                "reference",
             )
-        else:
-            response = apply(
-                form,
-                lambda: actions.raise_response(by=request.user, introduction=intro, **data),
-            )
-            if response:
-                messages.success(request, _("Learning response raised."))
-                return redirect(response_url(response))
+        return actions.raise_response(by=request.user, introduction=intro, **data)
+
+    response = submit(request, form, run, done=_("Learning response raised."))
+    if response:
+        return redirect(response_url(response))
     return form_page(
         request,
         form,
@@ -160,6 +159,27 @@ def response(request, response_id):
     )
 
 
+def _response_form(request, response, form, action, *, done, title, button, intro=""):
+    """A form that adds to or changes a response, then goes back to it; ``action`` takes the
+    form's values as keywords."""
+    if submit(
+        request,
+        form,
+        lambda data: action(by=request.user, response=response, **data),
+        done=done,
+    ):
+        return redirect(response_url(response))
+    return form_page(
+        request,
+        form,
+        title=title,
+        back_url=response_url(response),
+        back_text=_("Back to the response"),
+        button=button,
+        intro=intro,
+    )
+
+
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def answers(request, response_id):
@@ -167,22 +187,13 @@ def answers(request, response_id):
     fields = [*actions.RESPONSE_TEXT_FIELDS, "participant_roles", "person_involvement"]
     initial = {name: getattr(response, name) for name in fields}
     initial["support_offered"] = response.support_offered
-    form = f.AnswersForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if apply(
-            form,
-            lambda: actions.update_response(
-                by=request.user, response=response, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect(response_url(response))
-    return form_page(
+    return _response_form(
         request,
-        form,
+        response,
+        f.AnswersForm(posted(request), initial=initial),
+        actions.update_response,
+        done=_("Saved."),
         title=_("The review: {title}").format(title=response.title),
-        back_url=response_url(response),
-        back_text=_("Back to the response"),
         button=_("Save"),
         intro=_(
             "Everyone contributes equally; rank does not matter; no blame. Ask what was "
@@ -194,21 +205,13 @@ def answers(request, response_id):
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def factor_add(request, response_id):
-    response = open_response(request, response_id)
-    form = f.FactorForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if apply(
-            form,
-            lambda: actions.add_factor(by=request.user, response=response, **form.cleaned_data),
-        ):
-            messages.success(request, _("Factor added."))
-            return redirect(response_url(response))
-    return form_page(
+    return _response_form(
         request,
-        form,
+        open_response(request, response_id),
+        f.FactorForm(posted(request)),
+        actions.add_factor,
+        done=_("Factor added."),
         title=_("Add a contributing factor"),
-        back_url=response_url(response),
-        back_text=_("Back to the response"),
         button=_("Add the factor"),
         intro=_(
             "Code it to the SEIPS work system: the people in the work, the tasks, tools and "
@@ -221,23 +224,13 @@ def factor_add(request, response_id):
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def action_add(request, response_id):
-    response = open_response(request, response_id)
-    form = f.SafetyActionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if apply(
-            form,
-            lambda: actions.add_safety_action(
-                by=request.user, response=response, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("Safety action added. Its owner sees it in their list."))
-            return redirect(response_url(response))
-    return form_page(
+    return _response_form(
         request,
-        form,
+        open_response(request, response_id),
+        f.SafetyActionForm(posted(request)),
+        actions.add_safety_action,
+        done=_("Safety action added. Its owner sees it in their list."),
         title=_("Add a safety action"),
-        back_url=response_url(response),
-        back_text=_("Back to the response"),
         button=_("Add the safety action"),
     )
 
@@ -247,7 +240,7 @@ def action_add(request, response_id):
 def summary(request, response_id):
     response = open_response(request, response_id)
     form = f.SummaryForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"learning_summary": response.learning_summary},
     )
     findings = []
@@ -255,17 +248,18 @@ def summary(request, response_id):
         findings = personal_data_findings(
             form.cleaned_data["learning_summary"], response.introduction
         )
-        if apply(
-            form,
-            lambda: actions.share_learning_summary(
-                by=request.user,
-                response=response,
-                summary=form.cleaned_data["learning_summary"],
-                names_checked=form.cleaned_data["names_checked"],
-            ),
-        ):
-            messages.success(request, _("The learning summary is shared with the network."))
-            return redirect(response_url(response))
+    if submit(
+        request,
+        form,
+        lambda data: actions.share_learning_summary(
+            by=request.user,
+            response=response,
+            summary=data["learning_summary"],
+            names_checked=data["names_checked"],
+        ),
+        done=_("The learning summary is shared with the network."),
+    ):
+        return redirect(response_url(response))
     return form_page(
         request,
         form,
@@ -387,25 +381,24 @@ def action_to_idea(request, action_id):
         ]
     )
     form = f.ToChangeIdeaForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         drivers=drivers,
         initial={"text": action.description},
     )
-    if request.method == "POST" and form.is_valid():
-        driver = form.cleaned_data["driver"]
-        idea = apply(
-            form,
-            lambda: actions.safety_action_to_change_idea(
-                by=request.user,
-                action=action,
-                project=driver.project if driver else None,
-                driver=driver,
-                text=form.cleaned_data["text"],
-            ),
-        )
-        if idea:
-            messages.success(request, _("Change idea added: plan a PDSA cycle to test it."))
-            return redirect("improvement:project", project_id=idea.project_id)
+    idea = submit(
+        request,
+        form,
+        lambda data: actions.safety_action_to_change_idea(
+            by=request.user,
+            action=action,
+            project=data["driver"].project if data["driver"] else None,
+            driver=data["driver"],
+            text=data["text"],
+        ),
+        done=_("Change idea added: plan a PDSA cycle to test it."),
+    )
+    if idea:
+        return redirect("improvement:project", project_id=idea.project_id)
     return form_page(
         request,
         form,

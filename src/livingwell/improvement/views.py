@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import staff
+from livingwell.core import forms as lw_forms
+from livingwell.core.forms import perform, posted
 from livingwell.core.statemachine import TransitionError
 from livingwell.improvement import actions, diagram, queries, rules
 from livingwell.improvement import forms as f
@@ -43,12 +45,11 @@ def _cycle(project, cycle_id) -> PDSACycle:
     )
 
 
-def apply(form, call):
-    """Run an action; a refusal becomes an error beside its field (or above the form)."""
+def submit(request, form, call, *, done):
+    """``core.forms.submit``, where a stage already recorded (in another tab, say) is also said
+    above the form."""
     try:
-        return call()
-    except actions.ImprovementError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        return lw_forms.submit(request, form, call, done=done)
     except TransitionError:
         form.add_error(None, _("This stage has already been recorded. Go back to the cycle."))
     return None
@@ -99,12 +100,15 @@ def portfolio(request):
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def project_new(request):
-    form = f.ProjectForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        project = apply(form, lambda: actions.create_project(by=request.user, **form.cleaned_data))
-        if project:
-            messages.success(request, _("Project started. Next: its driver diagram and measures."))
-            return redirect("improvement:project", project_id=project.pk)
+    form = f.ProjectForm(posted(request))
+    project = submit(
+        request,
+        form,
+        lambda data: actions.create_project(by=request.user, **data),
+        done=_("Project started. Next: its driver diagram and measures."),
+    )
+    if project:
+        return redirect("improvement:project", project_id=project.pk)
     return form_page(
         request,
         form,
@@ -156,11 +160,9 @@ def _project_form(request, project_id, make_form, call, *, title, button, done, 
     ``make_form(data, project)`` builds the form."""
     project = _project(project_id)
     _changeable(request, project)
-    form = make_form(request.POST if request.method == "POST" else None, project)
-    if request.method == "POST" and form.is_valid():
-        if apply(form, lambda: call(project, form.cleaned_data)):
-            messages.success(request, done)
-            return redirect("improvement:project", project_id=project.pk)
+    form = make_form(posted(request), project)
+    if submit(request, form, lambda data: call(project, data), done=done):
+        return redirect("improvement:project", project_id=project.pk)
     return form_page(
         request,
         form,
@@ -176,32 +178,24 @@ def _project_form(request, project_id, make_form, call, *, title, button, done, 
 @staff(LEAD)
 @require_http_methods(["GET", "POST"])
 def aim_edit(request, project_id):
-    project = _project(project_id)
-    _changeable(request, project)
-    form = f.AimForm(
-        request.POST if request.method == "POST" else None,
-        project=project,
-        initial={
+    def aim_form(data, project):
+        target = project.aim_target
+        initial = {
             "aim_statement": project.aim_statement,
             "aim_measure": project.aim_measure_id,
-            "aim_target": "" if project.aim_target is None else f"{project.aim_target:g}",
+            "aim_target": "" if target is None else f"{target:g}",
             "aim_date": project.aim_date,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        if apply(
-            form, lambda: actions.update_aim(by=request.user, project=project, **form.cleaned_data)
-        ):
-            messages.success(request, _("Aim saved."))
-            return redirect("improvement:project", project_id=project.pk)
-    return form_page(
+        }
+        return f.AimForm(data, project=project, initial=initial)
+
+    return _project_form(
         request,
-        form,
+        project_id,
+        aim_form,
+        lambda project, data: actions.update_aim(by=request.user, project=project, **data),
         title=_("Change the aim"),
-        back_url=project_url(project),
-        back_text=_("Back to the project"),
         button=_("Save the aim"),
-        extra={"project": project},
+        done=_("Aim saved."),
     )
 
 
@@ -287,14 +281,14 @@ def point_add(request, project_id, measure_id):
     project = _project(project_id)
     _changeable(request, project)
     measure = get_object_or_404(Measure, pk=measure_id, project=project)
-    form = f.PointForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if apply(
-            form,
-            lambda: actions.record_point(by=request.user, measure=measure, **form.cleaned_data),
-        ):
-            messages.success(request, _("Value recorded."))
-            return redirect("improvement:project", project_id=project.pk)
+    form = f.PointForm(posted(request))
+    if submit(
+        request,
+        form,
+        lambda data: actions.record_point(by=request.user, measure=measure, **data),
+        done=_("Value recorded."),
+    ):
+        return redirect("improvement:project", project_id=project.pk)
     return form_page(
         request,
         form,
@@ -320,16 +314,15 @@ def cycle_new(request, project_id):
         initial["change_idea"] = request.GET["idea"]
     if request.GET.get("builds_on"):
         initial["parent"] = request.GET["builds_on"]
-    form = f.CycleForm(
-        request.POST if request.method == "POST" else None, project=project, initial=initial
+    form = f.CycleForm(posted(request), project=project, initial=initial)
+    cycle = submit(
+        request,
+        form,
+        lambda data: actions.plan_cycle(by=request.user, project=project, **data),
+        done=_("Cycle planned. Now add your predictions."),
     )
-    if request.method == "POST" and form.is_valid():
-        cycle = apply(
-            form, lambda: actions.plan_cycle(by=request.user, project=project, **form.cleaned_data)
-        )
-        if cycle:
-            messages.success(request, _("Cycle planned. Now add your predictions."))
-            return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
+    if cycle:
+        return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
     return form_page(
         request,
         form,
@@ -374,11 +367,9 @@ def _cycle_stage(request, project_id, cycle_id, form_class, call, *, template_fo
     _changeable(request, project)
     cycle = _cycle(project, cycle_id)
     kwargs = {"project": project} if form_class is f.ActForm else {}
-    form = form_class(request.POST if request.method == "POST" else None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        if apply(form, lambda: call(cycle, form.cleaned_data)):
-            messages.success(request, done)
-            return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
+    form = form_class(posted(request), **kwargs)
+    if submit(request, form, lambda data: call(cycle, data), done=done):
+        return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
     pic = queries.picture(project)
     cycle = next(c for c in project.cycles.all() if c.pk == cycle.pk)
     return render(
@@ -466,15 +457,14 @@ def plan_edit(request, project_id, cycle_id):
     fields = ["purpose", "questions", "scale_who", "scale_where", "scale_duration", "data_plan"]
     initial = {name: getattr(cycle, name) for name in fields}
     initial["scale_people"] = cycle.scale_people or ""
-    form = f.PlanForm(
-        request.POST if request.method == "POST" else None, project=project, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        if apply(
-            form, lambda: actions.update_plan(by=request.user, cycle=cycle, **form.cleaned_data)
-        ):
-            messages.success(request, _("Plan saved."))
-            return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
+    form = f.PlanForm(posted(request), project=project, initial=initial)
+    if submit(
+        request,
+        form,
+        lambda data: actions.update_plan(by=request.user, cycle=cycle, **data),
+        done=_("Plan saved."),
+    ):
+        return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
     return form_page(
         request,
         form,
@@ -513,16 +503,16 @@ def prediction_add(request, project_id, cycle_id):
     project = _project(project_id)
     _changeable(request, project)
     cycle = _cycle(project, cycle_id)
-    form = f.PredictionForm(request.POST if request.method == "POST" else None, project=project)
+    form = f.PredictionForm(posted(request), project=project)
     if request.method == "GET" and cycle.predictions_locked:
         return _prediction_page(request, project, cycle, form, locked=True)
-    if request.method == "POST" and form.is_valid():
-        if apply(
-            form,
-            lambda: actions.add_prediction(by=request.user, cycle=cycle, **form.cleaned_data),
-        ):
-            messages.success(request, _("Prediction added."))
-            return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
+    if submit(
+        request,
+        form,
+        lambda data: actions.add_prediction(by=request.user, cycle=cycle, **data),
+        done=_("Prediction added."),
+    ):
+        return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
     return _prediction_page(request, project, cycle, form, locked=cycle.predictions_locked)
 
 
@@ -540,20 +530,16 @@ def prediction_edit(request, project_id, cycle_id, prediction_id):
         "expected_high": f"{prediction.expected_high:g}",
         "rationale": prediction.rationale,
     }
-    form = f.PredictionForm(
-        request.POST if request.method == "POST" else None, project=project, initial=initial
-    )
+    form = f.PredictionForm(posted(request), project=project, initial=initial)
     if request.method == "GET" and prediction.locked_at is not None:
         return _prediction_page(request, project, cycle, form, locked=True)
-    if request.method == "POST" and form.is_valid():
-        if apply(
-            form,
-            lambda: actions.edit_prediction(
-                by=request.user, prediction=prediction, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("Prediction saved."))
-            return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
+    if submit(
+        request,
+        form,
+        lambda data: actions.edit_prediction(by=request.user, prediction=prediction, **data),
+        done=_("Prediction saved."),
+    ):
+        return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)
     locked = Prediction.objects.filter(pk=prediction.pk, locked_at__isnull=False).exists()
     return _prediction_page(request, project, cycle, form, locked=locked)
 
@@ -565,10 +551,9 @@ def prediction_remove(request, project_id, cycle_id, prediction_id):
     _changeable(request, project)
     cycle = _cycle(project, cycle_id)
     prediction = get_object_or_404(Prediction, pk=prediction_id, cycle=cycle)
-    try:
-        actions.remove_prediction(by=request.user, prediction=prediction)
-    except actions.ImprovementError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Prediction removed."))
+    perform(
+        request,
+        lambda: actions.remove_prediction(by=request.user, prediction=prediction),
+        done=_("Prediction removed."),
+    )
     return redirect("improvement:cycle", project_id=project.pk, cycle_id=cycle.pk)

@@ -21,6 +21,7 @@ from livingwell.access import audit
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.core import messaging, record_dates
 from livingwell.core.models import SiteConfig
+from livingwell.core.refusals import Refused
 from livingwell.intake.models import Introduction
 from livingwell.notifications import outbox
 from livingwell.notifications.models import Message
@@ -45,7 +46,7 @@ NOT_BY_LINK = {"gbo"}
 MAX_LINK_DAYS = 28
 
 
-class OutcomesError(ValueError):
+class OutcomesError(Refused):
     """A request about outcomes that cannot be carried out, with a message for the user."""
 
 

@@ -13,6 +13,7 @@ from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission
 from livingwell.access.policy import public, staff
 from livingwell.access.sharing import visible_plan_filter
+from livingwell.core.forms import perform, posted, submit
 from livingwell.notifications.reasons import in_words, status_in_words
 from livingwell.outcomes import actions, queries
 from livingwell.outcomes.chart import Series, chart_figure, scale_for
@@ -61,7 +62,7 @@ def record_measure(request, introduction_id, measure):
         else None
     )
     form = StaffMeasureForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         measure=measure,
         texts=texts,
         goals=goals,
@@ -106,29 +107,29 @@ def send_link(request, introduction_id):
     intro, _rel = open_introduction(
         request, introduction_id, category=CATEGORY, permission=Permission.RECORD_CONTACT
     )
-    form = SendLinkForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            link, _raw = actions.create_response_link(
-                by=request.user,
-                introduction=intro,
-                measure=form.cleaned_data["measure"],
-                valid_for=form.valid_for(),
-                occasion=form.cleaned_data["occasion"],
-            )
-        except actions.OutcomesError as exc:
-            form.add_error(None, str(exc))
-        else:
-            how = _("by text message") if link.channel == "sms" else _("by email")
-            messages.success(
-                request,
-                _(
-                    "A link to %(title)s is being sent %(how)s. It works once. Whether it was "
-                    "delivered shows under Links sent."
-                )
-                % {"title": get_definition(link.measure).title, "how": how},
-            )
-            return redirect("outcomes:person", introduction_id=intro.pk)
+    form = SendLinkForm(posted(request))
+
+    def sent(result) -> str:
+        link, _raw = result
+        how = _("by text message") if link.channel == "sms" else _("by email")
+        return _(
+            "A link to %(title)s is being sent %(how)s. It works once. Whether it was "
+            "delivered shows under Links sent."
+        ) % {"title": get_definition(link.measure).title, "how": how}
+
+    if submit(
+        request,
+        form,
+        lambda data: actions.create_response_link(
+            by=request.user,
+            introduction=intro,
+            measure=data["measure"],
+            valid_for=form.valid_for(),
+            occasion=data["occasion"],
+        ),
+        done=sent,
+    ):
+        return redirect("outcomes:person", introduction_id=intro.pk)
     return render(request, "outcomes/send_link.html", {"intro": intro, "form": form})
 
 
@@ -141,12 +142,11 @@ def send_link_again(request, introduction_id, link_id):
     link = intro.measure_links.select_related("message").filter(pk=link_id).first()
     if link is None:
         raise Http404
-    try:
-        actions.send_link_again(by=request.user, link=link)
-    except actions.OutcomesError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("A new link was sent. The one that failed no longer works."))
+    perform(
+        request,
+        lambda: actions.send_link_again(by=request.user, link=link),
+        done=_("A new link was sent. The one that failed no longer works."),
+    )
     return redirect("outcomes:person", introduction_id=intro.pk)
 
 
@@ -348,9 +348,7 @@ def respond(request, token):
         return _unavailable(request, exc)
     defn = get_definition(link.measure)
     texts, licensed = queries.item_texts(link.measure)
-    form = MeasureForm(
-        request.POST if request.method == "POST" else None, measure=link.measure, texts=texts
-    )
+    form = MeasureForm(posted(request), measure=link.measure, texts=texts)
     if request.method == "POST" and form.is_valid():
         try:
             actions.submit_via_link(token=token, answers=form.answers())

@@ -21,6 +21,7 @@ from livingwell.access.models import AuditEvent, ProxyGrant
 from livingwell.access.person import Kind, Part, PortalViewer
 from livingwell.access.relationships import current_proxy_grant_q, person_relationship
 from livingwell.core import messaging
+from livingwell.core.refusals import Refused
 from livingwell.portal.models import (
     AboutMe,
     Feedback,
@@ -35,7 +36,7 @@ CODES_PER_HOUR = 5  # codes sent for one person (or proxy) in an hour
 TEXT_LIMIT = 2000
 
 
-class PortalError(ValueError):
+class PortalError(Refused):
     """Something the portal cannot do, with a message for the person."""
 
 

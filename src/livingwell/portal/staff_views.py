@@ -4,8 +4,6 @@ questions and reviews. Staff pages, under staff policies; person data through ac
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404
@@ -21,16 +19,10 @@ from livingwell.access.helpers import open_introduction
 from livingwell.access.models import ReviewFields, Withholding
 from livingwell.access.permissions import Permission as P
 from livingwell.access.policy import staff
-from livingwell.core.forms import Form
+from livingwell.core.forms import Form, perform
+from livingwell.core.ids import as_uuid
 from livingwell.portal import actions, queries
 from livingwell.portal.models import PlanContribution, PortalRequest
-
-
-def _uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 @staff(P.VIEW_BOARD)
@@ -50,16 +42,15 @@ def inbox(request):
 @staff(P.EDIT_PLAN)
 @require_POST
 def proposal_seen(request, contribution_id):
-    item = PlanContribution.objects.filter(pk=_uuid(contribution_id)).first()
+    item = PlanContribution.objects.filter(pk=as_uuid(contribution_id)).first()
     if item is None:
         raise Http404
     open_introduction(request, item.introduction_id, category="plan", permission=P.EDIT_PLAN)
-    try:
-        actions.mark_proposal_seen(by=request.user, contribution=item)
-    except actions.PortalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Marked as seen: the person sees that you have read it."))
+    perform(
+        request,
+        lambda: actions.mark_proposal_seen(by=request.user, contribution=item),
+        done=_("Marked as seen: the person sees that you have read it."),
+    )
     return redirect("portal:inbox")
 
 
@@ -76,7 +67,7 @@ class WithholdForm(Form):
 def withhold(request, contact_id):
     from livingwell.hub.models import Contact
 
-    contact = Contact.objects.filter(pk=_uuid(contact_id)).first()
+    contact = Contact.objects.filter(pk=as_uuid(contact_id)).first()
     if contact is None:
         raise Http404
     intro, _rel = open_introduction(
@@ -151,7 +142,7 @@ def privacy_questions(request):
 @staff(P.REVIEW_ACCESS)
 @require_POST
 def review_withholding(request, withholding_id):
-    item = Withholding.objects.filter(pk=_uuid(withholding_id)).first()
+    item = Withholding.objects.filter(pk=as_uuid(withholding_id)).first()
     if item is None:
         raise Http404
     form = ReviewForm(request.POST)
@@ -175,13 +166,12 @@ def review_withholding(request, withholding_id):
 @staff(P.REVIEW_ACCESS)
 @require_POST
 def question_answered(request, request_id):
-    item = PortalRequest.objects.filter(pk=_uuid(request_id)).first()
+    item = PortalRequest.objects.filter(pk=as_uuid(request_id)).first()
     if item is None:
         raise Http404
-    try:
-        actions.mark_request_handled(by=request.user, item=item, at=timezone.now())
-    except actions.PortalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Marked as answered."))
+    perform(
+        request,
+        lambda: actions.mark_request_handled(by=request.user, item=item, at=timezone.now()),
+        done=_("Marked as answered."),
+    )
     return redirect("portal:privacy_questions")

@@ -32,6 +32,8 @@ from livingwell.access.policy import person_portal, public
 from livingwell.access.sharing import current_preferences
 from livingwell.accounts.models import Organisation
 from livingwell.accounts.views import locked_out
+from livingwell.core.forms import perform, submit
+from livingwell.core.ids import as_uuid
 from livingwell.portal import actions, forms, queries
 from livingwell.portal.models import AboutMe
 
@@ -154,20 +156,13 @@ def plan(request):
     person, rel = open_own_record(request, Part.PLAN)
     intro = queries.current_introduction(person)
     form = forms.ContributionForm(request.POST or None)
-    if request.method == "POST" and intro is not None and form.is_valid():
-        try:
-            actions.add_to_plan(
-                by=request.portal_viewer,
-                introduction=intro,
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-                by_when=form.cleaned_data["by_when"],
-            )
-        except actions.PortalError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Added to your plan. Your key worker will see it."))
-            return redirect("portal:plan")
+    if intro is not None and submit(
+        request,
+        form,
+        lambda data: actions.add_to_plan(by=request.portal_viewer, introduction=intro, **data),
+        done=_("Added to your plan. Your key worker will see it."),
+    ):
+        return redirect("portal:plan")
     context = {"person": person, "intro": intro, "form": form}
     if intro is not None:
         context.update(queries.plan_for(intro))
@@ -194,14 +189,13 @@ def come_back(request):
     if intro is None or not form.is_valid():
         messages.error(request, _("We could not send that. Try again."))
         return redirect("portal:support")
-    try:
-        actions.ask_to_come_back(
+    perform(
+        request,
+        lambda: actions.ask_to_come_back(
             by=request.portal_viewer, introduction=intro, message=form.cleaned_data["message"]
-        )
-    except actions.PortalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The Hub has your request and will contact you."))
+        ),
+        done=_("The Hub has your request and will contact you."),
+    )
     return redirect("portal:support")
 
 
@@ -222,21 +216,18 @@ def measures(request):
 def access_log(request):
     person, rel = open_own_record(request, Part.ACCESS_LOG)
     form = forms.QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.question_access(
-                by=request.portal_viewer,
-                person=person,
-                audit_event_id=form.cleaned_data["event"],
-                message=form.cleaned_data["message"],
-            )
-        except actions.PortalError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("Your question has gone to the privacy officer, who will reply.")
-            )
-            return redirect("portal:access_log")
+    if submit(
+        request,
+        form,
+        lambda data: actions.question_access(
+            by=request.portal_viewer,
+            person=person,
+            audit_event_id=data["event"],
+            message=data["message"],
+        ),
+        done=_("Your question has gone to the privacy officer, who will reply."),
+    ):
+        return redirect("portal:access_log")
     # The person's own reading of their portal is left out of their list (it would bury the
     # others'); what a proxy read, and everything anyone changed, stays in.
     own_reads = Q(acting_role="person", action="read")
@@ -307,14 +298,13 @@ def about_me(request):
     current = AboutMe.objects.filter(person=person).order_by("-at").first()
     initial = {f: getattr(current, f) for f in actions.ABOUT_ME_FIELDS} if current else None
     form = forms.AboutMeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_about_me(by=request.portal_viewer, person=person, **form.cleaned_data)
-        except actions.PortalError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Saved. Your support workers will see it."))
-            return redirect("portal:about_me")
+    if submit(
+        request,
+        form,
+        lambda data: actions.save_about_me(by=request.portal_viewer, person=person, **data),
+        done=_("Saved. Your support workers will see it."),
+    ):
+        return redirect("portal:about_me")
     return _page(
         request,
         "portal/about_me.html",
@@ -347,7 +337,7 @@ def proxies(request):
 @person_portal
 def proxy_revoke(request, grant_id):
     person, rel = open_own_record(request, Part.PROXIES)
-    grant = get_object_or_404(ProxyGrant, pk=_uuid_or_404(grant_id), person=person)
+    grant = get_object_or_404(ProxyGrant, pk=as_uuid(grant_id), person=person)
     try:
         access_actions.revoke_proxy(by=request.portal_viewer, grant=grant)
     except access_actions.AccessError as error:
@@ -357,28 +347,18 @@ def proxy_revoke(request, grant_id):
     return redirect("portal:proxies")
 
 
-def _uuid_or_404(value):
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
-
-
 @require_http_methods(["GET", "POST"])
 @person_portal
 def feedback(request):
     person, rel = open_own_record(request, Part.FEEDBACK)
     form = forms.FeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.give_feedback(by=request.portal_viewer, person=person, **form.cleaned_data)
-        except actions.PortalError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Thank you. Your feedback helps the network improve."))
-            return redirect("portal:feedback")
+    if submit(
+        request,
+        form,
+        lambda data: actions.give_feedback(by=request.portal_viewer, person=person, **data),
+        done=_("Thank you. Your feedback helps the network improve."),
+    ):
+        return redirect("portal:feedback")
     return _page(request, "portal/feedback.html", {"person": person, "form": form})
 
 

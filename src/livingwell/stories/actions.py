@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _l
 from livingwell.access import audit
 from livingwell.core import messaging
 from livingwell.core.models import SiteConfig
+from livingwell.core.refusals import Refused, checked_text
 from livingwell.intake.actions import is_urgent, submit_introduction
 from livingwell.intake.models import Introduction, Route
 from livingwell.outcomes.actions import hash_token
@@ -52,25 +54,34 @@ PANEL_AUDIENCE = {
 }
 
 
-class StoryError(ValueError):
+class StoryError(Refused):
     """A change that cannot be made; ``field`` names the input at fault (None: the whole form)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class LinkError(StoryError):
     """A teller's link that cannot be used (unknown, used or expired)."""
 
 
-def _text(value: str, field: str, missing: str, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise StoryError(missing, field)
-    if len(value) > MAX_TEXT:
-        raise StoryError(_("Keep this to %(n)s characters or fewer.") % {"n": MAX_TEXT}, field)
-    return value
+_text = partial(checked_text, limit=MAX_TEXT, refusal=StoryError)
+
+
+def _log(by, verb: str, story: Story, *, obj=None, purpose="direct_care", **detail) -> None:
+    """A change to a story in the audit trail: who, about which person, never the story's words."""
+    audit.record(
+        by=by,
+        action=f"story.{verb}",
+        person_id=story.person_id,
+        category=CATEGORY,
+        purpose=purpose,
+        obj=obj or story,
+        detail=detail,
+    )
+
+
+def _told_by(by) -> str:
+    """The purpose of a change the teller makes through their own link (no ``by``) or a worker
+    makes with them."""
+    return "self_completed" if by is None else "direct_care"
 
 
 # --- collections --------------------------------------------------------------------------
@@ -303,15 +314,7 @@ def record_story(
             by=by, story=story, risk_now=risk_now, introduction=introduction, route=route, at=at
         )
         story.save(update_fields=["urgent_introduction"])
-    audit.record(
-        by=by,
-        action="story.record",
-        person_id=story.person_id,
-        category=CATEGORY,
-        purpose="self_completed" if by is None else "direct_care",
-        obj=story,
-        detail={"source": source, "channel": channel, "urgent": urgent},
-    )
+    _log(by, "record", story, purpose=_told_by(by), source=source, channel=channel, urgent=urgent)
     return story
 
 
@@ -362,14 +365,7 @@ def record_consent(
         review_on=review_on,
         at=at,
     )
-    audit.record(
-        by=by,
-        action="story.consent.record",
-        person_id=story.person_id,
-        category=CATEGORY,
-        obj=story,
-        detail={"audience": audience, "permitted": permitted, "identity": identity},
-    )
+    _log(by, "consent.record", story, audience=audience, permitted=permitted, identity=identity)
     return entry
 
 
@@ -394,15 +390,7 @@ def withdraw_consent(*, by, story: Story, audiences: list[str] | None = None, at
         )
         for audience in audiences
     )
-    audit.record(
-        by=by,
-        action="story.consent.withdraw",
-        person_id=story.person_id,
-        category=CATEGORY,
-        purpose="self_completed" if by is None else "direct_care",
-        obj=story,
-        detail={"audiences": audiences},
-    )
+    _log(by, "consent.withdraw", story, purpose=_told_by(by), audiences=audiences)
     return len(audiences)
 
 
@@ -426,14 +414,7 @@ def write_public_text(*, by, story: Story, text: str, at=None) -> Story:
         ]
     )
     found = check.findings(text, _introduction_for(story))
-    audit.record(
-        by=by,
-        action="story.public_text.write",
-        person_id=story.person_id,
-        category=CATEGORY,
-        obj=story,
-        detail={"warnings": sorted({f.kind for f in found})},
-    )
+    _log(by, "public_text.write", story, warnings=sorted({f.kind for f in found}))
     return story
 
 
@@ -466,14 +447,7 @@ def approve_public_text(*, by, story: Story, warnings_read: bool, at=None) -> St
     story.public_text_checked_by = by
     story.public_text_checked_at = at
     story.save(update_fields=["public_text_checked_by", "public_text_checked_at"])
-    audit.record(
-        by=by,
-        action="story.public_text.check",
-        person_id=story.person_id,
-        category=CATEGORY,
-        obj=story,
-        detail={"warnings": sorted({f.kind for f in found})},
-    )
+    _log(by, "public_text.check", story, warnings=sorted({f.kind for f in found}))
     return story
 
 
@@ -646,14 +620,7 @@ def select_story(
         recorded_by=by,
         recorded_at=at,
     )
-    audit.record(
-        by=by,
-        action="story.select",
-        person_id=story.person_id,
-        category=CATEGORY,
-        obj=selection,
-        detail={"level": panel.level},
-    )
+    _log(by, "select", story, obj=selection, level=panel.level)
     return selection
 
 
@@ -671,12 +638,5 @@ def record_feedback(*, by, selection: Selection, told: str, told_on: date, how: 
         recorded_by=by,
         recorded_at=at,
     )
-    audit.record(
-        by=by,
-        action="story.feedback",
-        person_id=selection.story.person_id,
-        category=CATEGORY,
-        obj=selection,
-        detail={"told": told},
-    )
+    _log(by, "feedback", selection.story, obj=selection, told=told)
     return feedback

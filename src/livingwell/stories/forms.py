@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from livingwell.core import forms as lw_forms
+from livingwell.core.forms import date_field, radios
 from livingwell.intake.forms import SafetyMixin
 from livingwell.stories.models import Audience, Channel, Feedback, Identity, Signifier, Source
 
@@ -84,11 +85,8 @@ class StoryForm(lw_forms.Form, SafetyMixin):
             elif sig.kind == Signifier.Kind.DYAD:
                 self.fields[f"sig_{sig.pk}_1"] = _number(sig.question)
             else:
-                self.fields[f"sig_{sig.pk}_choice"] = forms.ChoiceField(
-                    label=sig.question,
-                    required=False,
-                    choices=[(label, label) for label in sig.labels],
-                    widget=forms.RadioSelect,
+                self.fields[f"sig_{sig.pk}_choice"] = radios(
+                    sig.question, [(label, label) for label in sig.labels], required=False
                 )
         order = ["risk_now", "domain", "title", "what_happened", "why_it_matters"]
         self.order_fields(order)
@@ -152,13 +150,9 @@ class StoryForm(lw_forms.Form, SafetyMixin):
 class WorkerStoryForm(StoryForm):
     """A worker writes the story down with the teller, in the teller's words."""
 
-    source = forms.ChoiceField(
-        label=_("Who is telling the story?"), choices=Source.choices, widget=forms.RadioSelect
-    )
-    channel = forms.ChoiceField(
-        label=_("How was it collected?"),
-        choices=[c for c in Channel.choices if c[0] != Channel.LINK],
-        widget=forms.RadioSelect,
+    source = radios(_("Who is telling the story?"), Source.choices)
+    channel = radios(
+        _("How was it collected?"), [c for c in Channel.choices if c[0] != Channel.LINK]
     )
     names_third_parties = forms.BooleanField(
         label=_("The story names or describes other people (third parties)"), required=False
@@ -183,25 +177,15 @@ class WorkerStoryForm(StoryForm):
 
 class ConsentForm(lw_forms.Form):
     audience = forms.ChoiceField(label=_("Who may read it"), choices=Audience.choices)
-    permitted = forms.ChoiceField(
-        label=_("May the story be used for this?"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        widget=forms.RadioSelect,
-    )
+    permitted = radios(_("May the story be used for this?"), [("yes", _("Yes")), ("no", _("No"))])
     identity = forms.ChoiceField(
         label=_("Named or anonymous?"),
         choices=Identity.choices,
         initial=Identity.ANONYMOUS,
         widget=forms.RadioSelect,
     )
-    given_on = forms.DateField(
-        label=_("Date given (YYYY-MM-DD)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    review_on = forms.DateField(
-        label=_("Review date (YYYY-MM-DD, optional)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    given_on = date_field(_("Date given (YYYY-MM-DD)"), required=True)
+    review_on = date_field(_("Review date (YYYY-MM-DD, optional)"))
 
 
 class PublicTextForm(lw_forms.Form):
@@ -225,9 +209,7 @@ class SelectionForm(lw_forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    met_on = forms.DateField(
-        label=_("Date the panel met (YYYY-MM-DD)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    met_on = date_field(_("Date the panel met (YYYY-MM-DD)"), required=True)
     attendance = forms.CharField(
         label=_("Who was in the room, by role"),
         help_text=_("One role a line, with how many: for example “Peer worker: 2”"),
@@ -261,24 +243,16 @@ class SelectionForm(lw_forms.Form):
 
 
 class FeedbackForm(lw_forms.Form):
-    told = forms.ChoiceField(
-        label=_("Who was told"), choices=Feedback.Told.choices, widget=forms.RadioSelect
-    )
-    told_on = forms.DateField(
-        label=_("Date told (YYYY-MM-DD)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    told = radios(_("Who was told"), Feedback.Told.choices)
+    told_on = date_field(_("Date told (YYYY-MM-DD)"), required=True)
     how = forms.CharField(label=_("How they were told"), max_length=200)
 
 
 class FilterForm(forms.Form):
     """The pattern page's filters (GET). Empty means all."""
 
-    start = forms.DateField(
-        label=_("Told from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Told to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = date_field(_("Told from"))
+    end = date_field(_("Told to"))
     domain = forms.ChoiceField(label=_("Domain"), required=False)
     source = forms.ChoiceField(
         label=_("Teller"), required=False, choices=[("", _("All"))] + list(Source.choices)
@@ -324,14 +298,8 @@ class CollectionForm(lw_forms.Form):
     prompt = forms.CharField(
         label=_("The prompting question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    period_start = forms.DateField(
-        label=_("Reporting period starts (YYYY-MM-DD)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    period_end = forms.DateField(
-        label=_("Reporting period ends (YYYY-MM-DD)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    period_start = date_field(_("Reporting period starts (YYYY-MM-DD)"), required=True)
+    period_end = date_field(_("Reporting period ends (YYYY-MM-DD)"), required=True)
     domains = forms.CharField(
         label=_("Domains of change"),
         help_text=_("One a line, for example “Quality of life”; include “Any other change”."),

@@ -8,13 +8,12 @@ of a story linked to a person is an audit event; every refusal is an audited 404
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import Prefetch
 
 from livingwell.access import audit
 from livingwell.access.helpers import check_person, refuse
 from livingwell.access.permissions import Permission, has_permission
+from livingwell.core.ids import as_uuid
 from livingwell.insight import metrics
 from livingwell.stories import consent, patterns
 from livingwell.stories.models import Answer, Audience, Story
@@ -22,16 +21,9 @@ from livingwell.stories.models import Answer, Audience, Story
 CATEGORY = "story"
 
 
-def _uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def open_story(request, story_id) -> tuple[Story, str]:
     """The story and the audience it is read under, or an audited 404."""
-    pk = _uuid(story_id)
+    pk = as_uuid(story_id)
     story = (
         Story.objects.select_related("collection", "domain", "person", "collected_by")
         .filter(pk=pk)
@@ -66,7 +58,7 @@ def open_story_for_consent(request, story_id) -> Story:
     """The story, for recording or withdrawing its consent: whoever changes it must be in the
     linked person's care (or, for a story on no one's record, be its collector or run the
     story panels)."""
-    pk = _uuid(story_id)
+    pk = as_uuid(story_id)
     story = (
         Story.objects.select_related("collection", "person").filter(pk=pk).first() if pk else None
     )

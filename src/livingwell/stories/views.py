@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from livingwell.access.helpers import open_introduction
 from livingwell.access.permissions import Permission, has_permission
 from livingwell.access.policy import public, staff
+from livingwell.core.forms import perform, posted, submit
 from livingwell.insight import metrics
 from livingwell.intake.actions import URGENT_RISK
 from livingwell.intake.models import Introduction
@@ -54,15 +55,15 @@ def collections(request):
 @staff(Permission.RUN_STORY_PANELS)
 @require_http_methods(["GET", "POST"])
 def collection_new(request):
-    form = CollectionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            collection = actions.create_collection(by=request.user, **form.collection_fields())
-        except actions.StoryError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        else:
-            messages.success(request, _("Collection “%(t)s” created.") % {"t": collection.title})
-            return redirect("stories:pattern", collection_id=collection.pk)
+    form = CollectionForm(posted(request))
+    collection = submit(
+        request,
+        form,
+        lambda _data: actions.create_collection(by=request.user, **form.collection_fields()),
+        done=lambda made: _("Collection “%(t)s” created.") % {"t": made.title},
+    )
+    if collection:
+        return redirect("stories:pattern", collection_id=collection.pk)
     return render(request, "stories/collection_new.html", {"form": form})
 
 
@@ -101,7 +102,7 @@ def pattern(request, collection_id):
 
 
 def _story_form(request, form_class, collection):
-    return form_class(request.POST if request.method == "POST" else None, collection=collection)
+    return form_class(posted(request), collection=collection)
 
 
 @staff(Permission.COLLECT_STORIES)
@@ -168,14 +169,13 @@ def send_link(request, collection_id, introduction_id):
     introduction, _rel = open_introduction(
         request, introduction_id, category="story", permission=Permission.RECORD_CONTACT
     )
-    try:
-        actions.create_teller_link(
+    perform(
+        request,
+        lambda: actions.create_teller_link(
             by=request.user, introduction=introduction, collection=collection
-        )
-    except actions.StoryError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("A link to tell their story has been sent."))
+        ),
+        done=_("A link to tell their story has been sent."),
+    )
     url = reverse("stories:tell_with_worker", args=[collection.pk])
     return redirect(f"{url}?introduction={introduction.pk}")
 
@@ -260,23 +260,21 @@ def story_consent(request, story_id):
         actions.withdraw_consent(by=request.user, story=item)
         messages.success(request, _("Consent withdrawn for every use, from now on."))
         return redirect("stories:consent", story_id=item.pk)
-    if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        try:
-            actions.record_consent(
-                by=request.user,
-                story=item,
-                audience=c["audience"],
-                permitted=c["permitted"] == "yes",
-                identity=c["identity"],
-                given_on=c["given_on"],
-                review_on=c["review_on"],
-            )
-        except actions.StoryError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        else:
-            messages.success(request, _("Consent recorded."))
-            return redirect("stories:consent", story_id=item.pk)
+    if submit(
+        request,
+        form,
+        lambda c: actions.record_consent(
+            by=request.user,
+            story=item,
+            audience=c["audience"],
+            permitted=c["permitted"] == "yes",
+            identity=c["identity"],
+            given_on=c["given_on"],
+            review_on=c["review_on"],
+        ),
+        done=_("Consent recorded."),
+    ):
+        return redirect("stories:consent", story_id=item.pk)
     rows = [
         (label, consent.in_force(item)[audience], consent.may_use(item, audience))
         for audience, label in Audience.choices
@@ -297,25 +295,24 @@ def public_text(request, story_id):
         initial={"public_text": item.public_text},
     )
     approve_form = ApproveForm(request.POST if "approve" in request.POST else None)
-    if request.method == "POST":
-        try:
-            if "approve" in request.POST and approve_form.is_valid():
-                actions.approve_public_text(
-                    by=request.user,
-                    story=item,
-                    warnings_read=approve_form.cleaned_data["warnings_read"],
-                )
-                messages.success(request, _("Public text checked: it may be published."))
-                return redirect("stories:public_text", story_id=item.pk)
-            if "public_text" in request.POST and text_form.is_valid():
-                actions.write_public_text(
-                    by=request.user, story=item, text=text_form.cleaned_data["public_text"]
-                )
-                messages.success(request, _("Public text saved. A second person must check it."))
-                return redirect("stories:public_text", story_id=item.pk)
-        except actions.StoryError as exc:
-            target = approve_form if "approve" in request.POST else text_form
-            target.add_error(exc.field if exc.field in target.fields else None, str(exc))
+    if "approve" in request.POST and submit(
+        request,
+        approve_form,
+        lambda data: actions.approve_public_text(
+            by=request.user, story=item, warnings_read=data["warnings_read"]
+        ),
+        done=_("Public text checked: it may be published."),
+    ):
+        return redirect("stories:public_text", story_id=item.pk)
+    if "public_text" in request.POST and submit(
+        request,
+        text_form,
+        lambda data: actions.write_public_text(
+            by=request.user, story=item, text=data["public_text"]
+        ),
+        done=_("Public text saved. A second person must check it."),
+    ):
+        return redirect("stories:public_text", story_id=item.pk)
     return render(
         request,
         "stories/public_text.html",
@@ -349,25 +346,21 @@ def panel(request, collection_id, level):
             prefix=f"d{domain.pk}",
             initial={"met_on": timezone.localdate()},
         )
-        if bound and form.is_valid():
-            c = form.cleaned_data
-            try:
-                actions.select_story(
-                    by=request.user,
-                    panel=panel_obj,
-                    domain=domain,
-                    story=Story.objects.get(pk=c["story"]),
-                    reasons=c["reasons"],
-                    attendance=c["attendance"],
-                    met_on=c["met_on"],
-                )
-            except actions.StoryError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-            else:
-                messages.success(
-                    request, _("The panel's choice for “%(d)s” is recorded.") % {"d": domain.label}
-                )
-                return redirect("stories:panel", collection_id=collection.pk, level=level)
+        if bound and submit(
+            request,
+            form,
+            lambda c, domain=domain: actions.select_story(
+                by=request.user,
+                panel=panel_obj,
+                domain=domain,
+                story=Story.objects.get(pk=c["story"]),
+                reasons=c["reasons"],
+                attendance=c["attendance"],
+                met_on=c["met_on"],
+            ),
+            done=_("The panel's choice for “%(d)s” is recorded.") % {"d": domain.label},
+        ):
+            return redirect("stories:panel", collection_id=collection.pk, level=level)
         domains.append({"domain": domain, "chosen": chosen, "candidates": candidates, "form": form})
     return render(
         request,
@@ -391,18 +384,17 @@ def feedback(request, selection_id):
     form = FeedbackForm(request.POST)
     if form.is_valid():
         c = form.cleaned_data
-        try:
-            actions.record_feedback(
+        perform(
+            request,
+            lambda: actions.record_feedback(
                 by=request.user,
                 selection=selection,
                 told=c["told"],
                 told_on=c["told_on"],
                 how=c["how"],
-            )
-        except actions.StoryError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Feedback recorded."))
+            ),
+            done=_("Feedback recorded."),
+        )
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect(

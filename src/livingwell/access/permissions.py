@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from livingwell.access.memberships import current_memberships
 from livingwell.access.relationships import FULL_RECORD, LASTING, Basis
 from livingwell.accounts.models import Role
+from livingwell.core.refusals import Refused
 
 
-class NotPermitted(ValueError):
+class NotPermitted(Refused):
     """An action this user may not take for this person or this handover, with a message."""
 
 

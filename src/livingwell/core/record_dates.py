@@ -17,13 +17,15 @@ from datetime import date, datetime, time, timedelta
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from livingwell.core.refusals import Refused
+
 # A plan looks a year ahead at most: community support is reviewed in weeks or months.
 PLANNING_HORIZON = timedelta(days=366)
 # Clocks differ a little between the worker's device and the server.
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-class RecordDateError(ValueError):
+class RecordDateError(Refused):
     """A date the record cannot hold, with a message for the person who gave it."""
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from livingwell.core.refusals import Refused
 
-class TransitionError(ValueError):
+
+class TransitionError(Refused):
     """A change of state that the journey does not allow."""
 
 

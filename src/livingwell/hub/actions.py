@@ -25,6 +25,7 @@ from livingwell.access.permissions import Permission, require, require_handover_
 from livingwell.access.relationships import relationship
 from livingwell.core import record_dates
 from livingwell.core.models import SiteConfig
+from livingwell.core.refusals import Refused
 from livingwell.core.statemachine import TransitionError, check_transition
 from livingwell.hub.models import (
     Allocation,
@@ -67,7 +68,7 @@ CLOSE_FROM_NEW = {
 MIN_ATTEMPTS_BEFORE_NOT_REACHED = 2
 
 
-class HubError(ValueError):
+class HubError(Refused):
     """A request the Hub cannot carry out, with a message for the worker."""
 
 

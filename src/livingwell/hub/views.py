@@ -15,12 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from livingwell.access.helpers import check_handover_step, open_introduction
-from livingwell.access.permissions import NotPermitted
 from livingwell.access.permissions import Permission as P
 from livingwell.access.policy import staff
 from livingwell.access.relationships import open_introductions_for
+from livingwell.core.forms import perform, submit
 from livingwell.core.models import SiteConfig
-from livingwell.core.statemachine import TransitionError
 from livingwell.hub import actions, forms, queries
 from livingwell.hub.models import Handover
 from livingwell.hub.record import SECTIONS, history_context, record_context
@@ -33,16 +32,10 @@ def _record(intro):
 
 
 def _form_page(request, intro, form, template, run, extra=None):
-    """Shared POST handling: a valid form calls `run`, which returns what happened in words for
-    the record page to say; action errors go back beside the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = run(form.cleaned_data)
-        except (actions.HubError, TransitionError, ValueError) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, done)
-            return _record(intro)
+    """A record's form page: a valid form calls `run`, which returns what happened in words for
+    the record page to say (core.forms.submit); a refusal goes back beside the form."""
+    if submit(request, form, run, done=lambda said: said):
+        return _record(intro)
     return render(
         request, template, {"form": form, "intro": intro, "person": intro.person, **(extra or {})}
     )
@@ -291,24 +284,21 @@ def handover_new(request):
         initial=initial,
     )
     previous = _declined(request, intro)
-    if request.method == "POST" and form.is_valid() and intro is not None:
-        try:
-            actions.offer_handover(
-                by=request.user,
-                introduction=intro,
-                to_organisation=form.cleaned_data["to_organisation"],
-                what_is_asked=form.cleaned_data["what_is_asked"],
-                service_id=getattr(service, "pk", None),
-                service_name=getattr(service, "name", ""),
-                previous=previous,
-            )
-        except actions.HubError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, _("Handover offered. It stays on the board until they reply.")
-            )
-            return _record(intro)
+    if intro is not None and submit(
+        request,
+        form,
+        lambda data: actions.offer_handover(
+            by=request.user,
+            introduction=intro,
+            to_organisation=data["to_organisation"],
+            what_is_asked=data["what_is_asked"],
+            service_id=getattr(service, "pk", None),
+            service_name=getattr(service, "name", ""),
+            previous=previous,
+        ),
+        done=_("Handover offered. It stays on the board until they reply."),
+    ):
+        return _record(intro)
     return render(
         request,
         "hub/handover_new.html",
@@ -364,19 +354,18 @@ def handover_respond(request, handover_id):
         request, handover_id, step, permission=P.RESPOND_HANDOVER, full=False
     )
     form = forms.RespondForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.respond_to_handover(
-                by=request.user,
-                handover=handover,
-                accept=form.cleaned_data["decision"] == "accept",
-                reason=form.cleaned_data["reason"],
-            )
-        except (actions.HubError, TransitionError, NotPermitted) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Thank you: the Hub has your answer."))
-            return redirect("hub:board")
+    if submit(
+        request,
+        form,
+        lambda data: actions.respond_to_handover(
+            by=request.user,
+            handover=handover,
+            accept=data["decision"] == "accept",
+            reason=data["reason"],
+        ),
+        done=_("Thank you: the Hub has your answer."),
+    ):
+        return redirect("hub:board")
     return render(
         request,
         "hub/handover_respond.html",
@@ -393,12 +382,11 @@ def handover_advance(request, handover_id):
         messages.error(request, _("That is not a step a handover can take."))
         return _record(intro)
     handover, intro, _rel = _handover_for(request, handover_id, to_state, permission=P.VIEW_RECORD)
-    try:
-        actions.advance_handover(by=request.user, handover=handover, to_state=to_state)
-    except (TransitionError, NotPermitted) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, ADVANCED[to_state] % {"org": handover.to_organisation})
+    perform(
+        request,
+        lambda: actions.advance_handover(by=request.user, handover=handover, to_state=to_state),
+        done=ADVANCED[to_state] % {"org": handover.to_organisation},
+    )
     return _record(intro)
 
 

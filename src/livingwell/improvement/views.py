@@ -48,11 +48,16 @@ def _cycle(project, cycle_id) -> PDSACycle:
 def submit(request, form, call, *, done):
     """``core.forms.submit``, where a stage already recorded (in another tab, say) is also said
     above the form."""
-    try:
-        return lw_forms.submit(request, form, call, done=done)
-    except TransitionError:
-        form.add_error(None, _("This stage has already been recorded. Go back to the cycle."))
-    return None
+
+    def call_once(data):
+        try:
+            return call(data)
+        except TransitionError:
+            raise actions.ImprovementError(
+                _("This stage has already been recorded. Go back to the cycle.")
+            ) from None
+
+    return lw_forms.submit(request, form, call_once, done=done)
 
 
 def form_page(request, form, *, title, back_url, back_text, button, intro="", extra=None):

@@ -614,3 +614,31 @@ def test_action_refusal_is_shown_and_stores_nothing(personas, client):
     assert 'class="nhsuk-error-summary"' in html and "Typed again." in html
     assert _snapshot() == before
     assert Conversation.objects.filter(introduction=intro).count() == 1
+
+
+def test_a_refusal_from_the_access_rules_is_said_beside_the_handover_form(
+    personas, client, monkeypatch
+):
+    """Every hub form page hands its action's refusal (any core Refused: the Hub's own, a
+    transition, a date, the access rules) back beside the form through core.forms.submit; a
+    relationship ending between the page and the action is said, not a server error."""
+    from livingwell.access.permissions import NotPermitted
+
+    intro = in_support(personas.hub_worker)
+    factories.login(client, personas.hub_worker)
+
+    def ended(**kwargs):
+        raise NotPermitted("You no longer work with this person.")
+
+    monkeypatch.setattr(actions, "offer_handover", ended)
+    response = client.post(
+        "/hub/handover/new/",
+        {
+            "introduction": str(intro.pk),
+            "to_organisation": personas.vcs.pk,
+            "what_is_asked": "Peer group.",
+        },
+    )
+    assert response.status_code == 200
+    assert "You no longer work with this person." in response.content.decode()
+    assert not Handover.objects.filter(introduction=intro).exists()

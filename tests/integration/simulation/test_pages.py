@@ -85,7 +85,7 @@ def test_a_run_goes_from_request_to_result(client, site, django_capture_on_commi
     run = Run.objects.get()
     assert response.url == reverse("simulation:run", args=[run.pk])
     assert run.state == Run.State.DONE, run.error
-    assert (run.seed, run.replications, run.model_version) == (9, 3, "network-3")
+    assert (run.seed, run.replications, run.model_version) == (9, 3, "network-4")
     assert run.result["data_period"] == ["2026-01-05", "2026-02-16"]
     page = client.get(response.url).content.decode()
     assert "Median wait to first conversation (days)" in page

@@ -37,6 +37,15 @@ def test_an_analyst_runs_a_rota_scenario_and_reads_the_comparison(page):
     page.get_by_label("Data up to, not including (YYYY-MM-DD)").fill(date(2026, 1, 5).isoformat())
     page.get_by_label("Weeks to simulate").fill("12")
     page.get_by_label("Hub workers holding first conversations on Tuesday").fill("4")
+    # Hours across midnight written as one range: refused beside the field, what was typed kept.
+    hours = page.get_by_label("Hours the urgent line answers when the Hub is closed")
+    hours.fill("20-8")
+    page.get_by_role("button", name="Save the scenario").click()
+    assert "must come after 'from' (20)" in page.locator("#id_urgent_line_hours-error").inner_text()
+    tuesday = page.get_by_label("Hub workers holding first conversations on Tuesday")
+    assert tuesday.input_value() == "4"
+    assert_accessible(page)
+    page.get_by_label("Hours the urgent line answers when the Hub is closed").fill("")
     page.get_by_role("button", name="Save the scenario").click()
     assert "Scenario saved" in page.locator("body").inner_text()
     assert "tuesday: 4" in page.locator("#scenario-changes").inner_text()

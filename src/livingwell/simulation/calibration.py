@@ -15,6 +15,14 @@ scenario page and the STRESS-DES report can show it and a reader can check it. T
 - Urgent introductions answered when the Hub holds no conversations (outside 09:00-17:00, or a
   day without a rota): for each local hour of the day, 1 if an urgent first conversation was
   held in that hour in the period (someone answers urgent introductions then), else 0.
+- How soon urgent introductions are answered (since model ``network-4``): the observed days from
+  each urgent introduction received in the period to its first conversation, by the band of the
+  local hour it arrived in (before the Hub opens, in its hours, after it closes; a band with
+  fewer than five answers uses all the period's), and the share of urgent introductions closed
+  without a first conversation. Those still open without one at the period's end are left out
+  (their outcome is not known yet). This is what the records show of reaching an urgent person
+  and answering them, failed tries and next-day answers included; the model draws from it
+  rather than assuming someone free to answer at once.
 - Routing: the tier of each introduction's first episode after a first conversation in the
   period (the rest leave after the conversation); steps between tiers from episodes ended in the
   period (the next episode's tier); handovers accepted per episode closed.
@@ -49,11 +57,14 @@ from django.utils.translation import gettext as _
 from livingwell.core.models import SiteConfig
 from livingwell.hub.models import Closure, Contact, Conversation, Episode, Handover, Tier
 from livingwell.intake.models import ClosedReason, Introduction, Route
-from livingwell.simulation.network import CLOSE_HOUR, OPEN_HOUR
+from livingwell.simulation.network import CLOSE_HOUR, OPEN_HOUR, URGENT_BANDS, urgent_band
 
 DAY = 86_400.0
 STOPPED_WAITING = (ClosedReason.PERSON_DECLINED, ClosedReason.NOT_REACHED)
 ACCEPTED = (Handover.State.ACCEPTED, Handover.State.STARTED, Handover.State.COMPLETED)
+# Fewer answers than this in an arrival band and the band uses all the period's: a handful of
+# night-time answers is too few to stand for the night on its own.
+MIN_BAND_ANSWERS = 5
 
 
 class CalibrationError(ValueError):
@@ -85,6 +96,9 @@ class Calibration:
     sources: dict[str, str] = field(default_factory=dict)
     # Workers answering urgent introductions in each local hour when the Hub is not open.
     urgent_line_hours: list[int] = field(default_factory=lambda: [0] * 24)
+    # Days from arrival to the first conversation of urgent introductions, by arrival band.
+    urgent_answer_days: dict[str, list[float]] = field(default_factory=dict)
+    urgent_unanswered_share: float = 0.0
 
     @property
     def weeks(self) -> float:
@@ -216,6 +230,16 @@ def calibrate(start: date, end: date) -> Calibration:
         f"{sum(urgent_line)} local hours of the day, {outside} of them outside 09:00-17:00: "
         "someone answers urgent introductions in those hours when the Hub is not holding "
         "conversations"
+    )
+
+    answer_days, unanswered, answered_count = _urgent_answers(lo, hi)
+    band_sizes = ", ".join(f"{band} {n}" for band, n in answered_count.items())
+    sources["urgent_answer_days"] = (
+        f"days from arrival to the first conversation of {sum(answered_count.values())} urgent "
+        f"introductions received in the period (intake.Introduction.received_at, "
+        f"first_conversation_at), by local hour of arrival ({band_sizes}; a band with fewer "
+        f"than {MIN_BAND_ANSWERS} uses all of them); {unanswered} closed without a first "
+        "conversation; those still open without one at the end left out"
     )
 
     # Tiers: routing, lengths, places -----------------------------------------------------
@@ -378,4 +402,32 @@ def calibrate(start: date, end: date) -> Calibration:
         open_door_days=open_door_days,
         sources=sources,
         urgent_line_hours=urgent_line,
+        urgent_answer_days=answer_days,
+        urgent_unanswered_share=_share(unanswered, unanswered + sum(answered_count.values())),
+    )
+
+
+def _urgent_answers(lo: datetime, hi: datetime) -> tuple[dict[str, list[float]], int, dict]:
+    """Days to the first conversation of the period's urgent introductions by arrival band
+    (a thin band takes all of them), how many closed without one, and the answers per band."""
+    local = timezone.get_current_timezone()
+    by_band: dict[str, list[float]] = {band: [] for band in URGENT_BANDS}
+    unanswered = 0
+    for received, first, closed in Introduction.objects.filter(
+        received_at__gte=lo, received_at__lt=hi, urgent=True
+    ).values_list("received_at", "first_conversation_at", "closed_at"):
+        if first is not None and first < hi:
+            band = urgent_band(received.astimezone(local).hour)
+            by_band[band].append(round(_days(first, received), 4))
+        elif closed is not None and closed < hi:
+            unanswered += 1
+    every = sorted(d for days in by_band.values() for d in days)
+    answered = {band: len(days) for band, days in by_band.items()}
+    return (
+        {
+            band: sorted(days) if len(days) >= MIN_BAND_ANSWERS else every
+            for band, days in by_band.items()
+        },
+        unanswered,
+        answered,
     )

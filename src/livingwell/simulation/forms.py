@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,10 @@ from livingwell.simulation.scenario import (
     DEFAULT_WARMUP_WEEKS,
     DEFAULT_WEEKS,
     FORMAT,
+    MONTHS,
+    ScenarioError,
     default_period,
+    parse,
 )
 
 DAY_LABELS = {
@@ -27,6 +31,22 @@ DAY_LABELS = {
     "saturday": _("Saturday"),
     "sunday": _("Sunday"),
 }
+MONTH_LABELS = {
+    "january": _("January"),
+    "february": _("February"),
+    "march": _("March"),
+    "april": _("April"),
+    "may": _("May"),
+    "june": _("June"),
+    "july": _("July"),
+    "august": _("August"),
+    "september": _("September"),
+    "october": _("October"),
+    "november": _("November"),
+    "december": _("December"),
+}
+HOUR_RANGE = re.compile(r"^(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})$")
+CLOSED = {"none", "closed"}
 
 
 class ScenarioForm(Form):
@@ -63,6 +83,15 @@ class ScenarioForm(Form):
     open_door_days = forms.FloatField(
         label=_("Days the open door stays open"), min_value=0, max_value=3650, required=False
     )
+    urgent_line_hours = forms.CharField(
+        label=_("Hours the urgent line answers when the Hub is closed"),
+        help_text=_(
+            "Ranges of whole hours on the 24-hour clock, separated by commas, for example "
+            "17-24, 0-9. Write none to close the line. Empty keeps the hours the records show."
+        ),
+        max_length=200,
+        required=False,
+    )
     document = forms.CharField(
         label=_("Or paste a whole scenario file (JSON); it is used instead of the fields above"),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
@@ -83,9 +112,42 @@ class ScenarioForm(Form):
                 max_value=500,
                 required=False,
             )
+        for month in MONTHS:
+            self.fields[f"month_{month}"] = forms.FloatField(
+                label=_("Introductions in %(month)s, as a multiple of the pattern seen")
+                % {"month": MONTH_LABELS[month]},
+                min_value=0,
+                max_value=10,
+                required=False,
+            )
 
     def rota_fields(self):
         return [self[f"rota_{day}"] for day in WEEKDAYS]
+
+    def month_fields(self):
+        return [self[f"month_{month}"] for month in MONTHS]
+
+    def clean_urgent_line_hours(self) -> list[dict] | None:
+        """Ranges as the scenario file writes them; whether the hours make sense is the
+        scenario's own check (``scenario.parse``), run in ``clean``."""
+        text = self.cleaned_data.get("urgent_line_hours", "").strip()
+        if not text:
+            return None
+        if text.lower() in CLOSED:
+            return []
+        ranges = []
+        for part in text.split(","):
+            match = HOUR_RANGE.match(part.strip())
+            if not match:
+                raise forms.ValidationError(
+                    _(
+                        "Write each range as two whole hours with a dash, for example 17-24; "
+                        "'%(part)s' is not one."
+                    )
+                    % {"part": part.strip()}
+                )
+            ranges.append({"from": int(match[1]), "to": int(match[2])})
+        return ranges
 
     def clean(self):
         data = super().clean()
@@ -114,6 +176,11 @@ class ScenarioForm(Form):
         rota = {day: data[f"rota_{day}"] for day in WEEKDAYS if data.get(f"rota_{day}") is not None}
         if rota:
             changes["hub_rota"] = rota
+        months = {m: data[f"month_{m}"] for m in MONTHS if data.get(f"month_{m}") is not None}
+        if months:
+            changes["month_multipliers"] = months
+        if data.get("urgent_line_hours") is not None:
+            changes["urgent_line_hours"] = data["urgent_line_hours"]
         document = {
             "format": FORMAT,
             "name": data["name"],
@@ -130,7 +197,25 @@ class ScenarioForm(Form):
                 "end": data["data_end"].isoformat(),
             }
         data["scenario"] = document
+        self._check_changes(document)
         return data
+
+    def _check_changes(self, document: dict) -> None:
+        """The scenario's own checks (the JSON Schema and what it cannot state), each error
+        shown beside the field it is about."""
+        try:
+            parse(document)
+        except ScenarioError as exc:
+            for error in exc.errors:
+                self.add_error(self._field_of(error), error)
+
+    def _field_of(self, error: str) -> str | None:
+        if error.startswith("changes.urgent_line_hours"):
+            return "urgent_line_hours"
+        for month in MONTHS:
+            if error.startswith(f"changes.month_multipliers.{month}"):
+                return f"month_{month}"
+        return None
 
 
 class RunForm(Form):

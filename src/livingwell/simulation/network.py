@@ -34,7 +34,7 @@ import math
 import multiprocessing
 import random
 import statistics
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,11 +48,20 @@ from livingwell.simulation.engine import replication_seeds
 from livingwell.simulation.stats import estimate
 
 # The model's version, stored with every run: change it with any change to the model's logic.
-MODEL_VERSION = "network-3"
+MODEL_VERSION = "network-4"
 URGENT, ROUTINE = "urgent", "routine"
 FALLBACK_SUPPORT_DAYS = 56.0  # a tier with no ended episode (a new team without its own data)
 OPEN_HOUR, CLOSE_HOUR = 9, 17  # the Hub's hours for first conversations
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Bands of the local hour an urgent introduction arrives in: before the Hub opens, in its hours,
+# after it closes (how soon urgent people are answered is read and drawn per band).
+URGENT_BANDS = ("before_hours", "hub_hours", "after_hours")
+
+
+def urgent_band(hour: int) -> str:
+    if hour < OPEN_HOUR:
+        return URGENT_BANDS[0]
+    return URGENT_BANDS[1] if hour < CLOSE_HOUR else URGENT_BANDS[2]
 
 
 @dataclass
@@ -89,6 +98,11 @@ class ModelInputs:
     # Workers answering urgent introductions in each local hour when the Hub is not holding
     # conversations (24 numbers, 0 closed); empty: urgent ones wait for the Hub like the rest.
     urgent_line_hours: list[int] = field(default_factory=list)
+    # Days from arrival to the first conversation of urgent introductions by arrival band
+    # (``URGENT_BANDS``), as observed, and the share never answered (closed without a first
+    # conversation). Empty: urgent people are reached at once, tried again every two hours.
+    urgent_answer_days: dict[str, list[float]] = field(default_factory=dict)
+    urgent_unanswered_share: float = 0.0
 
     @property
     def horizon(self) -> float:
@@ -110,6 +124,20 @@ class FailedAttempts(ciw.dists.Distribution):
         while random.random() < self.failure_share and tries < 30:
             tries += 1
         return tries * self.gap_days
+
+
+class UrgentAnswer(ciw.dists.Distribution):
+    """Days until an urgent person is answered, drawn from the observed days of urgent
+    introductions that arrived in the same band of local hours (``t`` the arrival, in days from
+    local midnight of the first simulated day)."""
+
+    def __init__(self, days_by_band: dict[str, list[float]]):
+        self.days_by_band = days_by_band
+
+    def sample(self, t=None, ind=None):
+        hour = int(((t or 0.0) % 1) * 24) % 24
+        days = self.days_by_band.get(urgent_band(hour)) or [0.0]
+        return random.choice(days)
 
 
 class TruncatedExponential(ciw.dists.Distribution):
@@ -212,6 +240,10 @@ def _hub_nodes(inputs: ModelInputs):
     if inputs.first_attempt_days:
         reach_routine = ciw.dists.Empirical(inputs.first_attempt_days) + reach_routine
     reach_urgent = FailedAttempts(inputs.attempt_failure_share, 2 / 24)
+    if any(inputs.urgent_answer_days.values()):
+        # Since ``network-4``: as soon as the records show urgent people answered, failed tries
+        # and next-day answers included (the line's staffing is not in the records).
+        reach_urgent = UrgentAnswer(inputs.urgent_answer_days)
     services = {
         URGENT: [reach_urgent, ciw.dists.Deterministic(slot)],
         ROUTINE: [reach_routine, ciw.dists.Deterministic(slot)],
@@ -297,6 +329,7 @@ class Person:
     customer_class: str
     reached: float
     to_urgent_line: bool = False
+    unanswered: bool = False  # an urgent person closed without a first conversation
 
 
 def reach_everyone(inputs: ModelInputs) -> list[Person]:
@@ -305,7 +338,8 @@ def reach_everyone(inputs: ModelInputs) -> list[Person]:
     Arrivals are Ciw's ``PoissonIntervals`` (hour by hour); reaching the person is a delay
     without a limit (the first try after the observed lead time, then the failed attempts), so
     it is drawn here from the Ciw distributions of the whole network's node 1, rather than run as
-    a Ciw node whose every event looks at everyone still being reached.
+    a Ciw node whose every event looks at everyone still being reached. Urgent people the
+    records show never answered (in the observed share) are marked and go no further.
     """
     services = _hub_nodes(inputs)[0]
     people: list[tuple[float, str]] = []
@@ -314,7 +348,11 @@ def reach_everyone(inputs: ModelInputs) -> list[Person]:
         if arrivals is not None:
             people.extend((at, klass) for at in arrivals.dates[1:] if at <= inputs.horizon)
     people.sort()
-    reached = [Person(at, klass, at + services[klass][0].sample()) for at, klass in people]
+    reached = [Person(at, klass, at + services[klass][0].sample(t=at)) for at, klass in people]
+    if inputs.urgent_unanswered_share > 0:
+        for person in reached:
+            if person.customer_class == URGENT:
+                person.unanswered = random.random() < inputs.urgent_unanswered_share
     line = any(inputs.urgent_line_hours)
     for person in reached:
         person.to_urgent_line = (
@@ -460,7 +498,8 @@ def run_once(inputs: ModelInputs, seed: int) -> Replication:
     """One replication: reaching people, the Hub's simulation, then the tiers' fed by its
     conversations."""
     ciw.seed(seed)
-    people = reach_everyone(inputs)
+    everyone = reach_everyone(inputs)
+    people = [p for p in everyone if not p.unanswered]
     # Built after the draws above; Ciw numbers people in the order they arrive, which is the
     # order they were reached: person k of ``people`` is Ciw's individual k + 1.
     hub = ciw.Simulation(build_hub_network(inputs, people))
@@ -476,7 +515,8 @@ def run_once(inputs: ModelInputs, seed: int) -> Replication:
     ]
     tier_busy = run_tiers(inputs, ended) if ended else {}
     arrived = {k + 1: (p.arrived, p.customer_class) for k, p in enumerate(people)}
-    return _figures(arrived, records, tier_busy, inputs, hub=1, line=2)
+    unanswered = [p.arrived for p in everyone if p.unanswered]
+    return _figures(arrived, records, tier_busy, inputs, hub=1, line=2, unanswered=unanswered)
 
 
 def run_whole_network(inputs: ModelInputs, seed: int) -> Replication:
@@ -515,9 +555,12 @@ def _figures(
     *,
     hub: int,
     line: int | None,
+    unanswered: Sequence[float] = (),
 ) -> Replication:
     """The Hub's figures: everyone who arrived (by Ciw's number: when, and their class), the
-    records of the Hub's node and the urgent line's, and the tiers' busy place-days."""
+    records of the Hub's node and the urgent line's, and the tiers' busy place-days. Urgent
+    people never answered (arrival times in `unanswered`) count as not answered the same day,
+    as the back-test counts what happened, and have no wait to first conversation."""
     horizon, warmup = inputs.horizon, inputs.warmup
     first_talk: dict[int, float] = {}
     stopped: set[int] = set()
@@ -559,6 +602,7 @@ def _figures(
             urgent_total += 1
             if talk is not None and math.floor(talk) == math.floor(at):
                 urgent_same_day += 1
+    urgent_total += sum(1 for at in unanswered if warmup <= at < horizon - 1)
     hub_in_a = np.sort(np.asarray(hub_in))
     hub_out_a = np.sort(np.asarray(hub_out))
     queue = []
@@ -672,6 +716,7 @@ __all__ = [
     "CLOSE_HOUR",
     "MODEL_VERSION",
     "OPEN_HOUR",
+    "URGENT_BANDS",
     "WEEKDAYS",
     "ModelInputs",
     "Tier",
@@ -682,5 +727,6 @@ __all__ = [
     "run_tiers",
     "run_whole_network",
     "simulate",
+    "urgent_band",
     "weekday_rota",
 ]

@@ -256,6 +256,8 @@ def _inputs_summary(inputs) -> dict:
         "stop_waiting_per_day": inputs.stop_waiting_per_day,
         "open_door_days": inputs.open_door_days,
         "urgent_line_hours": inputs.urgent_line_hours,
+        "urgent_answers_observed": {b: len(d) for b, d in inputs.urgent_answer_days.items()},
+        "urgent_unanswered_share": inputs.urgent_unanswered_share,
         "tiers": [
             {
                 "slug": t.slug,

@@ -195,6 +195,8 @@ def baseline_inputs(calibration: Calibration, *, start: date, weeks: int, warmup
         open_door_return_per_day=calibration.open_door_return_per_day,
         open_door_days=calibration.open_door_days,
         urgent_line_hours=list(calibration.urgent_line_hours),
+        urgent_answer_days={b: list(d) for b, d in calibration.urgent_answer_days.items()},
+        urgent_unanswered_share=calibration.urgent_unanswered_share,
     )
 
 

@@ -85,14 +85,19 @@ def report(run) -> list[dict]:
                         "patience). "
                         "The Hub holds conversations from {open}:00 to {close}:00 with the rota's "
                         "workers (Monday to Sunday {rota}), each holding {per} a day. A failed "
-                        "attempt to reach a routine introduction adds a day, an urgent one two "
-                        "hours; "
-                        "it takes no conversation slot."
+                        "attempt to reach a routine introduction adds a day; it takes no "
+                        "conversation slot. An urgent introduction is ready for its conversation "
+                        "after a time drawn from the observed times to urgent first "
+                        "conversations of those arriving in the same band of hours (failed tries "
+                        "and next-day answers included), and a share of {unanswered:.3f} is never "
+                        "answered, as observed; out of the Hub's hours the urgent line answers in "
+                        "the hours the records show."
                     ).format(
                         open=OPEN_HOUR,
                         close=CLOSE_HOUR,
                         rota=", ".join(str(n) for n in rota),
                         per=inputs.get("conversations_per_worker_day", ""),
+                        unanswered=inputs.get("urgent_unanswered_share", 0),
                     ),
                 ),
                 ("2.3", _("Scenario logic"), "; ".join(_changes(scenario.get("changes", {})))),

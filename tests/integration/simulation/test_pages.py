@@ -62,6 +62,59 @@ def test_an_analyst_writes_a_scenario_from_the_form(client, site):
     assert AuditEvent.objects.filter(action="simulation.scenario.create").count() == 1
 
 
+def test_a_winter_and_the_urgent_lines_hours_are_written_from_the_form(client, site):
+    login(client, site.analyst)
+    fields = {"name": "Hard winter", "data_start": "2026-01-05", "data_end": "2026-02-16"}
+    response = client.post(
+        reverse("simulation:scenario_new"),
+        {
+            **fields,
+            "weeks": "8",
+            "month_january": "1.3",
+            "month_december": "1.2",
+            "urgent_line_hours": " 17-24, 0 to 9 ",
+        },
+    )
+    assert response.status_code == 302
+    assert Scenario.objects.get().document["changes"] == {
+        "month_multipliers": {"january": 1.3, "december": 1.2},
+        "urgent_line_hours": [{"from": 17, "to": 24}, {"from": 0, "to": 9}],
+    }
+    # "none" closes the line.
+    client.post(
+        reverse("simulation:scenario_new"),
+        {**fields, "name": "No line", "weeks": "8", "urgent_line_hours": "None"},
+    )
+    assert Scenario.objects.get(name="No line").document["changes"] == {"urgent_line_hours": []}
+
+
+@pytest.mark.parametrize(
+    ("hours", "month", "message"),
+    [
+        ("20-8", "", "&#x27;to&#x27; (8) must come after &#x27;from&#x27; (20)"),
+        ("evenings", "", "Write each range as two whole hours with a dash, for example 17-24"),
+        ("17-25", "", "changes.urgent_line_hours.0.to: 25 is greater than the maximum of 24"),
+        ("", "11", "Ensure this value is less than or equal to 10"),
+    ],
+)
+def test_bad_hours_or_months_on_the_form_are_refused_beside_the_field(
+    client, site, hours, month, message
+):
+    login(client, site.analyst)
+    response = client.post(
+        reverse("simulation:scenario_new"),
+        {"name": "Bad", "weeks": "8", "urgent_line_hours": hours, "month_march": month},
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    field = "id_urgent_line_hours" if hours else "id_month_march"
+    # The message is in the summary and beside its field, and what was typed is kept.
+    assert text.count(message) == 2, text
+    assert f'id="{field}-error"' in text
+    assert f'value="{hours or month}"' in text
+    assert not Scenario.objects.exists()
+
+
 def test_a_bad_scenario_file_is_refused_whole_with_its_errors(client, site):
     login(client, site.analyst)
     bad = document(hub_rota={"wednesday": -2}, urgent_share=3)
@@ -85,7 +138,7 @@ def test_a_run_goes_from_request_to_result(client, site, django_capture_on_commi
     run = Run.objects.get()
     assert response.url == reverse("simulation:run", args=[run.pk])
     assert run.state == Run.State.DONE, run.error
-    assert (run.seed, run.replications, run.model_version) == (9, 3, "network-3")
+    assert (run.seed, run.replications, run.model_version) == (9, 3, "network-4")
     assert run.result["data_period"] == ["2026-01-05", "2026-02-16"]
     page = client.get(response.url).content.decode()
     assert "Median wait to first conversation (days)" in page

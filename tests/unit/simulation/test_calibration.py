@@ -4,7 +4,7 @@ Period: Monday 5 to Sunday 18 January 2026 (end excluded: Monday 19 at 00:00), t
 is UTC in January.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from tests.factories import user
@@ -164,3 +164,37 @@ def test_the_hours_urgent_introductions_are_answered_come_from_the_records(perso
         "2 local hours of the day, 1 of them outside 09:00-17:00"
         in (c.sources["urgent_line_hours"])
     )
+
+
+def test_how_soon_urgent_introductions_are_answered_comes_from_the_records(personas):
+    hw = personas.hub_worker
+    # Five urgent introductions arriving in the Hub's hours (09:00-17:00), answered 1, 2, 3 and
+    # 4 hours later, and one the next day, 26 hours later.
+    for day, arrived, hours in ((5, 9, 1), (6, 10, 2), (7, 11, 3), (8, 12, 4), (9, 13, 26)):
+        intro = introduce(at(day, arrived), route="gp", urgent=True)
+        answered = at(day, arrived) + timedelta(hours=hours)
+        converse(intro, hw, answered, "crisis-outreach")
+    # One arriving at 20:00, answered at 21:30; one arriving at 03:00 the person declined before
+    # a conversation; one arriving on the last day not yet answered (outcome unknown: left out).
+    late = introduce(at(12, 20), route="self", urgent=True)
+    converse(late, hw, datetime(2026, 1, 12, 21, 30, tzinfo=UTC), "crisis-outreach")
+    declined = introduce(at(13, 3), route="self", urgent=True)
+    hub.close(by=hw, introduction=declined, reason="person_declined", at=at(13, 9))
+    introduce(at(18, 22), route="self", urgent=True)
+    # A routine introduction answered an hour later is not an urgent answer.
+    converse(introduce(at(14, 9), route="gp"), hw, at(14, 10), "short-term")
+
+    c = calibrate(date(2026, 1, 5), date(2026, 1, 19))
+
+    every = [1 / 24, 2 / 24, 3 / 24, 1.5 / 24, 4 / 24, 26 / 24]
+    in_hours = [1 / 24, 2 / 24, 3 / 24, 4 / 24, 26 / 24]
+    assert c.urgent_answer_days["hub_hours"] == [round(d, 4) for d in in_hours]
+    # One answer after hours and none before: too few to stand alone, so all six are used.
+    assert c.urgent_answer_days["after_hours"] == sorted(round(d, 4) for d in every)
+    assert c.urgent_answer_days["before_hours"] == c.urgent_answer_days["after_hours"]
+    # One closed without a conversation of seven whose outcome is known.
+    assert c.urgent_unanswered_share == pytest.approx(1 / 7)
+    source = c.sources["urgent_answer_days"]
+    assert "6 urgent introductions" in source
+    assert "before_hours 0, hub_hours 5, after_hours 1" in source
+    assert "1 closed without a first conversation" in source

@@ -137,3 +137,36 @@ def test_the_back_test_shows_the_urgent_same_day_share_beside_what_happened():
         "simulation/_backtest.html", {"backtest": backtest_view({"backtest": check})}
     )
     assert "backtest-urgent" not in page
+
+
+def test_urgent_people_are_answered_as_soon_as_the_records_show_by_arrival_band():
+    from livingwell.simulation.network import UrgentAnswer
+
+    # Arrivals at 08:00, 12:00 and 20:00 of day 3 fall in the three bands.
+    answer = UrgentAnswer({"before_hours": [0.1], "hub_hours": [0.2], "after_hours": [0.3]})
+    assert [answer.sample(t=3 + h / 24) for h in (8, 12, 20)] == [0.1, 0.2, 0.3]
+    # Everyone answered a day and a half after arriving: never on the day they arrived.
+    late = replace(
+        _small_network(),
+        urgent_line_hours=[1] * 24,
+        urgent_answer_days=dict.fromkeys(("before_hours", "hub_hours", "after_hours"), [1.5]),
+    )
+    assert {run_once(late, s).urgent_same_day for s in replication_seeds(3, 3)} == {0.0}
+
+
+def test_urgent_people_never_answered_in_the_observed_share_count_as_not_answered_that_day():
+    answered_at_once = replace(
+        _small_network(),
+        urgent_line_hours=[1] * 24,
+        urgent_answer_days=dict.fromkeys(("before_hours", "hub_hours", "after_hours"), [0.0]),
+    )
+    seeds = replication_seeds(4, 10)
+    nobody = replace(answered_at_once, urgent_unanswered_share=1.0)
+    ciw.seed(4)
+    assert all(p.unanswered for p in reach_everyone(nobody) if p.customer_class == "urgent")
+    assert {run_once(nobody, s).urgent_same_day for s in seeds} == {0.0}
+    # A third never answered: the same-day share falls to about two thirds of what it was.
+    everyone = statistics.fmean(run_once(answered_at_once, s).urgent_same_day for s in seeds)
+    third = replace(answered_at_once, urgent_unanswered_share=1 / 3)
+    fewer = statistics.fmean(run_once(third, s).urgent_same_day for s in seeds)
+    assert 0.55 < fewer / everyone < 0.8

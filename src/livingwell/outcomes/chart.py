@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from .definitions import Definition
 from .records import format_points
 
@@ -32,7 +34,20 @@ class Series:
 class Scale:
     low: float
     high: float
-    label: str  # what the y axis shows, e.g. "Total score"
+    kind: str  # "metric", "total", "mean" or "rating": what is charted
+
+    @property
+    def label(self) -> str:
+        """What the y axis shows, in the reader's language."""
+        return str(SCALE_LABELS[self.kind])
+
+
+SCALE_LABELS = {
+    "metric": _("Metric score"),
+    "total": _("Total score"),
+    "mean": _("Mean item score"),
+    "rating": _("Rating"),
+}
 
 
 def scale_for(defn: Definition) -> Scale:
@@ -40,14 +55,12 @@ def scale_for(defn: Definition) -> Scale:
     lows = [min(i.values) for i in defn.items]
     highs = [max(i.values) for i in defn.items]
     if defn.metric_table is not None:
-        return Scale(
-            min(defn.metric_table.values()), max(defn.metric_table.values()), "Metric score"
-        )
+        return Scale(min(defn.metric_table.values()), max(defn.metric_table.values()), "metric")
     if defn.total_method == "sum":
-        return Scale(sum(lows), sum(highs), "Total score")
+        return Scale(sum(lows), sum(highs), "total")
     if defn.total_method == "mean" or defn.subscales:
-        return Scale(min(lows), max(highs), "Mean item score")
-    return Scale(min(lows), max(highs), "Rating")
+        return Scale(min(lows), max(highs), "mean")
+    return Scale(min(lows), max(highs), "rating")
 
 
 def _marker(kind: str, x: float, y: float, css: str, title: str) -> dict:
@@ -102,7 +115,7 @@ def chart_figure(
         "cutoff": None,
     }
     # Bands (severity ranges), drawn only where the chart shows totals.
-    if defn.bands and scale.label == "Total score":
+    if defn.bands and scale.kind == "total":
         for index, band in enumerate(defn.bands):
             upper = defn.bands[index + 1].start if index + 1 < len(defn.bands) else scale.high + 1
             y_top = y_of(min(upper - 0.5, scale.high))
@@ -117,7 +130,7 @@ def chart_figure(
                     "label": f"{band.label} ({format_points(band.start)}+)",
                 }
             )
-    if defn.clinical_cutoff is not None and scale.label == "Total score":
+    if defn.clinical_cutoff is not None and scale.kind == "total":
         y = y_of(defn.clinical_cutoff.value)
         figure["cutoff"] = {
             "y": f"{y:.1f}",

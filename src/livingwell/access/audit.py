@@ -11,21 +11,21 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from livingwell.access.memberships import current_memberships
+from livingwell.access.memberships import acting_membership
 from livingwell.access.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
 
 
-def acting_context(user) -> tuple[str, str]:
-    """The role and organisation a user acts in: their first current membership."""
+def acting_context(user, rel=None) -> tuple[str, str]:
+    """The role and organisation a user acts in: the membership their relationship `rel` with
+    the person runs through (memberships.acting_membership), else their first."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "", ""
-    memberships = current_memberships(user)
-    if not memberships:
+    membership = acting_membership(user, rel)
+    if membership is None:
         return "", ""
-    first = memberships[0]
-    return first.role, first.organisation.name if first.organisation_id else ""
+    return membership.role, membership.organisation.name if membership.organisation_id else ""
 
 
 def record(
@@ -40,13 +40,16 @@ def record(
     severity: str = AuditEvent.Severity.NORMAL,
     obj=None,
     detail: dict | None = None,
+    rel=None,
 ) -> AuditEvent:
     """Append one audit event. `detail` must never carry clinical content.
 
     `by` is a member of staff (a User), None (the public website), or a portal viewer (the
     person or their proxy: access.person.PortalViewer), named in the event by their role
-    "person" or "proxy" and, for a proxy, their name."""
-    role, org_name = acting_context(by)
+    "person" or "proxy" and, for a proxy, their name. `rel`: the worker's relationship with the
+    person, when the caller has it, so that the role and organisation named are the ones the
+    worker acts in for this person."""
+    role, org_name = acting_context(by, rel)
     signed_in = getattr(by, "is_authenticated", False)
     actor_name = str(by) if signed_in else ""
     if getattr(by, "is_portal_viewer", False):

@@ -5,8 +5,6 @@ No relationship looks exactly like no such record: a 404, on every path.
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
@@ -20,13 +18,7 @@ from livingwell.access.relationships import (
     relationship,
     user_hub_team_ids,
 )
-
-
-def _as_uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
+from livingwell.core.ids import as_uuid
 
 
 def refuse(request, *, person_id=None, category: str, action: str = "read"):
@@ -92,7 +84,7 @@ def open_person(
     a form shown again after a POST shows the person too."""
     from livingwell.people.models import Person
 
-    pid = _as_uuid(person_id)
+    pid = as_uuid(person_id)
     person = Person.objects.filter(pk=pid).first() if pid else None
     if person is None:
         refuse(request, category=category)
@@ -105,6 +97,7 @@ def open_person(
         purpose=_purpose(rel),
         severity=_severity(rel),
         detail=_read_detail(request.user, person.pk, rel),
+        rel=rel,
     )
     return person, rel
 
@@ -124,7 +117,7 @@ def open_introduction(
     questions about the person (see _load_introduction).
     """
 
-    iid = _as_uuid(introduction_id)
+    iid = as_uuid(introduction_id)
     intro = _load_introduction(request.user, iid) if iid else None
     if intro is None:
         refuse(request, category=category)
@@ -151,6 +144,7 @@ def open_introduction(
             owner_id=intro.owner_id,
             holds_one=getattr(intro, "lw_holds_one", None),
         ),
+        rel=rel,
     )
     return intro, rel
 
@@ -233,7 +227,7 @@ def open_own_record(request, part, *, category: str = ""):
     from livingwell.people.models import Person
 
     viewer = getattr(request, "portal_viewer", None)
-    pid = _as_uuid(viewer.person_id) if viewer is not None else None
+    pid = as_uuid(viewer.person_id) if viewer is not None else None
     person = Person.objects.filter(pk=pid).first() if pid else None
     rel = person_relationship(viewer, person)
     category = category or str(part)

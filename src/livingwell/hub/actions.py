@@ -93,7 +93,7 @@ def _lock(intro: Introduction) -> Introduction:
     return Introduction.objects.select_for_update().get(pk=intro.pk)
 
 
-def _log(by, action, intro, obj=None, category="record", detail=None):
+def _log(by, action, intro, obj=None, category="record", detail=None, rel=None):
     audit.record(
         by=by,
         action=action,
@@ -101,6 +101,7 @@ def _log(by, action, intro, obj=None, category="record", detail=None):
         category=category,
         obj=obj or intro,
         detail=detail,
+        rel=rel,
     )
 
 
@@ -136,7 +137,8 @@ def record_first_conversation(
     check_transition(INTRODUCTION_TRANSITIONS, intro.state, S.IN_SUPPORT, what="introduction")
     if intro.state == S.CLOSED:
         raise TransitionError("Use 'return within the open door' for a closed introduction.")
-    membership = _acting_membership(by, intro)
+    rel = relationship(by, intro.person)
+    membership = _acting_membership(by, intro, rel)
     held_at = fields.pop("held_at", None) or at
     _dated(intro, held_at, at)
     conversation = Conversation(
@@ -166,6 +168,7 @@ def record_first_conversation(
         conversation,
         category="conversation",
         detail={"tier": tier.slug},
+        rel=rel,
     )
     return conversation
 
@@ -325,7 +328,8 @@ def record_contact(
         raise HubError("This introduction is closed; reopen it to record contacts.")
     contact_at = contact_at or at
     _dated(intro, contact_at, at)
-    membership = _acting_membership(by, intro)
+    rel = relationship(by, intro.person)
+    membership = _acting_membership(by, intro, rel)
     contact = Contact(
         introduction=intro,
         at=contact_at,
@@ -348,7 +352,15 @@ def record_contact(
         # recorded after a later one, so only ever moved forward).
         intro.last_attended_contact_at = contact_at
         intro.save(update_fields=["last_attended_contact_at"])
-    _log(by, "contact.record", intro, contact, category="contact", detail={"outcome": outcome})
+    _log(
+        by,
+        "contact.record",
+        intro,
+        contact,
+        category="contact",
+        detail={"outcome": outcome},
+        rel=rel,
+    )
     return contact
 
 
@@ -398,6 +410,7 @@ def offer_handover(
         handover,
         category="handover",
         detail={"to": str(to_organisation.pk)},
+        rel=rel,
     )
     return handover
 

@@ -76,3 +76,36 @@ def test_a_worker_of_one_organisation_files_as_before(personas):
         by=personas.hub_worker, introduction=intro, outcome="attended", mode="phone"
     )
     assert contact.team_id == personas.hub_team.pk
+
+
+def test_the_audit_names_the_role_and_organisation_the_worker_acts_in_for_the_person(
+    personas, client
+):
+    """What the person reads in "who looked at my record", and the privacy officer in the audit,
+    name the organisation the worker works with them for, not the worker's first."""
+    from livingwell.access.models import AuditEvent
+
+    council_team = factories.team(personas.council, "Council Wellbeing Team")
+    both = _worker_of_two(
+        personas,
+        "both_worker",
+        personas.vcs_team,
+        Role.PARTNER_WORKER,
+        council_team,
+        Role.PEER_WORKER,
+    )
+    intro = in_support(personas.hub_worker)
+    hub.allocate_key_worker(
+        by=personas.hub_worker, introduction=intro, key_worker=both, team=council_team
+    )
+    hub.record_contact(by=both, introduction=intro, outcome="attended", mode="phone")
+    factories.login(client, both)
+    assert client.get(f"/hub/introductions/{intro.pk}/").status_code == 200
+    events = AuditEvent.objects.filter(actor=both, person_id=intro.person_id)
+    read = events.filter(action="read").latest("at")
+    contact = events.get(action="contact.record")
+    for event in (read, contact):
+        assert (event.acting_role, event.organisation_name) == (
+            Role.PEER_WORKER,
+            personas.council.name,
+        ), event.action

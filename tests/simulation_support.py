@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from livingwell.hub import actions as hub
 from livingwell.hub.models import Tier
+from livingwell.simulation.network import ModelInputs
+from livingwell.simulation.network import Tier as ModelTier
 from tests.insight_support import introduce
 
 START, END = date(2026, 1, 5), date(2026, 2, 16)
@@ -46,3 +48,30 @@ def document(**changes) -> dict:
         "seed": 5,
         "changes": changes or {"hub_rota": {"wednesday": 2}},
     }
+
+
+def small_network() -> ModelInputs:
+    """The model's own tests' network: a Hub short of capacity and two tiers that step into
+    each other, with the open door."""
+    return ModelInputs(
+        start=date(2026, 1, 5),
+        weeks=12,
+        warmup_weeks=4,
+        arrivals_per_day=14 / 7,
+        seasonality=[1.0] * 12,
+        arrivals_by_hour_of_week=[],
+        urgent_share=0.2,
+        hub_rota=[2, 2, 2, 2, 2, 0, 0],
+        conversations_per_worker_day=1.5,
+        attempt_failure_share=0.2,
+        first_attempt_days=[0.5, 1.0, 2.0],
+        stop_waiting_per_day=0.02,
+        tiers=[
+            ModelTier("short-term", "Short-term", 20, 0.6, [10.0, 20.0, 40.0], {"focused": 0.2}),
+            ModelTier("focused", "Focused", 8, 0.3, [30.0, 60.0], {"short-term": 0.1}),
+        ],
+        handover_share=0.2,
+        handover_days=[14.0],
+        open_door_return_per_day=0.005,
+        open_door_days=90.0,
+    )

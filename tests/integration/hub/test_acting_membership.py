@@ -24,7 +24,9 @@ def _worker_of_two(personas, name: str, first_team, first_role, second_team, sec
     return worker
 
 
-def test_a_contact_is_filed_under_the_team_the_person_is_allocated_to(personas):
+def _council_key_worker_from_riverside(personas):
+    """A worker of Riverside Support first and of a council team second, key worker for a person
+    in the council team: (the worker, the council team, the introduction)."""
     council_team = factories.team(personas.council, "Council Wellbeing Team")
     both = _worker_of_two(
         personas,
@@ -38,6 +40,11 @@ def test_a_contact_is_filed_under_the_team_the_person_is_allocated_to(personas):
     hub.allocate_key_worker(
         by=personas.hub_worker, introduction=intro, key_worker=both, team=council_team
     )
+    return both, council_team, intro
+
+
+def test_a_contact_is_filed_under_the_team_the_person_is_allocated_to(personas):
+    both, council_team, intro = _council_key_worker_from_riverside(personas)
     contact = hub.record_contact(
         by=both, introduction=intro, outcome="attended", mode="phone", restricted=True
     )
@@ -85,19 +92,7 @@ def test_the_audit_names_the_role_and_organisation_the_worker_acts_in_for_the_pe
     name the organisation the worker works with them for, not the worker's first."""
     from livingwell.access.models import AuditEvent
 
-    council_team = factories.team(personas.council, "Council Wellbeing Team")
-    both = _worker_of_two(
-        personas,
-        "both_worker",
-        personas.vcs_team,
-        Role.PARTNER_WORKER,
-        council_team,
-        Role.PEER_WORKER,
-    )
-    intro = in_support(personas.hub_worker)
-    hub.allocate_key_worker(
-        by=personas.hub_worker, introduction=intro, key_worker=both, team=council_team
-    )
+    both, council_team, intro = _council_key_worker_from_riverside(personas)
     hub.record_contact(by=both, introduction=intro, outcome="attended", mode="phone")
     factories.login(client, both)
     assert client.get(f"/hub/introductions/{intro.pk}/").status_code == 200

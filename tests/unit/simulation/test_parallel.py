@@ -5,40 +5,24 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
-from tests.simulation_support import build, document
+from tests.simulation_support import build, document, small_network
 
 from livingwell.simulation import scenario as scenario_format
-from livingwell.simulation.network import ModelInputs, Tier, replication_pool, simulate
+from livingwell.simulation.network import ModelInputs, replication_pool, simulate
 from livingwell.simulation.presenters import known_tiers
 from livingwell.simulation.runner import run_scenario
 
 
 def _inputs() -> ModelInputs:
-    return ModelInputs(
-        start=date(2026, 1, 5),
+    # Six weeks of the model tests' network, with an urgent line in the evenings and at night.
+    return replace(
+        small_network(),
         weeks=6,
         warmup_weeks=2,
-        arrivals_per_day=2.0,
-        seasonality=[1.0] * 12,
-        arrivals_by_hour_of_week=[],
-        urgent_share=0.2,
-        hub_rota=[2, 2, 2, 2, 2, 0, 0],
-        conversations_per_worker_day=1.5,
-        attempt_failure_share=0.2,
-        first_attempt_days=[0.5, 1.0, 2.0],
-        stop_waiting_per_day=0.02,
-        tiers=[
-            Tier("short-term", "Short-term", 20, 0.6, [10.0, 20.0, 40.0], {"focused": 0.2}),
-            Tier("focused", "Focused", 8, 0.3, [30.0, 60.0], {"short-term": 0.1}),
-        ],
-        handover_share=0.2,
-        handover_days=[14.0],
-        open_door_return_per_day=0.005,
-        open_door_days=90.0,
         urgent_line_hours=[1] * 9 + [0] * 8 + [1] * 7,
     )
 

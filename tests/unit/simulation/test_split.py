@@ -3,13 +3,12 @@ network in one simulation, and the same figures again from the same seed."""
 
 import statistics
 from dataclasses import replace
-from datetime import date
 
 import ciw
+from tests.simulation_support import small_network
 
 from livingwell.simulation.engine import replication_seeds
 from livingwell.simulation.network import (
-    ModelInputs,
     Tier,
     build_hub_network,
     reach_everyone,
@@ -18,32 +17,6 @@ from livingwell.simulation.network import (
     run_whole_network,
 )
 from livingwell.simulation.stats import estimate
-
-
-def _small_network() -> ModelInputs:
-    """A Hub short of capacity and two tiers that step into each other, with the open door."""
-    return ModelInputs(
-        start=date(2026, 1, 5),
-        weeks=12,
-        warmup_weeks=4,
-        arrivals_per_day=14 / 7,
-        seasonality=[1.0] * 12,
-        arrivals_by_hour_of_week=[],
-        urgent_share=0.2,
-        hub_rota=[2, 2, 2, 2, 2, 0, 0],
-        conversations_per_worker_day=1.5,
-        attempt_failure_share=0.2,
-        first_attempt_days=[0.5, 1.0, 2.0],
-        stop_waiting_per_day=0.02,
-        tiers=[
-            Tier("short-term", "Short-term", 20, 0.6, [10.0, 20.0, 40.0], {"focused": 0.2}),
-            Tier("focused", "Focused", 8, 0.3, [30.0, 60.0], {"short-term": 0.1}),
-        ],
-        handover_share=0.2,
-        handover_days=[14.0],
-        open_door_return_per_day=0.005,
-        open_door_days=90.0,
-    )
 
 
 def _figures(reps) -> dict[str, list[float]]:
@@ -59,7 +32,7 @@ def _figures(reps) -> dict[str, list[float]]:
 
 
 def test_the_split_gives_the_whole_networks_figures_within_noise():
-    inputs = _small_network()
+    inputs = small_network()
     seeds = replication_seeds(11, 12)
     split = _figures([run_once(inputs, s) for s in seeds])
     whole = _figures([run_whole_network(inputs, s) for s in seeds])
@@ -70,7 +43,7 @@ def test_the_split_gives_the_whole_networks_figures_within_noise():
 
 
 def test_the_hub_runs_without_the_tiers_and_the_same_seed_gives_the_same_figures():
-    inputs = _small_network()
+    inputs = small_network()
     ciw.seed(5)
     people = reach_everyone(inputs)
     assert len(ciw.Simulation(build_hub_network(inputs, people)).transitive_nodes) == 1
@@ -81,7 +54,7 @@ def test_the_hub_runs_without_the_tiers_and_the_same_seed_gives_the_same_figures
 
 def test_a_tiers_places_are_never_overfilled_and_people_wait_for_one():
     inputs = replace(
-        _small_network(),
+        small_network(),
         tiers=[Tier("short-term", "Short-term", 2, 1.0, [30.0], {})],
         handover_share=0.0,
         open_door_return_per_day=0.0,
@@ -94,7 +67,7 @@ def test_a_tiers_places_are_never_overfilled_and_people_wait_for_one():
 
 
 def test_an_urgent_line_out_of_hours_answers_urgent_introductions_the_same_day():
-    inputs = _small_network()
+    inputs = small_network()
     line = [1] * 24  # used only when the Hub is not holding conversations
     seeds = replication_seeds(2, 10)
     without = estimate([run_once(inputs, s).urgent_same_day for s in seeds])
@@ -147,7 +120,7 @@ def test_urgent_people_are_answered_as_soon_as_the_records_show_by_arrival_band(
     assert [answer.sample(t=3 + h / 24) for h in (8, 12, 20)] == [0.1, 0.2, 0.3]
     # Everyone answered a day and a half after arriving: never on the day they arrived.
     late = replace(
-        _small_network(),
+        small_network(),
         urgent_line_hours=[1] * 24,
         urgent_answer_days=dict.fromkeys(("before_hours", "hub_hours", "after_hours"), [1.5]),
     )
@@ -156,7 +129,7 @@ def test_urgent_people_are_answered_as_soon_as_the_records_show_by_arrival_band(
 
 def test_urgent_people_never_answered_in_the_observed_share_count_as_not_answered_that_day():
     answered_at_once = replace(
-        _small_network(),
+        small_network(),
         urgent_line_hours=[1] * 24,
         urgent_answer_days=dict.fromkeys(("before_hours", "hub_hours", "after_hours"), [0.0]),
     )
